@@ -1,0 +1,27 @@
+/**
+ * The Backend interface: a plain object with a name, a memoised probe and a typed kernel table
+ * (one optional entry per op in OpSpecs). Backends trust their inputs: the op layer has checked
+ * them and frozen a plan.
+ */
+import type { OpName, OpSpecs } from '../ops/spec.js';
+import type { Tensor } from '../tensor.js';
+
+export type BackendName = 'js' | 'native' | 'webgpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'webgpu'];
+
+export type Kernel<K extends OpName> = (
+  plan: OpSpecs[K]['plan'],
+  inputs: OpSpecs[K]['inputs'],
+) => Promise<Tensor>;
+
+export type KernelTable = { readonly [K in OpName]?: Kernel<K> };
+
+/** Whether a backend can run here, and why not. */
+export type Probe = { ok: true } | { ok: false; reason: string };
+
+export interface Backend {
+  readonly name: BackendName;
+  /** Memoised; never throws. */
+  probe(): Promise<Probe>;
+  readonly kernels: KernelTable;
+}

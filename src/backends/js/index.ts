@@ -1,0 +1,18 @@
+/**
+ * The js backend: pure TypeScript kernels, in Node and in every browser. Always available.
+ */
+import type { Backend } from '../backend.js';
+import { binary } from './binary.js';
+import { conv2d } from './conv2d.js';
+import { cholesky, solveSPD } from './linalg.js';
+import { matmul } from './matmul.js';
+import { pool2d } from './pool2d.js';
+import { reduce } from './reduce.js';
+import { ridge } from './ridge.js';
+import { unary } from './unary.js';
+
+export const jsBackend: Backend = Object.freeze({
+  name: 'js',
+  probe: async () => ({ ok: true }) as const,
+  kernels: Object.freeze({ matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge }),
+});

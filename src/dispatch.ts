@@ -1,0 +1,143 @@
+/**
+ * The one place a backend is chosen for an op: the `backend` option, else the default set by
+ * `setBackend()`, else the first available backend in PRIORITY that has the op. An explicitly
+ * requested backend that cannot run the op throws; nothing falls back silently.
+ */
+import { BACKEND_NAMES, type Backend, type BackendName, type Kernel } from './backends/backend.js';
+import { jsBackend } from './backends/js/index.js';
+import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
+import type { OpName, OpSpecs } from './ops/spec.js';
+import { describe, type Tensor } from './tensor.js';
+
+/** Options every op takes. */
+export interface OpOptions {
+  /** Run on this backend, or throw if it cannot; `'auto'` (the default) picks one. */
+  backend?: BackendName | 'auto';
+}
+
+/** The backends this build carries, in default priority order (fastest first). */
+const REGISTRY: readonly Backend[] = [jsBackend];
+
+/** What `backends()` reports for each backend. */
+export interface BackendInfo {
+  name: BackendName;
+  available: boolean;
+  /** Why it is unavailable (`''` when available). */
+  reason: string;
+  /** The ops it runs. */
+  ops: OpName[];
+}
+
+let chosen: BackendName | undefined;
+
+/** Every backend this library knows, whether it can run here, and why not. */
+export async function backends(): Promise<BackendInfo[]> {
+  return Promise.all(
+    BACKEND_NAMES.map(async (name) => {
+      const backend = REGISTRY.find((b) => b.name === name);
+      if (!backend) return { name, available: false, reason: notInBuild(name), ops: [] };
+      const probe = await backend.probe();
+      return {
+        name,
+        available: probe.ok,
+        reason: probe.ok ? '' : probe.reason,
+        ops: Object.keys(backend.kernels) as OpName[],
+      };
+    }),
+  );
+}
+
+/**
+ * Makes `name` the default backend for ops that do not name one (`'auto'` restores automatic
+ * choice). Throws BackendUnavailableError when it cannot run here.
+ */
+export async function setBackend(name: BackendName | 'auto'): Promise<void> {
+  if (name === 'auto') {
+    chosen = undefined;
+    return;
+  }
+  await requireBackend('setBackend', checkName('setBackend', name));
+  chosen = name;
+}
+
+/** The default backend's name: the one `setBackend` chose, else the first available in priority order. */
+export async function getBackend(): Promise<BackendName> {
+  if (chosen) return chosen;
+  for (const b of REGISTRY) if ((await b.probe()).ok) return b.name;
+  return 'js';
+}
+
+/** Runs `op` on the chosen backend. The plan has been validated and frozen by the op layer. */
+export async function dispatch<K extends OpName>(
+  op: K,
+  plan: OpSpecs[K]['plan'],
+  inputs: OpSpecs[K]['inputs'],
+  options: OpOptions | undefined,
+  label: string = op,
+): Promise<Tensor> {
+  const kernel = await pickKernel(op, options, label);
+  return kernel(plan, inputs);
+}
+
+/** Checks the `backend` option before any work (ops call it during validation). */
+export function checkOptions(label: string, options: unknown): OpOptions {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(label, `options must be an object; received ${describe(options)}`);
+  }
+  const { backend } = options as OpOptions;
+  if (backend !== undefined && backend !== 'auto') checkName(label, backend);
+  return options as OpOptions;
+}
+
+async function pickKernel<K extends OpName>(op: K, options: OpOptions | undefined, label: string): Promise<Kernel<K>> {
+  const requested = options?.backend && options.backend !== 'auto' ? options.backend : chosen;
+  if (requested) {
+    const backend = await requireBackend(label, requested);
+    const kernel = backend.kernels[op] as Kernel<K> | undefined;
+    if (!kernel) {
+      throw new BackendUnavailableError(
+        label,
+        `backend '${requested}' does not implement ${label}`,
+        "Use backend 'auto' or another backend",
+        'UNSUPPORTED_OP',
+      );
+    }
+    return kernel;
+  }
+  const reasons: string[] = [];
+  for (const backend of REGISTRY) {
+    const kernel = backend.kernels[op] as Kernel<K> | undefined;
+    const probe = await backend.probe();
+    if (kernel && probe.ok) return kernel;
+    reasons.push(`${backend.name}: ${probe.ok ? `no ${label} kernel` : probe.reason}`);
+  }
+  throw new BackendUnavailableError(label, `no available backend runs ${label} (${reasons.join('; ')})`);
+}
+
+async function requireBackend(label: string, name: BackendName): Promise<Backend> {
+  const backend = REGISTRY.find((b) => b.name === name);
+  const probe: { ok: boolean; reason?: string } = backend ? await backend.probe() : { ok: false, reason: notInBuild(name) };
+  if (!backend || !probe.ok) {
+    throw new BackendUnavailableError(
+      label,
+      `backend '${name}' is unavailable: ${probe.reason}`,
+      'Call backends() to see which backends run here, or use another backend',
+    );
+  }
+  return backend;
+}
+
+function checkName(label: string, name: unknown): BackendName {
+  if (!BACKEND_NAMES.includes(name as BackendName)) {
+    throw new InvalidArgumentError(
+      label,
+      `backend must be one of 'auto', ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}; received ${describe(name)}`,
+    );
+  }
+  return name as BackendName;
+}
+
+function notInBuild(name: BackendName): string {
+  return `the ${name} backend is not part of this version of lepton-compute`;
+}

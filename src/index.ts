@@ -1,0 +1,42 @@
+/**
+ * lepton-compute: typed tensors, matmul, conv2d and compressive-sensing reconstruction on pure
+ * TypeScript kernels (with native and WebGPU backends to come). The public API, and nothing else.
+ */
+export { Tensor, type Device, type NestedArray } from './tensor.js';
+export type { DType, TypedArray } from './dtype.js';
+export {
+  tensor,
+  zeros,
+  ones,
+  full,
+  eye,
+  arange,
+  rand,
+  randn,
+  type CreateOptions,
+  type RandomOptions,
+  type TensorLike,
+} from './creation.js';
+export {
+  LeptonError,
+  ShapeError,
+  DTypeError,
+  InvalidArgumentError,
+  BackendUnavailableError,
+  DeviceLostError,
+  WorkerCrashedError,
+  DisposedTensorError,
+  NotPositiveDefiniteError,
+  type ErrorCode,
+} from './errors.js';
+export { backends, setBackend, getBackend, type BackendInfo, type OpOptions } from './dispatch.js';
+export type { BackendName } from './backends/backend.js';
+export type { Activation } from './ops/checks.js';
+export { matmul, planMatmul, type MatmulOptions, type MatmulPlan } from './ops/matmul.js';
+export { conv2d, planConv2d, type Conv2dOptions, type Conv2dPlan, type Layout, type Padding } from './ops/conv2d.js';
+export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
+export { relu, sigmoid } from './ops/unary.js';
+export { add, sub, mul, div } from './ops/binary.js';
+export { sum, mean, type ReduceOptions } from './ops/reduce.js';
+export { linalg } from './ops/linalg.js';
+export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';

@@ -1,0 +1,216 @@
+/**
+ * conv2d: 2-D convolution (cross-correlation, as every deep-learning library computes it) with
+ * stride, padding, dilation, groups, fused bias and activation, in NCHW (default) or NHWC.
+ */
+import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { formatShape } from '../shape.js';
+import { describe, type Tensor } from '../tensor.js';
+import {
+  ACTIVATIONS,
+  expectFloat,
+  expectNonNegativeInt,
+  expectOneOf,
+  expectPair,
+  expectPositiveInt,
+  expectRank,
+  expectSameDtype,
+  expectTensor,
+  type Activation,
+} from './checks.js';
+
+export type Layout = 'NCHW' | 'NHWC';
+export const LAYOUTS: readonly Layout[] = ['NCHW', 'NHWC'];
+
+/** `'valid'` (none), `'same'` (output = ceil(input / stride); the odd pixel at the bottom/right), a number for every side, or [top, bottom, left, right]. */
+export type Padding = 'valid' | 'same' | number | readonly [number, number, number, number];
+
+export interface Conv2dOptions extends OpOptions {
+  stride?: number | readonly [number, number];
+  padding?: Padding;
+  dilation?: number | readonly [number, number];
+  /** Input and output channels are split into this many groups (inC for depthwise). */
+  groups?: number;
+  /** One value per output channel, shape [outC]. */
+  bias?: Tensor;
+  activation?: Activation;
+  /** NCHW: x [batch, inC, inH, inW], w [outC, inC/groups, kh, kw]. NHWC: x [batch, inH, inW, inC], w [kh, kw, inC/groups, outC]. */
+  layout?: Layout;
+}
+
+export interface Conv2dPlan {
+  readonly dtype: 'float32' | 'float64';
+  readonly layout: Layout;
+  readonly batch: number;
+  readonly inC: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly outC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padBottom: number;
+  readonly padLeft: number;
+  readonly padRight: number;
+  readonly groups: number;
+  readonly activation: Activation;
+  readonly hasBias: boolean;
+  /** [batch, outC, outH, outW] for NCHW, [batch, outH, outW, outC] for NHWC. */
+  readonly outShape: readonly number[];
+}
+
+/** Window geometry shared by conv2d and the pools. */
+export interface WindowGeometry {
+  outH: number;
+  outW: number;
+  padTop: number;
+  padBottom: number;
+  padLeft: number;
+  padRight: number;
+}
+
+/**
+ * Output size and padding of a sliding window over an inH × inW image. Throws when the window
+ * does not fit the padded input.
+ */
+export function windowGeometry(
+  op: string,
+  padding: unknown,
+  inH: number,
+  inW: number,
+  kh: number,
+  kw: number,
+  [strideH, strideW]: readonly [number, number],
+  [dilationH, dilationW]: readonly [number, number],
+): WindowGeometry {
+  const spanH = (kh - 1) * dilationH + 1;
+  const spanW = (kw - 1) * dilationW + 1;
+  let pads: [number, number, number, number];
+  if (padding === 'valid') {
+    pads = [0, 0, 0, 0];
+  } else if (padding === 'same') {
+    const total = (size: number, stride: number, span: number) =>
+      Math.max((Math.ceil(size / stride) - 1) * stride + span - size, 0);
+    const th = total(inH, strideH, spanH);
+    const tw = total(inW, strideW, spanW);
+    pads = [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
+  } else if (typeof padding === 'number') {
+    const p = expectNonNegativeInt(op, 'padding', padding);
+    pads = [p, p, p, p];
+  } else if (Array.isArray(padding) && padding.length === 4) {
+    pads = padding.map((p, i) => expectNonNegativeInt(op, `padding[${i}]`, p)) as [number, number, number, number];
+  } else {
+    throw new InvalidArgumentError(
+      op,
+      `padding must be 'valid', 'same', a non-negative integer or [top, bottom, left, right]; received ${describe(padding)}`,
+    );
+  }
+  const [padTop, padBottom, padLeft, padRight] = pads;
+  const outH = Math.floor((inH + padTop + padBottom - spanH) / strideH) + 1;
+  const outW = Math.floor((inW + padLeft + padRight - spanW) / strideW) + 1;
+  if (inH + padTop + padBottom < spanH || inW + padLeft + padRight < spanW) {
+    throw new ShapeError(
+      op,
+      `the window (${spanH}×${spanW} with dilation) is larger than the padded input (${inH + padTop + padBottom}×${inW + padLeft + padRight})`,
+      "Use a smaller kernel or dilation, or more padding (e.g. padding: 'same')",
+    );
+  }
+  return { outH, outW, padTop, padBottom, padLeft, padRight };
+}
+
+/** Validates conv2d's arguments and returns its frozen plan. Pure; exported for tests and benches. */
+export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = {}): Conv2dPlan {
+  const op = 'conv2d';
+  const x = expectTensor(op, 'x', xIn);
+  const w = expectTensor(op, 'w', wIn);
+  checkOptions(op, options);
+  const layout = options.layout === undefined ? 'NCHW' : expectOneOf(op, 'layout', options.layout, LAYOUTS);
+  const activation = options.activation === undefined ? 'none' : expectOneOf(op, 'activation', options.activation, ACTIVATIONS);
+  const stride = expectPair(op, 'stride', options.stride ?? 1);
+  const dilation = expectPair(op, 'dilation', options.dilation ?? 1);
+  const groups = expectPositiveInt(op, 'groups', options.groups ?? 1);
+  const bias = options.bias === undefined ? undefined : expectTensor(op, 'bias', options.bias);
+  expectFloat(op, 'x', x);
+  const dtype = expectSameDtype(op, [['x', x], ['w', w], ...(bias ? [['bias', bias] as const] : [])]) as
+    | 'float32'
+    | 'float64';
+  expectRank(op, 'x', x, 4);
+  expectRank(op, 'w', w, 4);
+  const nchw = layout === 'NCHW';
+  const [batch, inC, inH, inW] = nchw ? x.shape : [x.shape[0]!, x.shape[3]!, x.shape[1]!, x.shape[2]!];
+  const [outC, wInC, kh, kw] = nchw ? w.shape : [w.shape[3]!, w.shape[2]!, w.shape[0]!, w.shape[1]!];
+  const xLayout = nchw ? '[batch, inC, inH, inW]' : '[batch, inH, inW, inC]';
+  const wLayout = nchw ? '[outC, inC/groups, kh, kw]' : '[kh, kw, inC/groups, outC]';
+  if (inC === 0 || inH === 0 || inW === 0) {
+    throw new ShapeError(op, `x ${xLayout} must have non-zero channels, height and width; received ${formatShape(x.shape)}`);
+  }
+  if (outC === 0 || kh === 0 || kw === 0 || wInC === 0) {
+    throw new ShapeError(op, `w ${wLayout} must have no zero dimension; received ${formatShape(w.shape)}`);
+  }
+  if (inC! % groups !== 0 || outC! % groups !== 0) {
+    throw new ShapeError(
+      op,
+      `groups must divide both channel counts; received groups ${groups} with inC ${inC} and outC ${outC}`,
+      'Pick groups among the common divisors of inC and outC (inC for depthwise)',
+    );
+  }
+  if (wInC !== inC! / groups) {
+    throw new ShapeError(
+      op,
+      `w ${wLayout} does not match x ${xLayout}: w is ${formatShape(w.shape)}, x is ${formatShape(x.shape)} (inC/groups: ${wInC} ≠ ${inC! / groups})`,
+      layout === 'NCHW'
+        ? "Check the layout: pass layout: 'NHWC' for channels-last tensors"
+        : 'Check the layout: NHWC weights are [kh, kw, inC/groups, outC]',
+    );
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== outC)) {
+    throw new ShapeError(op, `bias must have shape [${outC}] (one value per output channel); received ${formatShape(bias.shape)}`);
+  }
+  const g = windowGeometry(op, options.padding ?? 'valid', inH!, inW!, kh!, kw!, stride, dilation);
+  return Object.freeze({
+    dtype,
+    layout,
+    batch: batch!,
+    inC: inC!,
+    inH: inH!,
+    inW: inW!,
+    outC: outC!,
+    outH: g.outH,
+    outW: g.outW,
+    kh: kh!,
+    kw: kw!,
+    strideH: stride[0],
+    strideW: stride[1],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    padTop: g.padTop,
+    padBottom: g.padBottom,
+    padLeft: g.padLeft,
+    padRight: g.padRight,
+    groups,
+    activation,
+    hasBias: bias !== undefined,
+    outShape: Object.freeze(nchw ? [batch!, outC!, g.outH, g.outW] : [batch!, g.outH, g.outW, outC!]),
+  });
+}
+
+/**
+ * 2-D convolution with fused bias and activation.
+ *
+ * @throws SHAPE_MISMATCH when x and w disagree on channels, groups do not divide them, or the
+ *   window does not fit. @throws INVALID_ARGUMENT for a bad stride, padding, dilation or layout.
+ * @example
+ * const x = randn([1, 3, 32, 32], { seed: 1 }), w = randn([16, 3, 3, 3], { seed: 2 });
+ * const y = await conv2d(x, w, { padding: 'same', activation: 'relu' });   // [1,16,32,32]
+ * const d = await conv2d(x, randn([3, 1, 3, 3]), { groups: 3 });           // depthwise
+ */
+export async function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Promise<Tensor> {
+  const plan = planConv2d(x, w, options);
+  return dispatch('conv2d', plan, options.bias ? [x, w, options.bias] : [x, w], options);
+}

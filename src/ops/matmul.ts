@@ -1,0 +1,153 @@
+/**
+ * matmul: C = op(A)·op(B) (+ bias, then activation), numpy semantics: 1-D operands are promoted
+ * (a to a row, b to a column) and the promoted dimension dropped from the result; dimensions
+ * before the last two are batch dimensions and broadcast.
+ */
+import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { broadcastShapes, formatShape, sameShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import {
+  ACTIVATIONS,
+  expectBoolean,
+  expectFloat,
+  expectMinRank,
+  expectOneOf,
+  expectSameDtype,
+  expectTensor,
+  type Activation,
+} from './checks.js';
+
+export interface MatmulOptions extends OpOptions {
+  /** Use Aᵀ (the last two dimensions of a swapped). */
+  transA?: boolean;
+  /** Use Bᵀ. */
+  transB?: boolean;
+  /** Added to C; broadcasts to the output shape like numpy (a 1-D bias of length n adds to every row). */
+  bias?: Tensor;
+  /** Applied after the bias. */
+  activation?: Activation;
+}
+
+export interface MatmulPlan {
+  readonly dtype: 'float32' | 'float64';
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  /** Batch dimensions of the output (broadcast of a's and b's). */
+  readonly batchShape: readonly number[];
+  /** The kernel's output shape: [...batchShape, m, n]. */
+  readonly outShape: readonly number[];
+  readonly activation: Activation;
+  /** The bias input, when present, has rank outShape.length and broadcasts to outShape. */
+  readonly hasBias: boolean;
+}
+
+/**
+ * Validates matmul's arguments and returns the plan, the kernel inputs (1-D operands and the bias
+ * reshaped as views so that kernels see rank ≥ 2) and the shape the caller gets back.
+ * Pure; exported for tests and benches.
+ */
+export function planMatmul(
+  aIn: unknown,
+  bIn: unknown,
+  options: MatmulOptions = {},
+): { plan: MatmulPlan; inputs: readonly [Tensor, Tensor, Tensor?]; resultShape: number[] } {
+  const op = 'matmul';
+  let a = expectTensor(op, 'a', aIn);
+  let b = expectTensor(op, 'b', bIn);
+  checkOptions(op, options);
+  const transA = options.transA === undefined ? false : expectBoolean(op, 'transA', options.transA);
+  const transB = options.transB === undefined ? false : expectBoolean(op, 'transB', options.transB);
+  const activation = options.activation === undefined ? 'none' : expectOneOf(op, 'activation', options.activation, ACTIVATIONS);
+  const biasIn = options.bias === undefined ? undefined : expectTensor(op, 'bias', options.bias);
+  expectFloat(op, 'a', a);
+  const dtype = expectSameDtype(op, [['a', a], ['b', b], ...(biasIn ? [['bias', biasIn] as const] : [])]) as
+    | 'float32'
+    | 'float64';
+  expectMinRank(op, 'a', a, 1);
+  expectMinRank(op, 'b', b, 1);
+  for (const [name, t, flag] of [['a', a, transA], ['b', b, transB]] as const) {
+    if (t.rank === 1 && flag) {
+      throw new InvalidArgumentError(op, `trans${name.toUpperCase()} needs ${name} of rank 2 or more; received ${name} of shape ${formatShape(t.shape)}`,
+        `Reshape ${name} to a matrix, or drop the flag`);
+    }
+  }
+  const aVector = a.rank === 1;
+  const bVector = b.rank === 1;
+  const aShape = a.shape;
+  const bShape = b.shape;
+  if (aVector) a = a.reshape([1, a.shape[0]!]);
+  if (bVector) b = b.reshape([b.shape[0]!, 1]);
+
+  const [aRows, aCols] = a.shape.slice(-2) as [number, number];
+  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
+  const m = transA ? aCols : aRows;
+  const k = transA ? aRows : aCols;
+  const kb = transB ? bCols : bRows;
+  const n = transB ? bRows : bCols;
+  if (k !== kb) {
+    const flags = [transA && 'transA', transB && 'transB'].filter(Boolean).join(', ');
+    throw new ShapeError(
+      op,
+      `inner dimensions differ: a is ${formatShape(aShape)}, b is ${formatShape(bShape)} (${k} ≠ ${kb}${flags ? `, with ${flags}` : ''})`,
+      'The last dimension of op(a) must equal the second-to-last of op(b); transpose one operand or swap the arguments',
+    );
+  }
+  const batchShape = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2), 'batch dimensions');
+  const outShape = [...batchShape, m, n];
+  const resultShape = [...batchShape, ...(aVector ? [] : [m]), ...(bVector ? [] : [n])];
+
+  let bias: Tensor | undefined;
+  if (biasIn) {
+    const expanded = broadcastShapes(op, resultShape, biasIn.shape, 'bias and the output');
+    if (!sameShape(expanded, resultShape)) {
+      throw new ShapeError(
+        op,
+        `bias ${formatShape(biasIn.shape)} does not broadcast to the output ${formatShape(resultShape)}`,
+        'The bias may repeat over the output, not enlarge it; pass a bias of length n for a per-column bias',
+      );
+    }
+    // Align the bias with the kernel's [...batch, m, n]: pad to the result's rank, then put back
+    // the dimensions that 1-D operands dropped, as size 1.
+    const padded: number[] = [...new Array<number>(resultShape.length - biasIn.rank).fill(1), ...biasIn.shape];
+    const batchPart = padded.slice(0, batchShape.length);
+    const rest = padded.slice(batchShape.length);
+    const mDim = aVector ? 1 : rest.shift()!;
+    const nDim = bVector ? 1 : rest.shift()!;
+    bias = biasIn.reshape([...batchPart, mDim, nDim]);
+  }
+
+  const plan: MatmulPlan = Object.freeze({
+    dtype,
+    m,
+    n,
+    k,
+    transA,
+    transB,
+    batchShape: Object.freeze(batchShape),
+    outShape: Object.freeze(outShape),
+    activation,
+    hasBias: bias !== undefined,
+  });
+  return { plan, inputs: bias ? [a, b, bias] : [a, b], resultShape };
+}
+
+/**
+ * Matrix product with optional fused bias and activation: `activation(op(a)·op(b) + bias)`.
+ * Batched over leading dimensions with numpy broadcasting; 1-D operands as numpy's matmul.
+ *
+ * @throws SHAPE_MISMATCH when inner or batch dimensions disagree, or the bias does not broadcast.
+ * @throws DTYPE_MISMATCH for int32 or mixed dtypes.
+ * @example
+ * const W = randn([4, 3], { seed: 1 }), x = tensor([1, 2, 3]), b = tensor([0, 0, 1, 1]);
+ * const y = await matmul(W, x, { bias: b });          // y = Wx + b, shape [4]
+ * const z = await matmul(W, W, { transB: true, activation: 'relu' });
+ */
+export async function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Promise<Tensor> {
+  const { plan, inputs, resultShape } = planMatmul(a, b, options);
+  const out = await dispatch('matmul', plan, inputs, options);
+  return sameShape(out.shape, resultShape) ? out : out.reshape(resultShape);
+}
