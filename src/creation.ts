@@ -104,21 +104,25 @@ export function tensor(
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return filled('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: readonly number[], options: CreateOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return filled('ones', shape, 1, options);
 }
 
 /** A tensor with every element equal to `value`. */
 export function full(shape: readonly number[], value: number, options: CreateOptions = {}): Tensor {
-  const s = checkShape('full', shape);
-  const dtype = checkDtype('full', options?.dtype) ?? 'float32';
+  return filled('full', shape, value, options);
+}
+
+function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
+  const s = checkShape(op, shape);
+  const dtype = checkDtype(op, options?.dtype) ?? 'float32';
   if (typeof value !== 'number' || (dtype === 'int32' && !Number.isInteger(value))) {
     throw new InvalidArgumentError(
-      'full',
+      op,
       `value must be a number${dtype === 'int32' ? ' (an integer for int32)' : ''}; received ${describe(value)}`,
     );
   }

@@ -117,7 +117,7 @@ export function windowGeometry(
   if (inH + padTop + padBottom < spanH || inW + padLeft + padRight < spanW) {
     throw new ShapeError(
       op,
-      `the window (${spanH}×${spanW} with dilation) is larger than the padded input (${inH + padTop + padBottom}×${inW + padLeft + padRight})`,
+      `the window (${spanH}×${spanW}${spanH !== kh || spanW !== kw ? ' after dilation' : ''}) is larger than the padded input (${inH + padTop + padBottom}×${inW + padLeft + padRight})`,
       "Use a smaller kernel or dilation, or more padding (e.g. padding: 'same')",
     );
   }

@@ -34,7 +34,7 @@ export function choleskyInPlace(s: Float64Array, n: number, context: CholeskyCon
       if (!(d > tolerance)) {
         throw new NotPositiveDefiniteError(
           context.op,
-          `${context.matrix} is not positive definite: pivot ${j} is ${d.toPrecision(3)} (tolerance ${tolerance.toPrecision(3)})`,
+          `${context.matrix} is not positive definite: pivot ${j} is ${short(d)} (tolerance ${short(tolerance)})`,
           context.hint,
         );
       }
@@ -97,4 +97,9 @@ export function choleskySolveInPlace(l: Float64Array, n: number, b: Float64Array
     const inv = 1 / l[i * n + i]!;
     for (let c = 0; c < k; c++) b[bi + c] *= inv;
   }
+}
+
+/** Three significant digits, without trailing zeros: 0, -3, 2.95e-15. */
+function short(v: number): string {
+  return String(Number(v.toPrecision(3)));
 }
