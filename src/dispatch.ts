@@ -13,6 +13,8 @@ import { describe, type Tensor } from './tensor.js';
 export interface OpOptions {
   /** Run on this backend, or throw if it cannot; `'auto'` (the default) picks one. */
   backend?: BackendName | 'auto';
+  /** Cancels the op: queued work is dropped and the op rejects with an AbortError. */
+  signal?: AbortSignal;
 }
 
 /** The backends this build carries, in default priority order (fastest first). */
@@ -75,8 +77,9 @@ export async function dispatch<K extends OpName>(
   options: OpOptions | undefined,
   label: string = op,
 ): Promise<Tensor> {
+  options?.signal?.throwIfAborted();
   const kernel = await pickKernel(op, options, label);
-  return kernel(plan, inputs);
+  return kernel(plan, inputs, options?.signal ? { signal: options.signal } : undefined);
 }
 
 /** Checks the `backend` option before any work (ops call it during validation). */
@@ -85,8 +88,12 @@ export function checkOptions(label: string, options: unknown): OpOptions {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidArgumentError(label, `options must be an object; received ${describe(options)}`);
   }
-  const { backend } = options as OpOptions;
+  const { backend, signal } = options as OpOptions;
   if (backend !== undefined && backend !== 'auto') checkName(label, backend);
+  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(label, `signal must be an AbortSignal; received ${describe(signal)}`,
+      'Pass e.g. AbortSignal.timeout(1000) or an AbortController\'s signal');
+  }
   return options as OpOptions;
 }
 

@@ -40,3 +40,4 @@ export { add, sub, mul, div } from './ops/binary.js';
 export { sum, mean, type ReduceOptions } from './ops/reduce.js';
 export { linalg } from './ops/linalg.js';
 export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';
+export { configure, closePool, poolConfig, type PoolConfig } from './pool/split.js';

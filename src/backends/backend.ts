@@ -9,9 +9,16 @@ import type { Tensor } from '../tensor.js';
 export type BackendName = 'js' | 'native' | 'webgpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'webgpu'];
 
+/** What an op hands its kernel besides the plan and inputs. */
+export interface KernelOptions {
+  /** Aborts queued pool work; the op then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
 export type Kernel<K extends OpName> = (
   plan: OpSpecs[K]['plan'],
   inputs: OpSpecs[K]['inputs'],
+  options?: KernelOptions,
 ) => Promise<Tensor>;
 
 export type KernelTable = { readonly [K in OpName]?: Kernel<K> };

@@ -6,11 +6,12 @@
 import { allocate, type TypedArray } from '../../dtype.js';
 import type { BinaryFn, BinaryPlan } from '../../ops/binary.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
+import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
 
-export async function binary(plan: BinaryPlan, inputs: readonly [Tensor, Tensor]): Promise<Tensor> {
+export async function binary(plan: BinaryPlan, inputs: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
   const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  binaryRange(plan, inputs, out, 0, out.length);
+  await runRanges('js', 'binary', plan, inputs, out, binaryRange, options);
   return new Tensor(plan.dtype, plan.outShape, out);
 }
 

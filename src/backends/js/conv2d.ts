@@ -13,14 +13,21 @@
 import { allocate, scratch, type FloatArray } from '../../dtype.js';
 import type { Conv2dPlan } from '../../ops/conv2d.js';
 import { sizeOf } from '../../shape.js';
+import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
 import { JS_IM2COL_BUDGET } from '../../tuning.js';
 import { activateRange } from './activation.js';
 import { gemm } from './gemm.js';
 
-export async function conv2d(plan: Conv2dPlan, inputs: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
+export async function conv2d(
+  plan: Conv2dPlan,
+  [x, w, bias]: readonly [Tensor, Tensor, Tensor?],
+  options?: RunOptions,
+): Promise<Tensor> {
   const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  conv2dRange(plan, inputs, out, 0, plan.batch * plan.outH);
+  // Contiguous once here, so that pool workers do not each copy a strided view.
+  const inputs = bias ? ([x.contiguous(), w.contiguous(), bias.contiguous()] as const) : ([x.contiguous(), w.contiguous()] as const);
+  await runRanges('js', 'conv2d', plan, inputs, out, (p, i, o, r0, r1) => conv2dRange(p, i, o as FloatArray, r0, r1), options);
   return new Tensor(plan.dtype, plan.outShape, out);
 }
 

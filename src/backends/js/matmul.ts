@@ -8,6 +8,7 @@
 import { allocate, type FloatArray } from '../../dtype.js';
 import type { MatmulPlan } from '../../ops/matmul.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
+import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
 import { activateRange } from './activation.js';
 import { gemm } from './gemm.js';
@@ -73,9 +74,13 @@ export function matmulRange(
   }
 }
 
-export async function matmul(plan: MatmulPlan, inputs: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
+export async function matmul(
+  plan: MatmulPlan,
+  [a, b, bias]: readonly [Tensor, Tensor, Tensor?],
+  options?: RunOptions,
+): Promise<Tensor> {
   const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  const rows = sizeOf(plan.batchShape) * plan.m;
-  matmulRange(plan, inputs, out, 0, rows);
+  const inputs = bias ? ([a, b, bias.contiguous()] as const) : ([a, b] as const);
+  await runRanges('js', 'matmul', plan, inputs, out, (p, i, o, r0, r1) => matmulRange(p, i, o as FloatArray, r0, r1), options);
   return new Tensor(plan.dtype, plan.outShape, out);
 }

@@ -6,11 +6,12 @@
 import { allocate, type FloatArray } from '../../dtype.js';
 import type { Pool2dPlan } from '../../ops/pool2d.js';
 import { sizeOf } from '../../shape.js';
+import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
 
-export async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor]): Promise<Tensor> {
+export async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
   const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  pool2dRange(plan, [x], out, 0, plan.batch * plan.outH);
+  await runRanges('js', 'pool2d', plan, [x.contiguous()], out, (p, i, o, r0, r1) => pool2dRange(p, i, o as FloatArray, r0, r1), options);
   return new Tensor(plan.dtype, plan.outShape, out);
 }
 

@@ -1,22 +1,26 @@
-/** js relu and sigmoid in place over a row-major copy of the input. */
-import { allocate, type FloatArray } from '../../dtype.js';
+/** js relu and sigmoid, elementwise over a row-major input. int32 relu stays int32. */
+import { allocate, type TypedArray } from '../../dtype.js';
 import type { UnaryPlan } from '../../ops/unary.js';
+import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
-import { activateRange } from './activation.js';
 
-export async function unary(plan: UnaryPlan, [x]: readonly [Tensor]): Promise<Tensor> {
+export async function unary(plan: UnaryPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
   const out = allocate(plan.dtype, x.size);
-  const c = x.contiguous();
-  out.set(c.storage.subarray(c.offset, c.offset + x.size));
-  unaryRange(plan, out, 0, x.size);
+  await runRanges('js', 'unary', plan, [x.contiguous()], out, unaryRange, options);
   return new Tensor(plan.dtype, plan.outShape, out);
 }
 
-/** Applies the function in place to out[begin, end). */
-export function unaryRange(plan: UnaryPlan, out: FloatArray | Int32Array, begin: number, end: number): void {
-  if (out instanceof Int32Array) {
-    for (let i = begin; i < end; i++) if (out[i]! < 0) out[i] = 0;
+/** out[i] = f(x[i]) for row-major positions i in [begin, end); x must be contiguous. */
+export function unaryRange(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): void {
+  const xs = x.storage;
+  const o = x.offset;
+  if (plan.fn === 'relu') {
+    // Keeps NaN, as numpy's maximum(x, 0) does.
+    for (let i = begin; i < end; i++) {
+      const v = xs[o + i]!;
+      out[i] = v < 0 ? 0 : v;
+    }
   } else {
-    activateRange(out, begin, end, plan.fn);
+    for (let i = begin; i < end; i++) out[i] = 1 / (1 + Math.exp(-xs[o + i]!));
   }
 }

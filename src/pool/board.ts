@@ -1,0 +1,53 @@
+/**
+ * The job board: an Int32Array on a SharedArrayBuffer that the calling thread and the workers
+ * read and write with Atomics. Jobs themselves travel over each worker's MessagePort (plans and
+ * shared tensor views clone in microseconds) and are taken synchronously with
+ * receiveMessageOnPort, so a dispatch costs a store and a notify, not an event-loop round trip.
+ *
+ * Layout (Int32 indices): [REMAINING, CRASHED, …padding] then one 16-int slot (64 bytes, its own
+ * cache line) per worker, whose first int is the slot's state.
+ */
+
+/** Parts of the current op not finished yet; the caller waits on it reaching 0. */
+export const REMAINING = 0;
+/** Set to 1 by the caller when a worker died, to wake the waiting caller. */
+export const CRASHED = 1;
+/** Index of worker i's state. */
+export const slotIndex = (i: number): number => 16 + 16 * i;
+/** Offset within a slot of the flag a worker sets once its script has loaded. */
+export const LOADED = 1;
+export const boardLength = (workers: number): number => slotIndex(workers);
+
+/** Slot states. A worker only waits on, and leaves, IDLE/DONE/FAILED; the caller writes READY. */
+export const IDLE = 0;
+export const READY = 1;
+export const RUNNING = 2;
+export const DONE = 3;
+export const FAILED = 4;
+
+/** A tensor as it crosses to a worker: its view over shared storage. */
+export interface TensorDesc {
+  dtype: 'float32' | 'float64' | 'int32';
+  shape: number[];
+  strides: number[];
+  offset: number;
+  storage: Float32Array | Float64Array | Int32Array;
+}
+
+/** One part of a split op. */
+export interface JobMessage {
+  backend: 'js' | 'native' | 'webgpu';
+  op: string;
+  plan: unknown;
+  inputs: Array<TensorDesc | undefined>;
+  out: Float32Array | Float64Array | Int32Array;
+  begin: number;
+  end: number;
+}
+
+/** What a worker sends back when its part failed. */
+export interface FailureMessage {
+  name: string;
+  code?: string;
+  message: string;
+}

@@ -1,0 +1,148 @@
+/**
+ * The entry every splittable kernel goes through: run a range kernel over all output rows, on the
+ * calling thread when the op is small or the pool is off, else split across the worker pool.
+ * Browser-safe: the Node pool is loaded only when first needed, in Node.
+ */
+import type { BackendName } from '../backends/backend.js';
+import type { RangeKernel, RangeOp } from '../backends/js/ranges.js';
+import { workOf } from '../backends/js/ranges.js';
+import { allocate, type TypedArray } from '../dtype.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { OpSpecs } from '../ops/spec.js';
+import { describe, Tensor } from '../tensor.js';
+import { POOL_MIN_FLOPS_PER_PART } from '../tuning.js';
+import { planParts } from './partition.js';
+
+/** What a kernel passes on from the op's options. */
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+/** The pool's settings. */
+export interface PoolConfig {
+  /** Threads for CPU ops (1 turns the pool off). Default: os.availableParallelism(). */
+  threads: number;
+  /** An op is split only when each part gets at least this many flops (tests set 0). */
+  minFlopsPerPart: number;
+}
+
+/** The pool as the split entry sees it (implemented in node-pool.ts). */
+export interface PoolLike {
+  readonly size: number;
+  /** Why the pool cannot run work (its workers failed to load), if so. */
+  readonly broken: string | undefined;
+  run<K extends RangeOp>(
+    backend: BackendName,
+    op: K,
+    plan: OpSpecs[K]['plan'],
+    inputs: readonly Tensor[],
+    out: TypedArray,
+    parts: number,
+    rows: number,
+    signal?: AbortSignal,
+  ): Promise<void>;
+  close(): Promise<void>;
+}
+
+const config: PoolConfig = { threads: defaultThreads(), minFlopsPerPart: POOL_MIN_FLOPS_PER_PART };
+let pool: Promise<PoolLike | undefined> | undefined;
+
+function defaultThreads(): number {
+  const g = globalThis as { process?: { versions?: { node?: string } }; navigator?: { hardwareConcurrency?: number } };
+  if (g.process?.versions?.node) return 0; // resolved from os.availableParallelism() when the pool starts
+  return 1;
+}
+
+/**
+ * Changes the pool: `threads` (1 turns it off; the next split op starts it again with the new
+ * count) and `minFlopsPerPart` (the split threshold).
+ * @example
+ * await configure({ threads: 2 });
+ */
+export async function configure(options: Partial<PoolConfig>): Promise<void> {
+  const { threads, minFlopsPerPart } = options ?? {};
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
+    throw new InvalidArgumentError('configure', `threads must be an integer in [1, 256]; received ${describe(threads)}`);
+  }
+  if (minFlopsPerPart !== undefined && (typeof minFlopsPerPart !== 'number' || !(minFlopsPerPart >= 0))) {
+    throw new InvalidArgumentError('configure', `minFlopsPerPart must be a number ≥ 0; received ${describe(minFlopsPerPart)}`);
+  }
+  if (threads !== undefined && threads !== config.threads) {
+    await closePool();
+    config.threads = threads;
+  }
+  if (minFlopsPerPart !== undefined) config.minFlopsPerPart = minFlopsPerPart;
+}
+
+/** The current settings (threads resolved to the machine's count once the pool has started). */
+export function poolConfig(): Readonly<PoolConfig> {
+  return { ...config };
+}
+
+/** The running pool, if started (for tests that kill a worker mid-op). Not public API. */
+export async function currentPool(): Promise<PoolLike | undefined> {
+  return pool && (await pool);
+}
+
+/** Stops the workers. Optional: workers never keep a process alive on their own. */
+export async function closePool(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  const started = p && (await p);
+  if (started) await started.close();
+}
+
+async function startPool(): Promise<PoolLike | undefined> {
+  const g = globalThis as { process?: { versions?: { node?: string } } };
+  if (!g.process?.versions?.node) return undefined;
+  const { NodePool } = await import('./node-pool.js');
+  if (config.threads === 0) config.threads = NodePool.defaultThreads();
+  if (config.threads <= 1) return undefined;
+  return new NodePool(config.threads);
+}
+
+/**
+ * Runs `local` over all output rows, or splits the rows across the pool when the op is worth it.
+ * `inputs` should be contiguous where the range kernel copies otherwise (each thread would copy).
+ */
+export async function runRanges<K extends RangeOp>(
+  backend: BackendName,
+  op: K,
+  plan: OpSpecs[K]['plan'],
+  inputs: OpSpecs[K]['inputs'],
+  out: TypedArray,
+  local: RangeKernel<K>,
+  options?: RunOptions,
+): Promise<void> {
+  options?.signal?.throwIfAborted();
+  const { rows, flops } = workOf(op, plan);
+  if (rows === 0) return;
+  if (config.threads !== 1) {
+    pool ??= startPool();
+    const p = await pool;
+    const parts = p ? planParts(rows, flops, p.size, config.minFlopsPerPart) : 1;
+    if (p && !p.broken && parts > 1 && isShared(out)) {
+      const shared = (inputs as readonly (Tensor | undefined)[]).map(toShared);
+      try {
+        await p.run(backend, op, plan, shared as readonly Tensor[], out, parts, rows, options?.signal);
+        return;
+      } catch (e) {
+        // A pool that cannot start its workers must not cost the op: run it here instead.
+        if (!p.broken) throw e;
+      }
+    }
+  }
+  local(plan, inputs, out, 0, rows);
+}
+
+/** Tensors on a plain ArrayBuffer are copied once into shared memory for the workers. */
+function toShared(t: Tensor | undefined): Tensor | undefined {
+  if (!t || isShared(t.storage)) return t;
+  const copy = allocate(t.dtype, t.size);
+  copy.set(t.dataSync());
+  return new Tensor(t.dtype, t.shape, copy);
+}
+
+function isShared(a: TypedArray): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}

@@ -1,0 +1,137 @@
+/**
+ * The worker pool's behaviour: ops really split and agree with single-threaded results, a worker
+ * killed mid-op rejects that op with WORKER_CRASHED and is replaced, aborts drop queued work,
+ * many ops in flight all complete, and a program that never closes the pool still exits.
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closePool, configure, conv2d, matmul, randn, relu, tensor, type Tensor } from '../../src/index.js';
+import { currentPool } from '../../src/pool/split.js';
+import type { NodePool } from '../../src/pool/node-pool.js';
+import { partition, planParts } from '../../src/pool/partition.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function maxDiff(a: Tensor, b: Tensor): number {
+  const x = a.dataSync();
+  const y = b.dataSync();
+  expect(x.length).toBe(y.length);
+  let d = 0;
+  for (let i = 0; i < x.length; i++) d = Math.max(d, Math.abs(x[i]! - y[i]!));
+  return d;
+}
+
+describe('partition', () => {
+  it('covers [0, rows) once with ranges balanced to ±1', () => {
+    for (const rows of [0, 1, 2, 3, 7, 64, 1001]) {
+      for (const parts of [1, 2, 3, 8]) {
+        const ranges = partition(rows, parts);
+        expect(ranges.length).toBe(Math.min(rows, parts));
+        let next = 0;
+        const sizes = ranges.map(([b, e]) => {
+          expect(b).toBe(next);
+          expect(e).toBeGreaterThan(b);
+          next = e;
+          return e - b;
+        });
+        expect(next).toBe(rows);
+        if (sizes.length) expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('keeps small work whole', () => {
+    expect(planParts(100, 1e3, 2, 2e5)).toBe(1);
+    expect(planParts(100, 1e6, 2, 2e5)).toBe(2);
+    expect(planParts(1, 1e9, 2, 2e5)).toBe(1);
+    expect(planParts(100, 1e9, 1, 2e5)).toBe(1);
+    expect(planParts(100, 10, 4, 0)).toBe(4);
+  });
+});
+
+describe('pool with 2 threads', () => {
+  beforeAll(() => configure({ threads: 2, minFlopsPerPart: 0 }));
+  afterAll(async () => {
+    await closePool();
+    await configure({ threads: 1, minFlopsPerPart: 200_000 });
+  });
+
+  it('splits matmul and conv2d and agrees with one thread', async () => {
+    const a = randn([97, 61], { seed: 1 });
+    const b = randn([61, 45], { seed: 2 });
+    const x = randn([2, 3, 17, 13], { seed: 3 });
+    const w = randn([5, 3, 3, 3], { seed: 4 });
+    const split = [await matmul(a, b), await conv2d(x, w, { padding: 'same' })];
+    expect((await currentPool())?.size).toBe(2);
+    await configure({ threads: 1 });
+    const single = [await matmul(a, b), await conv2d(x, w, { padding: 'same' })];
+    await configure({ threads: 2, minFlopsPerPart: 0 });
+    // The same kernel on the same rows: bit-identical.
+    expect(maxDiff(split[0]!, single[0]!)).toBe(0);
+    expect(maxDiff(split[1]!, single[1]!)).toBe(0);
+  });
+
+  it('completes many ops in flight, in any mix', async () => {
+    const a = randn([64, 64], { seed: 5 });
+    const ops = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? relu(a) : matmul(a, a)));
+    const results = await Promise.all(ops);
+    const ref = await matmul(a, a);
+    results.forEach((r, i) => {
+      if (i % 3 !== 0) expect(maxDiff(r, ref)).toBe(0);
+    });
+  });
+
+  it('rejects an aborted op with AbortError and runs the rest', async () => {
+    const a = randn([256, 256], { seed: 6 });
+    const controller = new AbortController();
+    const first = matmul(a, a);
+    const aborted = matmul(a, a, { signal: controller.signal });
+    const third = matmul(a, a);
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    const [r1, r3] = await Promise.all([first, third]);
+    expect(maxDiff(r1, r3)).toBe(0);
+    await expect(matmul(a, a, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('rejects the op of a worker killed mid-op with WORKER_CRASHED, then recovers', async () => {
+    const a = randn([600, 600], { seed: 7 });
+    const pool = (await currentPool()) as NodePool;
+    const running = matmul(a, a);
+    await new Promise((r) => setTimeout(r, 20));
+    await pool.workers[0]!.terminate();
+    await expect(running).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    const small = randn([40, 30], { seed: 8 });
+    const after = await matmul(small, small.transpose());
+    await configure({ threads: 1 });
+    const ref = await matmul(small, small.transpose());
+    await configure({ threads: 2, minFlopsPerPart: 0 });
+    expect(maxDiff(after, ref)).toBe(0);
+  });
+
+  it('rejects a signal that is not an AbortSignal', async () => {
+    await expect(relu(tensor([1]), { signal: {} as never })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('process exit', () => {
+  it('a program that never calls closePool() still exits', () => {
+    const script = [
+      "import { configure, matmul, randn } from './src/index.ts';",
+      'await configure({ threads: 2, minFlopsPerPart: 0 });',
+      'const a = randn([128, 128], { seed: 1 });',
+      'const c = await matmul(a, a);',
+      "console.log('done', c.shape.join('x'));",
+    ].join('\n');
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      timeout: 30_000,
+      encoding: 'utf8',
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout).toContain('done 128x128');
+    expect(run.status).toBe(0);
+  });
+});
