@@ -2,47 +2,74 @@
  * js ridge in float64 scratch, whatever the input dtype:
  *   primal  G = AᵀA + λI (n×n),  x = G⁻¹(Aᵀy)
  *   dual    G = AAᵀ + λI (m×m),  x = Aᵀ(G⁻¹y)
- * The Gram product and the right-hand sides are blocked GEMMs (transposes are strides), G is
- * factored by the blocked Cholesky, and all signals are solved at once.
+ * The Gram product and the right-hand-side products are matmul range kernels (transposes are
+ * strides), so the worker pool splits them by blocks of rows like any matmul; G is factored by
+ * the blocked Cholesky, and all signals are solved at once.
  * Cost: primal m·n² + n³/3, dual n·m² + m³/3 flops (plus 2·m·n per signal).
  */
 import { allocate } from '../../dtype.js';
+import type { MatmulPlan } from '../../ops/matmul.js';
 import type { RidgePlan } from '../../ops/ridge.js';
+import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
 import { choleskyInPlace, choleskySolveInPlace } from './cholesky.js';
-import { gemm } from './gemm.js';
-import { toFloat64 } from './linalg.js';
+import { matmulRange } from './matmul.js';
 
-export async function ridge(plan: RidgePlan, [aIn, yIn]: readonly [Tensor, Tensor]): Promise<Tensor> {
+export async function ridge(plan: RidgePlan, [aIn, yIn]: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
   const { m, n, signals: k, lambda, form } = plan;
-  const a = toFloat64(aIn); // m×n
-  const y = toFloat64(yIn); // m×k
+  const a = toFloat64Tensor(aIn, [m, n]);
+  const y = toFloat64Tensor(yIn, [m, k]);
   const size = form === 'primal' ? n : m;
-  const g = new Float64Array(size * size);
-  // G = AᵀA (n×n) or AAᵀ (m×m); as a GEMM, the transposed operand is the same array read by columns.
-  if (form === 'primal') {
-    gemm({ m: n, n, k: m, a, aOffset: 0, aRowStride: 1, aColStride: n, b: a, bOffset: 0, bRowStride: n, bColStride: 1, c: g, cOffset: 0, cRowStride: n, alpha: 1, beta: 0 });
-  } else {
-    gemm({ m, n: m, k: n, a, aOffset: 0, aRowStride: n, aColStride: 1, b: a, bOffset: 0, bRowStride: 1, bColStride: n, c: g, cOffset: 0, cRowStride: m, alpha: 1, beta: 0 });
-  }
-  for (let i = 0; i < size; i++) g[i * size + i] += lambda;
+  // G = AᵀA (n×n) or AAᵀ (m×m).
+  const g = await product(a, a, form === 'primal', form !== 'primal', options);
+  const gs = g.storage as Float64Array;
+  for (let i = 0; i < size; i++) gs[i * size + i] += lambda;
   const matrix = form === 'primal' ? 'AᵀA + λI' : 'AAᵀ + λI';
-  choleskyInPlace(g, size, {
+  choleskyInPlace(gs, size, {
     op: 'ridge',
     matrix: `${matrix} (${form} form, λ = ${lambda})`,
     hint: lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda',
   });
-  const x = new Float64Array(n * k);
+  let x: Tensor;
   if (form === 'primal') {
-    // x = Aᵀy, then solve G·x = Aᵀy.
-    gemm({ m: n, n: k, k: m, a, aOffset: 0, aRowStride: 1, aColStride: n, b: y, bOffset: 0, bRowStride: k, bColStride: 1, c: x, cOffset: 0, cRowStride: k, alpha: 1, beta: 0 });
-    choleskySolveInPlace(g, n, x, k);
+    // Solve G·x = Aᵀy.
+    x = await product(a, y, true, false, options);
+    choleskySolveInPlace(gs, n, x.storage as Float64Array, k);
   } else {
-    // z = G⁻¹y (in y), then x = Aᵀz.
-    choleskySolveInPlace(g, m, y, k);
-    gemm({ m: n, n: k, k: m, a, aOffset: 0, aRowStride: 1, aColStride: n, b: y, bOffset: 0, bRowStride: k, bColStride: 1, c: x, cOffset: 0, cRowStride: k, alpha: 1, beta: 0 });
+    // z = G⁻¹y (in y's scratch), then x = Aᵀz.
+    choleskySolveInPlace(gs, m, y.storage as Float64Array, k);
+    x = await product(a, y, true, false, options);
   }
-  const out = allocate(plan.dtype, x.length);
-  out.set(x);
+  const out = allocate(plan.dtype, n * k);
+  out.set(x.storage);
   return new Tensor(plan.dtype, plan.outShape, out);
+}
+
+/** op(a)·op(b) in float64 through the matmul range kernel (split by the pool when worth it). */
+async function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean, options?: RunOptions): Promise<Tensor> {
+  const [m, k] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
+  const n = transB ? b.shape[0]! : b.shape[1]!;
+  const plan: MatmulPlan = Object.freeze({
+    dtype: 'float64',
+    m,
+    n,
+    k,
+    transA,
+    transB,
+    batchShape: [],
+    outShape: [m, n],
+    activation: 'none',
+    hasBias: false,
+  });
+  const out = allocate('float64', m * n);
+  await runRanges('js', 'matmul', plan, [a, b], out, (p, i, o, r0, r1) => matmulRange(p, i, o as Float64Array, r0, r1), options);
+  return new Tensor('float64', [m, n], out);
+}
+
+/** A row-major float64 copy (on shared memory, so pool workers can read it). */
+function toFloat64Tensor(t: Tensor, shape: number[]): Tensor {
+  const c = t.contiguous();
+  const data = allocate('float64', t.size);
+  data.set(c.storage.subarray(c.offset, c.offset + t.size));
+  return new Tensor('float64', shape, data);
 }
