@@ -3,20 +3,27 @@
  * at random (`rand`, `randn`, seeded and reproducible).
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { mersenne } from 'pure-rand/generator/mersenne';
 import { allocate, dtypeOfArray, isDType, type DType, type TypedArray } from './dtype.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from './errors.js';
 import { formatShape, sizeOf } from './shape.js';
-import { describe, Tensor, type NestedArray } from './tensor.js';
+import { describe, Tensor, type Device, type NestedArray } from './tensor.js';
+import { uploadNow } from './backends/webgpu/default.js';
 
 export interface CreateOptions {
   /** Element type; `float32` unless the data is a typed array of another type. */
   dtype?: DType;
+  /**
+   * `'cpu'` (default) or `'webgpu'`. Creating on webgpu is synchronous (queue.writeBuffer), so the
+   * device must already be started: `await backends()` or `await setBackend('webgpu')` first, or
+   * use `await t.to('webgpu')`. Honoured by `tensor`, `zeros`, `ones` and `full`.
+   */
+  device?: Device;
 }
 
 export interface RandomOptions {
   dtype?: 'float32' | 'float64';
-  /** Any integer: the same seed gives the same values on every platform. Random when absent. */
+  /** Any integer (used modulo 2³²): the same seed gives the same values on every platform. Random when absent. */
   seed?: number;
 }
 
@@ -99,7 +106,7 @@ export function tensor(
   }
   const storage = allocate(dtype, flat.length);
   storage.set(flat as ArrayLike<number>);
-  return new Tensor(dtype, finalShape, storage);
+  return onDevice('tensor', new Tensor(dtype, finalShape, storage), options?.device);
 }
 
 /** A tensor of zeros. */
@@ -128,7 +135,7 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
   }
   const storage = allocate(dtype, sizeOf(s));
   if (value !== 0) storage.fill(value);
-  return new Tensor(dtype, s, storage);
+  return onDevice(op, new Tensor(dtype, s, storage), options?.device);
 }
 
 /** The `n`×`m` identity (ones on the main diagonal). `m` defaults to `n`. */
@@ -198,8 +205,13 @@ function randomSetup(op: string, shape: readonly number[], options: RandomOption
   return { s, dtype, storage: allocate(dtype, sizeOf(s)) };
 }
 
+/**
+ * The Mersenne Twister: its initialisation spreads every bit of a small seed over the whole state,
+ * so seeds 0, 1, 2 … start uncorrelated (xoroshiro128+ seeded with a small integer does not: its
+ * first draws sit near 1).
+ */
 function generator(seed: number | undefined) {
-  return xoroshiro128plus(seed ?? Math.floor(Math.random() * 2 ** 31));
+  return mersenne(seed === undefined ? Math.floor(Math.random() * 2 ** 32) : (seed % 2 ** 32) >>> 0);
 }
 
 /** Validates a shape argument: an array of non-negative integers. */
@@ -248,4 +260,13 @@ function nestedShape(data: unknown[]): number[] {
       `Expected a regular array of shape ${formatShape(shape)}`);
   check(data, 0);
   return shape;
+}
+
+/** Moves a freshly made CPU tensor to the requested device (validating the option). */
+function onDevice(op: string, t: Tensor, device: unknown): Tensor {
+  if (device === undefined || device === 'cpu') return t;
+  if (device !== 'webgpu') {
+    throw new InvalidArgumentError(op, `device must be 'cpu' or 'webgpu'; received ${describe(device)}`);
+  }
+  return uploadNow(op, t);
 }

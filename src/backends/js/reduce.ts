@@ -17,7 +17,8 @@ export async function reduce(plan: ReducePlan, [input]: readonly [Tensor]): Prom
   const kept = shape.map((d, i) => (plan.axes.includes(i) ? 1 : d));
   const keptStrides = contiguousStrides(kept);
   const os = shape.map((_, i) => (plan.axes.includes(i) ? 0 : keptStrides[i]!));
-  const int32 = x.dtype === 'int32';
+  // int32 sums wrap like the int32 result; an int32 mean is exact (float64 accumulation).
+  const int32 = x.dtype === 'int32' && plan.fn === 'sum';
   const acc = new Float64Array(outSize);
   const xs = x.storage;
   const n = x.size;

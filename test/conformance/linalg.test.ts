@@ -1,0 +1,83 @@
+/**
+ * linalg.cholesky and linalg.solveSPD against the reference on random SPD matrices S = AᵀA + n·I
+ * of n = 1, 2, 17, 64, 65, 130 (crossing the js 64-wide panel), with many right-hand sides.
+ */
+import { describe, expect, it } from 'vitest';
+import { linalg, NotPositiveDefiniteError, tensor, type DType, type Tensor } from '../../src/index.js';
+import { refCholesky, refSolveSPD } from '../reference/cholesky.js';
+import type { Ref } from '../reference/nd.js';
+import { expectClose, fromRef, seeded, seededView, seedOf, tol } from '../util/close.js';
+import { backendMatrix } from '../util/backends.js';
+import { FLOAT_DTYPES, RHS_COUNTS, SPD_SIZES } from './cases.js';
+
+/**
+ * S = AᵀA + n·I for a seeded N(0,1) A [n,n] (eigenvalues in about [n, 5n]: condition ≲ 5). With
+ * `junkUpper`, the strict upper triangle holds unrelated values: only the lower one may be read.
+ */
+async function spd(n: number, seed: number, dtype: DType, junkUpper = false): Promise<{ t: Tensor; ref: Ref }> {
+  const a = (await seeded([n, n], seed, 'float64')).ref.data;
+  const data = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let v = i === j ? n : 0;
+      for (let r = 0; r < n; r++) v += a[r * n + i]! * a[r * n + j]!;
+      data[i * n + j] = junkUpper && j > i ? 1e3 * Math.sin(i * 7 + j) : v;
+    }
+  return fromRef({ data, shape: [n, n] }, dtype);
+}
+
+const CHOL_CASES = SPD_SIZES.flatMap((n) => [false, true].map((junk) => ({ n, junk, label: `n = ${n}${junk ? ', junk in the upper triangle' : ''}` })));
+const SOLVE_CASES = SPD_SIZES.flatMap((n) =>
+  RHS_COUNTS.map((k) => ({ n, k, view: false, junk: false, label: `n = ${n}, B ${k === undefined ? `[${n}]` : `[${n},${k}]`}` })),
+)
+  .concat(SPD_SIZES.filter((n) => n > 1).map((n) => ({ n, k: 5, view: true, junk: false, label: `n = ${n}, B [${n},5] as a strided view` })))
+  .concat([17, 65].map((n) => ({ n, k: 3, view: false, junk: true, label: `n = ${n}, B [${n},3], junk in the upper triangle of S` })));
+
+for (const b of await backendMatrix()) {
+  describe.skipIf(!b.available || !b.ops.includes('cholesky'))(`linalg.cholesky [${b.name}]`, () => {
+    for (const dtype of FLOAT_DTYPES) {
+      describe(dtype, () => {
+        it.each(CHOL_CASES)('$label', async (c) => {
+          const seed = seedOf(`cholesky ${c.label} ${dtype}`);
+          const s = await spd(c.n, seed, dtype, c.junk);
+          const got = await linalg.cholesky(s.t, { backend: b.name });
+          expect(got.dtype).toBe(dtype);
+          // Internally float64: a float32 result differs from the reference by its final rounding.
+          await expectClose(got, refCholesky(s.ref), tol(dtype, c.n, 4), { op: 'cholesky', backend: b.name, dtype, case: c.label, seed });
+        });
+      });
+    }
+
+    it('hand-checked: [[4,2],[2,3]] → [[2,0],[1,√2]]', async () => {
+      const L = await linalg.cholesky(tensor([[4, 2], [2, 3]], { dtype: 'float64' }), { backend: b.name });
+      await expectClose(L, { data: [2, 0, 1, Math.SQRT2], shape: [2, 2] }, tol('float64', 2), 'cholesky 2×2');
+    });
+
+    it('an indefinite matrix throws NotPositiveDefiniteError', async () => {
+      await expect(linalg.cholesky(tensor([[1, 2], [2, 1]], { dtype: 'float64' }), { backend: b.name })).rejects.toThrow(NotPositiveDefiniteError);
+      await expect(linalg.solveSPD(tensor([[1, 0], [0, -1]]), tensor([1, 1]), { backend: b.name })).rejects.toThrow(NotPositiveDefiniteError);
+    });
+  });
+
+  describe.skipIf(!b.available || !b.ops.includes('solveSPD'))(`linalg.solveSPD [${b.name}]`, () => {
+    for (const dtype of FLOAT_DTYPES) {
+      describe(dtype, () => {
+        it.each(SOLVE_CASES)('$label', async (c) => {
+          const seed = seedOf(`solveSPD ${c.label} ${dtype}`);
+          const s = await spd(c.n, seed, dtype, c.junk);
+          const shape = c.k === undefined ? [c.n] : [c.n, c.k];
+          const rhs = c.view ? await seededView(shape, [1, 0], seed + 1, dtype) : await seeded(shape, seed + 1, dtype);
+          if (c.view) expect(rhs.t.isContiguous).toBe(false);
+          const got = await linalg.solveSPD(s.t, rhs.t, { backend: b.name });
+          expect(got.dtype).toBe(dtype);
+          await expectClose(got, refSolveSPD(s.ref, rhs.ref), tol(dtype, c.n, 8), { op: 'solveSPD', backend: b.name, dtype, case: c.label, seed });
+        });
+      });
+    }
+
+    it('hand-checked: [[4,2],[2,3]]·x = [2,1] → x = [0.5, 0]', async () => {
+      const x = await linalg.solveSPD(tensor([[4, 2], [2, 3]], { dtype: 'float64' }), tensor([2, 1], undefined, { dtype: 'float64' }), { backend: b.name });
+      await expectClose(x, { data: [0.5, 0], shape: [2] }, tol('float64', 2), 'solveSPD 2×2');
+    });
+  });
+}
