@@ -5,6 +5,8 @@
  */
 import { BACKEND_NAMES, type Backend, type BackendName, type Kernel } from './backends/backend.js';
 import { jsBackend } from './backends/js/index.js';
+import { nativeBackend } from './backends/native/index.js';
+import { webgpuBackend } from './backends/webgpu/default.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import type { OpName, OpSpecs } from './ops/spec.js';
 import { describe, type Tensor } from './tensor.js';
@@ -18,7 +20,10 @@ export interface OpOptions {
 }
 
 /** The backends this build carries, in default priority order (fastest first). */
-const REGISTRY: readonly Backend[] = [jsBackend];
+const REGISTRY: readonly Backend[] = [nativeBackend, jsBackend, webgpuBackend];
+
+/** Backends that run on the GPU: chosen for GPU inputs or by name, never in the CPU order. */
+const GPU_BACKENDS: readonly BackendName[] = ['webgpu'];
 
 /** What `backends()` reports for each backend. */
 export interface BackendInfo {
@@ -65,7 +70,7 @@ export async function setBackend(name: BackendName | 'auto'): Promise<void> {
 /** The default backend's name: the one `setBackend` chose, else the first available in priority order. */
 export async function getBackend(): Promise<BackendName> {
   if (chosen) return chosen;
-  for (const b of REGISTRY) if ((await b.probe()).ok) return b.name;
+  for (const b of REGISTRY) if (!GPU_BACKENDS.includes(b.name) && (await b.probe()).ok) return b.name;
   return 'js';
 }
 
@@ -78,7 +83,8 @@ export async function dispatch<K extends OpName>(
   label: string = op,
 ): Promise<Tensor> {
   options?.signal?.throwIfAborted();
-  const kernel = await pickKernel(op, options, label);
+  const onGpu = (inputs as readonly (Tensor | undefined)[]).some((t) => t?.device === 'webgpu');
+  const kernel = await pickKernel(op, options, label, onGpu);
   return kernel(plan, inputs, options?.signal ? { signal: options.signal } : undefined);
 }
 
@@ -97,8 +103,17 @@ export function checkOptions(label: string, options: unknown): OpOptions {
   return options as OpOptions;
 }
 
-async function pickKernel<K extends OpName>(op: K, options: OpOptions | undefined, label: string): Promise<Kernel<K>> {
-  const requested = options?.backend && options.backend !== 'auto' ? options.backend : chosen;
+async function pickKernel<K extends OpName>(op: K, options: OpOptions | undefined, label: string, onGpu: boolean): Promise<Kernel<K>> {
+  // An explicit option wins; else inputs on the GPU run there; else the default.
+  const explicit = options?.backend && options.backend !== 'auto' ? options.backend : undefined;
+  const requested = explicit ?? (onGpu ? 'webgpu' : chosen);
+  if (onGpu && requested && !GPU_BACKENDS.includes(requested)) {
+    throw new InvalidArgumentError(
+      label,
+      `an input lives on webgpu but backend '${requested}' runs on the CPU`,
+      "Move the inputs with await t.to('cpu'), or drop the backend option to run on webgpu",
+    );
+  }
   if (requested) {
     const backend = await requireBackend(label, requested);
     const kernel = backend.kernels[op] as Kernel<K> | undefined;
@@ -114,6 +129,7 @@ async function pickKernel<K extends OpName>(op: K, options: OpOptions | undefine
   }
   const reasons: string[] = [];
   for (const backend of REGISTRY) {
+    if (GPU_BACKENDS.includes(backend.name)) continue;
     const kernel = backend.kernels[op] as Kernel<K> | undefined;
     const probe = await backend.probe();
     if (kernel && probe.ok) return kernel;

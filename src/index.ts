@@ -40,4 +40,17 @@ export { add, sub, mul, div } from './ops/binary.js';
 export { sum, mean, type ReduceOptions } from './ops/reduce.js';
 export { linalg } from './ops/linalg.js';
 export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';
+export { memory, type MemoryInfo, type GpuMemory } from './memory.js';
+export {
+  cs,
+  type LinearOperator,
+  type PartialDctOperator,
+  type FistaOptions,
+  type FistaResult,
+  type FistaProgress,
+  type OmpOptions,
+  type OmpResult,
+  type ChooseLambdaOptions,
+  type ChooseLambdaResult,
+} from './cs/index.js';
 export { configure, closePool, poolConfig, type PoolConfig } from './pool/split.js';

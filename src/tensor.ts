@@ -8,7 +8,39 @@ import { DisposedTensorError, InvalidArgumentError, ShapeError } from './errors.
 import { contiguousStrides, formatShape, sizeOf, type Shape } from './shape.js';
 
 /** Where a tensor's values live. */
-export type Device = 'cpu';
+export type Device = 'cpu' | 'webgpu';
+
+/**
+ * The storage of a GPU tensor: a GPU buffer shared by a tensor and its views, counted by handle
+ * (each Tensor on it holds one reference; `dispose()` drops it, and the last one returns the
+ * buffer to the backend's pool). Implemented by the webgpu backend; kernels trust it.
+ */
+export interface GpuStorage {
+  /** Bytes of the underlying buffer that tensors may address. */
+  readonly bytes: number;
+  retain(): void;
+  release(): void;
+  /** The view `t` (dtype, shape, strides, offset over this storage) read back row-major. */
+  read<D extends DType>(t: Tensor<D>): Promise<DTypeArrays[D]>;
+  /** A row-major copy of the view `t` on the GPU (encoded now, no readback). */
+  contiguous<D extends DType>(t: Tensor<D>): Tensor<D>;
+}
+
+/** Safety net: a GPU tensor collected without dispose() still gives its reference back. */
+const gpuFinalizer: FinalizationRegistry<GpuStorage> | undefined =
+  typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((s: GpuStorage) => s.release()) : undefined;
+
+function isGpuStorage(s: unknown): s is GpuStorage {
+  return !ArrayBuffer.isView(s);
+}
+
+function gpuOnly(op: string, t: Tensor): InvalidArgumentError {
+  return new InvalidArgumentError(
+    op,
+    `the tensor ${formatShape(t.shape)} ${t.dtype} lives on webgpu, so its values can only be read asynchronously`,
+    'Use await t.data(), await t.array() or await t.to(\'cpu\')',
+  );
+}
 
 /** Nested arrays of numbers, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
@@ -21,21 +53,31 @@ export class Tensor<D extends DType = DType> {
   /** Index of element [0, …, 0] in `storage`. */
   readonly offset: number;
   readonly size: number;
-  readonly device: Device = 'cpu';
-  #storage: DTypeArrays[D];
+  readonly device: Device;
+  #storage: DTypeArrays[D] | undefined;
+  #gpu: GpuStorage | undefined;
   #disposed = false;
 
   /**
    * Low level: wraps `storage` without a copy. Most code wants `tensor()` or the creation
-   * functions; this constructor trusts its arguments.
+   * functions; this constructor trusts its arguments. Given a GpuStorage, the tensor lives on
+   * webgpu and takes one reference on it (given back by `dispose()`).
    */
-  constructor(dtype: D, shape: Shape, storage: DTypeArrays[D], strides?: Shape, offset = 0) {
+  constructor(dtype: D, shape: Shape, storage: DTypeArrays[D] | GpuStorage, strides?: Shape, offset = 0) {
     this.dtype = dtype;
     this.shape = Object.freeze([...shape]);
     this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
     this.offset = offset;
     this.size = sizeOf(shape);
-    this.#storage = storage;
+    if (isGpuStorage(storage)) {
+      this.device = 'webgpu';
+      this.#gpu = storage;
+      storage.retain();
+      gpuFinalizer?.register(this, storage, this);
+    } else {
+      this.device = 'cpu';
+      this.#storage = storage;
+    }
   }
 
   get rank(): number {
@@ -48,11 +90,18 @@ export class Tensor<D extends DType = DType> {
 
   /**
    * The storage array this tensor views (shared with its views). Kernels read it with `strides`
-   * and `offset`; user code wants `data()` or `dataSync()`.
+   * and `offset`; user code wants `data()` or `dataSync()`. Throws for a GPU tensor.
    */
   get storage(): DTypeArrays[D] {
     this.assertAlive('storage');
+    if (!this.#storage) throw gpuOnly('storage', this);
     return this.#storage;
+  }
+
+  /** The GPU storage this tensor views (undefined on the CPU). For the webgpu backend. */
+  get gpuStorage(): GpuStorage | undefined {
+    this.assertAlive('gpuStorage');
+    return this.#gpu;
   }
 
   /** True when the elements are laid out row-major with no gaps (offset may be non-zero). */
@@ -79,12 +128,18 @@ export class Tensor<D extends DType = DType> {
 
   /** A row-major copy of the values (a new TypedArray the caller owns). */
   async data(): Promise<DTypeArrays[D]> {
+    this.assertAlive('data');
+    if (this.#gpu) return this.#gpu.read(this);
     return this.dataSync();
   }
 
-  /** A row-major copy of the values, synchronously (CPU tensors only). */
+  /**
+   * A row-major copy of the values, synchronously. CPU tensors only: a GPU tensor throws
+   * INVALID_ARGUMENT (use `await t.data()`).
+   */
   dataSync(): DTypeArrays[D] {
     this.assertAlive('dataSync');
+    if (this.#gpu) throw gpuOnly('dataSync', this);
     const out = allocateLike(this.dtype, this.size);
     copyStrided(this, out);
     return out;
@@ -93,7 +148,7 @@ export class Tensor<D extends DType = DType> {
   /** The values as nested arrays (a number for a rank-0 tensor). */
   async array(): Promise<NestedArray> {
     this.assertAlive('array');
-    const flat = this.dataSync();
+    const flat = await this.data();
     if (this.shape.length === 0) return flat[0]!;
     const build = (dim: number, start: number): NestedArray[] => {
       const n = this.shape[dim]!;
@@ -114,9 +169,16 @@ export class Tensor<D extends DType = DType> {
   reshape(shape: readonly number[]): Tensor<D> {
     this.assertAlive('reshape');
     const target = resolveReshape(this.shape, shape);
-    if (this.isContiguous) return new Tensor(this.dtype, target, this.#storage, undefined, this.offset);
+    if (this.isContiguous) return new Tensor(this.dtype, target, this.#any(), undefined, this.offset);
     const copy = this.contiguous();
-    return new Tensor(this.dtype, target, copy.#storage, undefined, 0);
+    const out = new Tensor(this.dtype, target, copy.#any(), undefined, 0);
+    copy.dispose();
+    return out;
+  }
+
+  /** The storage, CPU or GPU (for views). */
+  #any(): DTypeArrays[D] | GpuStorage {
+    return (this.#storage ?? this.#gpu)!;
   }
 
   /**
@@ -137,7 +199,7 @@ export class Tensor<D extends DType = DType> {
     return new Tensor(
       this.dtype,
       p.map((i) => this.shape[i]!),
-      this.#storage,
+      this.#any(),
       p.map((i) => this.strides[i]!),
       this.offset,
     );
@@ -146,7 +208,8 @@ export class Tensor<D extends DType = DType> {
   /** A row-major tensor with the same values: a copy for a strided view, a new handle otherwise. */
   contiguous(): Tensor<D> {
     this.assertAlive('contiguous');
-    if (this.isContiguous) return new Tensor(this.dtype, this.shape, this.#storage, undefined, this.offset);
+    if (this.isContiguous) return new Tensor(this.dtype, this.shape, this.#any(), undefined, this.offset);
+    if (this.#gpu) return this.#gpu.contiguous(this);
     const out = allocateLike(this.dtype, this.size);
     copyStrided(this, out);
     return new Tensor(this.dtype, this.shape, out);
@@ -154,10 +217,36 @@ export class Tensor<D extends DType = DType> {
 
   /**
    * Marks the tensor as dead: any later use throws DisposedTensorError. CPU memory is released
-   * by the garbage collector once no view refers to it; GPU memory goes back to its pool.
+   * by the garbage collector once no view refers to it; a GPU buffer goes back to the backend's
+   * pool once this tensor and every view of it are disposed. Calling it twice is harmless.
    */
   dispose(): void {
+    if (this.#disposed) return;
     this.#disposed = true;
+    if (this.#gpu) {
+      gpuFinalizer?.unregister(this);
+      this.#gpu.release();
+    }
+  }
+
+  /**
+   * The same values on `device`: `'webgpu'` uploads (initialising the WebGPU device on first use),
+   * `'cpu'` reads back. A tensor already there is returned as is. The source is left alive.
+   * @throws BACKEND_UNAVAILABLE when WebGPU cannot run here; DTYPE_MISMATCH for float64 on webgpu.
+   * @example
+   * const g = await tensor([[1, 2], [3, 4]]).to('webgpu');
+   * const y = await relu(g);                     // runs on the GPU
+   * const back = await y.to('cpu');
+   */
+  async to(device: Device): Promise<Tensor<D>> {
+    this.assertAlive('to');
+    if (device === this.device) return this;
+    if (device === 'cpu') return new Tensor(this.dtype, this.shape, await this.data());
+    if (device === 'webgpu') {
+      const { uploadToWebGpu } = await import('./backends/webgpu/default.js');
+      return uploadToWebGpu(this);
+    }
+    throw new InvalidArgumentError('to', `device must be 'cpu' or 'webgpu'; received ${describe(device)}`);
   }
 
   toString(): string {

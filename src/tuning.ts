@@ -6,12 +6,16 @@
 /**
  * js GEMM cache blocking and register tile (see src/backends/js/gemm.ts).
  *
- * Measured on a 2-core AMD EPYC (Zen 4, 32 KiB L1d, 1 MiB L2 per core), Node 20.20, float32
- * square matmul: the micro-kernel is bound by V8's instruction count (bounds-checked loads and
- * register spills), not by memory. Tiles with 12 accumulators (4×3, 3×4, 2×6) ran 4.8–5.2
- * GFLOP/s at n = 512, 4×4 and 6×2 4.6–4.9, 4×6 and 4×8 4.2–4.7 (more spills); float32 packed
- * panels ran ~5% slower than float64 ones (an extra conversion per load). At n = 1024, MC 32–192
- * and KC 128–512 were all within 5.1–5.4 GFLOP/s (noise), so the blocks follow the cache sizes.
+ * Measured on a 2-core AMD EPYC (Zen 4: 32 KiB L1d, 1 MiB L2 per core), Node 20.20 / V8 11.3,
+ * square float32 and float64 products, best of 8 alternating runs in one process (the machine
+ * was shared, ±20% between runs). The micro-kernel is bound by instruction count (bounds-checked
+ * typed-array loads and register spills), not by memory:
+ * - register tile, n = 512: 12-accumulator tiles 4×3, 3×4 and 2×6 ran 4.8–5.2 GFLOP/s; 4×4
+ *   and 6×2 4.6–5.0; 4×6 and 4×8 4.2–4.7 (more spills); unrolling the depth loop by 2 lost
+ *   ~5%; float32 packed panels lost ~5% against float64 ones (a conversion per load).
+ *   4×3 against 4×4 in gemm.ts itself: 5.1 vs 5.0 GFLOP/s at n = 256, 512 and 1024.
+ * - blocks, n = 1024: MC 48–192, KC 128–512 and NC 256–1024 all landed within 4.7–5.1 GFLOP/s,
+ *   i.e. within noise, so the blocks below just follow the cache sizes.
  */
 export const JS_GEMM = Object.freeze({
   /** Rows of A packed per block: 96×256 doubles = 192 KiB, well inside L2. Multiple of MR. */

@@ -13,6 +13,8 @@ import type { NodePool } from '../../src/pool/node-pool.js';
 import { partition, planParts } from '../../src/pool/partition.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The js kernels split through the pool; pin them so the default backend does not matter.
+const js = { backend: 'js' } as const;
 
 function maxDiff(a: Tensor, b: Tensor): number {
   const x = a.dataSync();
@@ -63,10 +65,10 @@ describe('pool with 2 threads', () => {
     const b = randn([61, 45], { seed: 2 });
     const x = randn([2, 3, 17, 13], { seed: 3 });
     const w = randn([5, 3, 3, 3], { seed: 4 });
-    const split = [await matmul(a, b), await conv2d(x, w, { padding: 'same' })];
+    const split = [await matmul(a, b, js), await conv2d(x, w, { padding: 'same', ...js })];
     expect((await currentPool())?.size).toBe(2);
     await configure({ threads: 1 });
-    const single = [await matmul(a, b), await conv2d(x, w, { padding: 'same' })];
+    const single = [await matmul(a, b, js), await conv2d(x, w, { padding: 'same', ...js })];
     await configure({ threads: 2, minFlopsPerPart: 0 });
     // The same kernel on the same rows: bit-identical.
     expect(maxDiff(split[0]!, single[0]!)).toBe(0);
@@ -75,9 +77,9 @@ describe('pool with 2 threads', () => {
 
   it('completes many ops in flight, in any mix', async () => {
     const a = randn([64, 64], { seed: 5 });
-    const ops = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? relu(a) : matmul(a, a)));
+    const ops = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? relu(a, js) : matmul(a, a, js)));
     const results = await Promise.all(ops);
-    const ref = await matmul(a, a);
+    const ref = await matmul(a, a, js);
     results.forEach((r, i) => {
       if (i % 3 !== 0) expect(maxDiff(r, ref)).toBe(0);
     });
@@ -86,27 +88,27 @@ describe('pool with 2 threads', () => {
   it('rejects an aborted op with AbortError and runs the rest', async () => {
     const a = randn([256, 256], { seed: 6 });
     const controller = new AbortController();
-    const first = matmul(a, a);
-    const aborted = matmul(a, a, { signal: controller.signal });
-    const third = matmul(a, a);
+    const first = matmul(a, a, js);
+    const aborted = matmul(a, a, { signal: controller.signal, ...js });
+    const third = matmul(a, a, js);
     controller.abort();
     await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
     const [r1, r3] = await Promise.all([first, third]);
     expect(maxDiff(r1, r3)).toBe(0);
-    await expect(matmul(a, a, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(matmul(a, a, { signal: AbortSignal.abort(), ...js })).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   it('rejects the op of a worker killed mid-op with WORKER_CRASHED, then recovers', async () => {
     const a = randn([600, 600], { seed: 7 });
     const pool = (await currentPool()) as NodePool;
-    const running = matmul(a, a);
+    const running = matmul(a, a, js);
     await new Promise((r) => setTimeout(r, 20));
     await pool.workers[0]!.terminate();
     await expect(running).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
     const small = randn([40, 30], { seed: 8 });
-    const after = await matmul(small, small.transpose());
+    const after = await matmul(small, small.transpose(), js);
     await configure({ threads: 1 });
-    const ref = await matmul(small, small.transpose());
+    const ref = await matmul(small, small.transpose(), js);
     await configure({ threads: 2, minFlopsPerPart: 0 });
     expect(maxDiff(after, ref)).toBe(0);
   });

@@ -1,0 +1,498 @@
+// addon.cc — the Node-API surface of the native backend: argument decoding (args.h), the async
+// worker (worker.h) and the kernels (kernels/, which never see Node). Context-aware: all state is
+// per environment (LeptonAddon instance data), so the addon loads in every worker thread.
+//
+// Exports (each kernel entry takes one object of named properties; see the decode functions):
+//   init({ isa?, nativeError? }) → { isa, available }   pick an ISA path, hand in the error factory
+//   isa() → string                                       the path in use
+//   <op>(args) → Promise<void>                           async: runs on the libuv pool
+//   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
+// for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge. Outputs are
+// JS-allocated typed arrays that the kernel writes; cholesky, solveSPD and ridge report a
+// non-positive pivot through their `info` Float64Array(3) [pivot, value, tolerance] (pivot −1: ok).
+#include <napi.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "args.h"
+#include "kernels/cholesky.h"
+#include "kernels/conv2d.h"
+#include "kernels/elementwise.h"
+#include "kernels/matmul.h"
+#include "kernels/pool2d.h"
+#include "kernels/reduce.h"
+#include "kernels/ukernel.h"
+#include "worker.h"
+
+namespace lepton {
+namespace {
+
+Activation read_activation(const ArgReader& r) {
+  return static_cast<Activation>(r.choice("activation", {"none", "relu", "sigmoid"}));
+}
+
+// ───────────────────────────── matmul ─────────────────────────────
+// { a, aOffset, aStrides, b, bOffset, bStrides, bias?, biasOffset, biasStrides, out, batchShape,
+//   m, n, k, activation, rowBegin, rowEnd }. Strides are element strides of op(A) as
+//   [...batch, row (i), column (p)], of op(B) as [...batch, p, j] and of the bias as
+//   [...batch, i, j], batch strides broadcast to batchShape; out is dense [batch·m, n].
+struct MatmulOp {
+  static constexpr const char* kName = "matmul";
+  template <class T>
+  using Args = MatmulArgs<T>;
+
+  template <class T>
+  static void view(ArgReader& r, const char* name, const char* offset, const char* strides,
+                   const std::vector<int64_t>& dims, MatrixView<T>* v) {
+    const std::size_t rank = dims.size();
+    v->offset = r.integer(offset);
+    std::vector<int64_t> s = r.integers(strides, static_cast<int64_t>(rank));
+    Span<T> arr = r.array<T>(name, 0);
+    r.check_extent(name, arr.length, v->offset, dims, s);
+    v->data = arr.data;
+    v->batch_strides.assign(s.begin(), s.end() - 2);
+    v->rs = s[rank - 2];
+    v->cs = s[rank - 1];
+  }
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa* isa) {
+    Args<T> p;
+    p.isa = isa;
+    p.m = r.integer("m");
+    p.n = r.integer("n");
+    p.k = r.integer("k");
+    p.batch_shape = r.integers("batchShape", -1);
+    p.activation = read_activation(r);
+    const int64_t batch = r.product(p.batch_shape, "the batch size");
+    const int64_t rows = r.mul(batch, p.m, "batch·m");
+    const int64_t out_size = r.mul(rows, p.n, "the output size");
+    r.mul(p.m, p.k, "m·k");
+    r.mul(p.k, p.n, "k·n");
+    std::vector<int64_t> a_dims = p.batch_shape, b_dims = p.batch_shape, c_dims = p.batch_shape;
+    a_dims.insert(a_dims.end(), {p.m, p.k});
+    b_dims.insert(b_dims.end(), {p.k, p.n});
+    c_dims.insert(c_dims.end(), {p.m, p.n});
+    view<T>(r, "a", "aOffset", "aStrides", a_dims, &p.a);
+    view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);
+    if (r.has("bias")) view<T>(r, "bias", "biasOffset", "biasStrides", c_dims, &p.bias);
+    p.out = r.array<T>("out", out_size).data;
+    p.row_begin = r.integer("rowBegin");
+    p.row_end = r.integer("rowEnd");
+    if (p.row_begin > p.row_end || p.row_end > rows) {
+      r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·m = " + std::to_string(rows) +
+                    "; received " + std::to_string(p.row_begin) + " and " + std::to_string(p.row_end));
+    }
+    return p;
+  }
+  static Status run(const Args<float>& p) { return matmul_f32(p); }
+  static Status run(const Args<double>& p) { return matmul_f64(p); }
+};
+
+// ───────────────────────────── conv2d ─────────────────────────────
+// { x, w, bias?, out, layout: 'NCHW'|'NHWC', batch, inC, inH, inW, outC, outH, outW, kh, kw,
+//   strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation, rowBegin, rowEnd };
+// x, w, bias, out dense.
+struct Conv2dOp {
+  static constexpr const char* kName = "conv2d";
+  template <class T>
+  using Args = Conv2dArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa* isa) {
+    Args<T> p;
+    p.isa = isa;
+    p.nhwc = r.choice("layout", {"NCHW", "NHWC"}) == 1;
+    p.batch = r.integer("batch");
+    p.in_c = r.positive("inC");
+    p.in_h = r.positive("inH");
+    p.in_w = r.positive("inW");
+    p.out_c = r.positive("outC");
+    p.out_h = r.integer("outH");
+    p.out_w = r.integer("outW");
+    p.kh = r.positive("kh");
+    p.kw = r.positive("kw");
+    p.stride_h = r.positive("strideH");
+    p.stride_w = r.positive("strideW");
+    p.dilation_h = r.positive("dilationH");
+    p.dilation_w = r.positive("dilationW");
+    p.pad_top = r.integer("padTop");
+    p.pad_left = r.integer("padLeft");
+    p.groups = r.positive("groups");
+    p.activation = read_activation(r);
+    if (p.in_c % p.groups != 0 || p.out_c % p.groups != 0) {
+      r.range_error("groups (" + std::to_string(p.groups) + ") must divide inC (" + std::to_string(p.in_c) +
+                    ") and outC (" + std::to_string(p.out_c) + ")");
+    }
+    // Every index the kernel forms stays below 2^53 (so int64 arithmetic never overflows).
+    r.add(r.mul(p.out_h, p.stride_h, "outH·strideH"), r.add(p.pad_top, r.mul(p.kh, p.dilation_h, "kh·dilationH"), "padTop"), "the row span");
+    r.add(r.mul(p.out_w, p.stride_w, "outW·strideW"), r.add(p.pad_left, r.mul(p.kw, p.dilation_w, "kw·dilationW"), "padLeft"), "the column span");
+    const int64_t x_size = r.product({p.batch, p.in_c, p.in_h, p.in_w}, "the size of x");
+    const int64_t w_size = r.product({p.out_c, p.in_c / p.groups, p.kh, p.kw}, "the size of w");
+    const int64_t out_size = r.product({p.batch, p.out_c, p.out_h, p.out_w}, "the size of out");
+    const int64_t rows = r.mul(p.batch, p.out_h, "batch·outH");
+    p.x = r.array<T>("x", x_size).data;
+    p.w = r.array<T>("w", w_size).data;
+    if (r.has("bias")) p.bias = r.array<T>("bias", p.out_c).data;
+    p.out = r.array<T>("out", out_size).data;
+    p.row_begin = r.integer("rowBegin");
+    p.row_end = r.integer("rowEnd");
+    if (p.row_begin > p.row_end || p.row_end > rows) {
+      r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·outH = " + std::to_string(rows));
+    }
+    return p;
+  }
+  static Status run(const Args<float>& p) { return conv2d_f32(p); }
+  static Status run(const Args<double>& p) { return conv2d_f64(p); }
+};
+
+// ───────────────────────────── pool2d ─────────────────────────────
+// { x, out, kind: 'max'|'avg', layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH,
+//   strideW, padTop, padLeft, rowBegin, rowEnd }; x and out dense.
+struct Pool2dOp {
+  static constexpr const char* kName = "pool2d";
+  template <class T>
+  using Args = Pool2dArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.max = r.choice("kind", {"max", "avg"}) == 0;
+    p.nhwc = r.choice("layout", {"NCHW", "NHWC"}) == 1;
+    p.batch = r.integer("batch");
+    p.channels = r.integer("channels");
+    p.in_h = r.integer("inH");
+    p.in_w = r.integer("inW");
+    p.out_h = r.integer("outH");
+    p.out_w = r.integer("outW");
+    p.kh = r.positive("kh");
+    p.kw = r.positive("kw");
+    p.stride_h = r.positive("strideH");
+    p.stride_w = r.positive("strideW");
+    p.pad_top = r.integer("padTop");
+    p.pad_left = r.integer("padLeft");
+    r.add(r.mul(p.out_h, p.stride_h, "outH·strideH"), r.add(p.pad_top, p.kh, "padTop + kh"), "the row span");
+    r.add(r.mul(p.out_w, p.stride_w, "outW·strideW"), r.add(p.pad_left, p.kw, "padLeft + kw"), "the column span");
+    const int64_t x_size = r.product({p.batch, p.channels, p.in_h, p.in_w}, "the size of x");
+    const int64_t out_size = r.product({p.batch, p.channels, p.out_h, p.out_w}, "the size of out");
+    const int64_t rows = r.mul(p.batch, p.out_h, "batch·outH");
+    p.x = r.array<T>("x", x_size).data;
+    p.out = r.array<T>("out", out_size).data;
+    p.row_begin = r.integer("rowBegin");
+    p.row_end = r.integer("rowEnd");
+    if (p.row_begin > p.row_end || p.row_end > rows) {
+      r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·outH = " + std::to_string(rows));
+    }
+    return p;
+  }
+  static Status run(const Args<float>& p) { return pool2d_f32(p); }
+  static Status run(const Args<double>& p) { return pool2d_f64(p); }
+};
+
+// ───────────────────────────── unary ─────────────────────────────
+// { x, out, fn: 'relu'|'sigmoid', begin, end }; x and out dense (Int32Array: relu only).
+struct UnaryOp {
+  static constexpr const char* kName = "unary";
+  template <class T>
+  using Args = UnaryArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.fn = static_cast<UnaryFn>(r.choice("fn", {"relu", "sigmoid"}));
+    if (std::is_same_v<T, int32_t> && p.fn != UnaryFn::kRelu) r.type_error("sigmoid needs a Float32Array or Float64Array");
+    p.begin = r.integer("begin");
+    p.end = r.integer("end");
+    if (p.begin > p.end) r.range_error("begin must not exceed end");
+    p.x = r.array<T>("x", p.end).data;
+    p.out = r.array<T>("out", p.end).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return unary_f32(p); }
+  static Status run(const Args<double>& p) { return unary_f64(p); }
+  static Status run(const Args<int32_t>& p) { return unary_i32(p); }
+};
+
+// ───────────────────────────── binary ─────────────────────────────
+// { a, aOffset, aStrides, b, bOffset, bStrides, out, shape, fn: 'add'|'sub'|'mul'|'div', begin,
+//   end }; operand strides broadcast to `shape` (0 where an operand repeats); out dense.
+struct BinaryOp {
+  static constexpr const char* kName = "binary";
+  template <class T>
+  using Args = BinaryArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.fn = static_cast<BinaryFn>(r.choice("fn", {"add", "sub", "mul", "div"}));
+    if (std::is_same_v<T, int32_t> && p.fn == BinaryFn::kDiv) r.type_error("div needs a Float32Array or Float64Array");
+    p.shape = r.integers("shape", -1);
+    const int64_t rank = static_cast<int64_t>(p.shape.size());
+    const int64_t size = r.product(p.shape, "the output size");
+    p.a_offset = r.integer("aOffset");
+    p.a_strides = r.integers("aStrides", rank);
+    p.b_offset = r.integer("bOffset");
+    p.b_strides = r.integers("bStrides", rank);
+    Span<T> a = r.array<T>("a", 0);
+    Span<T> b = r.array<T>("b", 0);
+    r.check_extent("a", a.length, p.a_offset, p.shape, p.a_strides);
+    r.check_extent("b", b.length, p.b_offset, p.shape, p.b_strides);
+    p.a = a.data;
+    p.b = b.data;
+    p.out = r.array<T>("out", size).data;
+    p.begin = r.integer("begin");
+    p.end = r.integer("end");
+    if (p.begin > p.end || p.end > size) r.range_error("begin and end must satisfy 0 ≤ begin ≤ end ≤ " + std::to_string(size));
+    return p;
+  }
+  static Status run(const Args<float>& p) { return binary_f32(p); }
+  static Status run(const Args<double>& p) { return binary_f64(p); }
+  static Status run(const Args<int32_t>& p) { return binary_i32(p); }
+};
+
+// ───────────────────────────── reduce ─────────────────────────────
+// { x, out, fn: 'sum'|'mean', shape, outStrides, count }; x dense over shape; outStrides: per
+// input dimension, the output's stride (0 on reduced axes); out dense.
+struct ReduceOp {
+  static constexpr const char* kName = "reduce";
+  template <class In, class Out>
+  static ReduceArgs<In, Out> decode2(ArgReader& r) {
+    ReduceArgs<In, Out> p;
+    p.mean = r.choice("fn", {"sum", "mean"}) == 1;
+    p.shape = r.integers("shape", -1);
+    p.out_strides = r.integers("outStrides", static_cast<int64_t>(p.shape.size()));
+    p.count = static_cast<double>(r.positive("count"));
+    const int64_t size = r.product(p.shape, "the input size");
+    p.x = r.array<In>("x", size).data;
+    Span<Out> out = r.array<Out>("out", 0);
+    // Every output slot the walk reaches: Σ (shape[d] − 1)·outStrides[d] < out.length.
+    r.check_extent("out", out.length, 0, p.shape, p.out_strides);
+    p.out = out.data;
+    p.out_size = out.length;
+    return p;
+  }
+  static Status run(const ReduceArgs<float, float>& p) { return reduce_f32(p); }
+  static Status run(const ReduceArgs<double, double>& p) { return reduce_f64(p); }
+  static Status run(const ReduceArgs<int32_t, int32_t>& p) { return reduce_i32(p); }
+  static Status run(const ReduceArgs<int32_t, double>& p) { return reduce_i32_f64(p); }
+};
+
+// ───────────────────────────── linalg ─────────────────────────────
+// cholesky { s, out, n, info } · solveSPD { s, b, out, n, nrhs, info } ·
+// ridge { a, y, out, m, n, signals, lambda, form: 'primal'|'dual', info }; all dense;
+// info is a Float64Array of 3.
+struct CholeskyOp {
+  static constexpr const char* kName = "cholesky";
+  template <class T>
+  using Args = CholeskyArgs<T>;
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa* isa) {
+    Args<T> p;
+    p.isa = isa;
+    p.n = r.integer("n");
+    const int64_t size = r.mul(p.n, p.n, "n·n");
+    p.s = r.array<T>("s", size).data;
+    p.out = r.array<T>("out", size).data;
+    p.info = r.array<double>("info", 3).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return cholesky_f32(p); }
+  static Status run(const Args<double>& p) { return cholesky_f64(p); }
+};
+
+struct SolveSpdOp {
+  static constexpr const char* kName = "solveSPD";
+  template <class T>
+  using Args = SolveSpdArgs<T>;
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa* isa) {
+    Args<T> p;
+    p.isa = isa;
+    p.n = r.integer("n");
+    p.nrhs = r.integer("nrhs");
+    p.s = r.array<T>("s", r.mul(p.n, p.n, "n·n")).data;
+    const int64_t size = r.mul(p.n, p.nrhs, "n·nrhs");
+    p.b = r.array<T>("b", size).data;
+    p.out = r.array<T>("out", size).data;
+    p.info = r.array<double>("info", 3).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return solve_spd_f32(p); }
+  static Status run(const Args<double>& p) { return solve_spd_f64(p); }
+};
+
+struct RidgeOp {
+  static constexpr const char* kName = "ridge";
+  template <class T>
+  using Args = RidgeArgs<T>;
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa* isa) {
+    Args<T> p;
+    p.isa = isa;
+    p.m = r.integer("m");
+    p.n = r.integer("n");
+    p.signals = r.integer("signals");
+    p.lambda = r.finite("lambda");
+    if (p.lambda < 0) r.range_error("lambda must be ≥ 0");
+    p.dual = r.choice("form", {"primal", "dual"}) == 1;
+    const int64_t gram = p.dual ? r.mul(p.m, p.m, "m·m") : r.mul(p.n, p.n, "n·n");
+    (void)gram;
+    p.a = r.array<T>("a", r.mul(p.m, p.n, "m·n")).data;
+    p.y = r.array<T>("y", r.mul(p.m, p.signals, "m·signals")).data;
+    p.out = r.array<T>("out", r.mul(p.n, p.signals, "n·signals")).data;
+    p.info = r.array<double>("info", 3).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return ridge_f32(p); }
+  static Status run(const Args<double>& p) { return ridge_f64(p); }
+};
+
+// ───────────────────────────── the addon ─────────────────────────────
+
+class LeptonAddon : public Napi::Addon<LeptonAddon> {
+ public:
+  LeptonAddon(Napi::Env env, Napi::Object exports) {
+    std::string error;
+    isa_ = select_isa("", &error);
+    if (isa_ == nullptr) isa_ = &isa_scalar();
+    DefineAddon(exports, {
+                             InstanceMethod("init", &LeptonAddon::Configure),
+                             InstanceMethod("isa", &LeptonAddon::IsaName),
+                             InstanceMethod("matmul", &LeptonAddon::Entry<MatmulOp, true>),
+                             InstanceMethod("matmulSync", &LeptonAddon::Entry<MatmulOp, false>),
+                             InstanceMethod("conv2d", &LeptonAddon::Entry<Conv2dOp, true>),
+                             InstanceMethod("conv2dSync", &LeptonAddon::Entry<Conv2dOp, false>),
+                             InstanceMethod("pool2d", &LeptonAddon::Entry<Pool2dOp, true>),
+                             InstanceMethod("pool2dSync", &LeptonAddon::Entry<Pool2dOp, false>),
+                             InstanceMethod("unary", &LeptonAddon::EntryWithInt<UnaryOp, true>),
+                             InstanceMethod("unarySync", &LeptonAddon::EntryWithInt<UnaryOp, false>),
+                             InstanceMethod("binary", &LeptonAddon::EntryWithInt<BinaryOp, true>),
+                             InstanceMethod("binarySync", &LeptonAddon::EntryWithInt<BinaryOp, false>),
+                             InstanceMethod("reduce", &LeptonAddon::Reduce<true>),
+                             InstanceMethod("reduceSync", &LeptonAddon::Reduce<false>),
+                             InstanceMethod("cholesky", &LeptonAddon::Entry<CholeskyOp, true>),
+                             InstanceMethod("choleskySync", &LeptonAddon::Entry<CholeskyOp, false>),
+                             InstanceMethod("solveSPD", &LeptonAddon::Entry<SolveSpdOp, true>),
+                             InstanceMethod("solveSPDSync", &LeptonAddon::Entry<SolveSpdOp, false>),
+                             InstanceMethod("ridge", &LeptonAddon::Entry<RidgeOp, true>),
+                             InstanceMethod("ridgeSync", &LeptonAddon::Entry<RidgeOp, false>),
+                         });
+  }
+
+  // The error for a failed kernel: nativeError(op, message) when JS handed one in, else Error.
+  Napi::Value NativeError(Napi::Env env, const char* op, const std::string& message) {
+    if (!native_error_.IsEmpty()) {
+      Napi::Value e = native_error_.Call({Napi::String::New(env, op), Napi::String::New(env, message)});
+      if (e.IsObject()) return e;
+    }
+    return Napi::Error::New(env, std::string(op) + ": " + message).Value();
+  }
+
+ private:
+  // init({ isa?: 'scalar'|'avx2'|'avx512'|'' , nativeError?: (op, message) => Error })
+  Napi::Value Configure(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (info.Length() > 0 && !info[0].IsUndefined()) {
+      if (!info[0].IsObject()) throw Napi::TypeError::New(env, "init: expects an options object");
+      Napi::Object o = info[0].As<Napi::Object>();
+      // No isa (or ''): the best path this CPU runs.
+      Napi::Value isa = o.Get("isa");
+      if (!isa.IsUndefined() && !isa.IsNull() && !isa.IsString()) {
+        throw Napi::TypeError::New(env, "init: isa must be a string");
+      }
+      std::string error;
+      const Isa* chosen = select_isa(isa.IsString() ? isa.As<Napi::String>().Utf8Value() : "", &error);
+      if (chosen == nullptr) throw Napi::RangeError::New(env, "init: " + error);
+      isa_ = chosen;
+      Napi::Value make = o.Get("nativeError");
+      if (!make.IsUndefined()) {
+        if (!make.IsFunction()) throw Napi::TypeError::New(env, "init: nativeError must be a function");
+        native_error_ = Napi::Persistent(make.As<Napi::Function>());
+      }
+    }
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("isa", isa_->name);
+    out.Set("available", available_isas());
+    return out;
+  }
+
+  Napi::Value IsaName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), isa_->name); }
+
+  template <class Op, bool kAsync, class Args>
+  Napi::Value Launch(ArgReader& r, Args args) {
+    r.verify_unchanged();
+    Napi::Env env = r.env();
+    if (!kAsync) {
+      Status s = Op::run(args);
+      if (!s.ok()) throw Napi::Error(env, NativeError(env, Op::kName, s.message()));
+      return env.Undefined();
+    }
+    auto* worker = new KernelWorker<Op, Args>(env, std::move(args), r.take_references());
+    Napi::Promise promise = worker->Promise();
+    worker->Queue();
+    return promise;
+  }
+
+  // Float32Array / Float64Array ops: the dtype is the type of `out`.
+  template <class Op, bool kAsync>
+  Napi::Value Entry(const Napi::CallbackInfo& info) {
+    ArgReader r(info, Op::kName);
+    switch (r.kind("out")) {
+      case napi_float32_array: return Launch<Op, kAsync>(r, Op::template decode<float>(r, isa_));
+      case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
+      default: r.type_error("out must be a Float32Array or Float64Array");
+    }
+  }
+
+  // Ops that also take Int32Array.
+  template <class Op, bool kAsync>
+  Napi::Value EntryWithInt(const Napi::CallbackInfo& info) {
+    ArgReader r(info, Op::kName);
+    switch (r.kind("out")) {
+      case napi_float32_array: return Launch<Op, kAsync>(r, Op::template decode<float>(r, isa_));
+      case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
+      case napi_int32_array: return Launch<Op, kAsync>(r, Op::template decode<int32_t>(r, isa_));
+      default: r.type_error("out must be a Float32Array, Float64Array or Int32Array");
+    }
+  }
+
+  // reduce: input and output types (the mean of an Int32Array is a Float64Array).
+  template <bool kAsync>
+  Napi::Value Reduce(const Napi::CallbackInfo& info) {
+    ArgReader r(info, ReduceOp::kName);
+    const napi_typedarray_type x = r.kind("x"), out = r.kind("out");
+    if (x == napi_float32_array && out == napi_float32_array) {
+      return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<float, float>(r));
+    }
+    if (x == napi_float64_array && out == napi_float64_array) {
+      return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<double, double>(r));
+    }
+    if (x == napi_int32_array && out == napi_int32_array) {
+      return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<int32_t, int32_t>(r));
+    }
+    if (x == napi_int32_array && out == napi_float64_array) {
+      return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<int32_t, double>(r));
+    }
+    r.type_error(std::string("x and out must be Float32Array/Float32Array, Float64Array/Float64Array, ") +
+                 "Int32Array/Int32Array or Int32Array/Float64Array; received " + typed_array_name(x) + "/" +
+                 typed_array_name(out));
+  }
+
+  const Isa* isa_ = nullptr;
+  Napi::FunctionReference native_error_;
+};
+
+}  // namespace
+
+Napi::Value make_native_error(Napi::Env env, const char* op, const Status& status) {
+  LeptonAddon* addon = env.GetInstanceData<LeptonAddon>();
+  if (addon == nullptr) return Napi::Error::New(env, std::string(op) + ": " + status.message()).Value();
+  return addon->NativeError(env, op, status.message());
+}
+
+}  // namespace lepton
+
+using lepton::LeptonAddon;
+NODE_API_ADDON(LeptonAddon)

@@ -1,0 +1,255 @@
+// conv2d.cc — three paths, chosen per shape class:
+//  - pointwise (1×1, stride 1, no padding): the input already is a GEMM operand (strided packing);
+//  - one input channel per group (depthwise and channel multipliers): a direct loop, vectorised
+//    along output columns (NCHW) or channels (NHWC), since im2col would copy kh·kw times the
+//    input for a GEMM of depth kh·kw;
+//  - everything else: implicit-GEMM. The GEMM packs its operand straight from the image
+//    (im2col happens inside the packing, sliver by sliver), so no unfolded copy of the input is
+//    ever made. NCHW: out[oc, pixel] = W[oc, (c,ky,kx)] · X[(c,ky,kx), pixel];
+//    NHWC: out[pixel, oc] = X[pixel, (ky,kx,c)] · W[(ky,kx,c), oc].
+// Bias and activation are the GEMM's epilogue. Range kernel over [batch·outH] output rows.
+// Cost: 2·batch·outC·outH·outW·(inC/groups)·kh·kw flops.
+#include "conv2d.h"
+
+#include <algorithm>
+
+namespace lepton {
+namespace {
+
+// NCHW B operand: element ((c·kh + ky)·kw + kx, j) = x[c, oy·sh − pt + ky·dh, ox·sw − pl + kx·dw]
+// for output pixel pix0 + j = oy·outW + ox, 0 outside the image. `x` points at the group's first
+// input channel of one image.
+template <class T>
+struct Im2colB {
+  const Conv2dArgs<T>* p;
+  const T* x;
+  int64_t pix0;
+
+  void pack(int64_t p0, int64_t kc, int64_t j0, int64_t cols, int nr, T* __restrict dst) const {
+    const int64_t in_h = p->in_h, in_w = p->in_w, out_w = p->out_w, kh = p->kh, kw = p->kw;
+    const int64_t sh = p->stride_h, sw = p->stride_w, dh = p->dilation_h, dw = p->dilation_w;
+    struct Run {
+      int64_t oy, ox, len, at;
+    };
+    Run runs[kMaxNr + 1];
+    for (int64_t s = 0; s < cols; s += nr) {
+      const int64_t live = std::min<int64_t>(nr, cols - s);
+      // Split the sliver's pixels into runs that stay on one output row.
+      int nruns = 0;
+      for (int64_t at = 0; at < live;) {
+        const int64_t q = pix0 + j0 + s + at;
+        const int64_t oy = q / out_w, ox = q - oy * out_w;
+        const int64_t len = std::min(live - at, out_w - ox);
+        runs[nruns++] = {oy, ox, len, at};
+        at += len;
+      }
+      for (int64_t pp = 0; pp < kc; ++pp) {
+        const int64_t tap = p0 + pp;
+        const int64_t c = tap / (kh * kw);
+        const int64_t r = tap - c * kh * kw;
+        const int64_t ky = r / kw, kx = r - (r / kw) * kw;
+        const T* chan = x + c * in_h * in_w;
+        T* d = dst + pp * nr;
+        for (int u = 0; u < nruns; ++u) {
+          const Run& run = runs[u];
+          T* o = d + run.at;
+          const int64_t iy = run.oy * sh - p->pad_top + ky * dh;
+          if (iy < 0 || iy >= in_h) {
+            for (int64_t t = 0; t < run.len; ++t) o[t] = T(0);
+            continue;
+          }
+          const T* row = chan + iy * in_w;
+          const int64_t ix0 = run.ox * sw - p->pad_left + kx * dw;
+          if (sw == 1) {
+            const int64_t lo = std::clamp<int64_t>(-ix0, 0, run.len);
+            const int64_t hi = std::clamp<int64_t>(in_w - ix0, lo, run.len);
+            for (int64_t t = 0; t < lo; ++t) o[t] = T(0);
+            for (int64_t t = lo; t < hi; ++t) o[t] = row[ix0 + t];
+            for (int64_t t = hi; t < run.len; ++t) o[t] = T(0);
+          } else {
+            for (int64_t t = 0; t < run.len; ++t) {
+              const int64_t ix = ix0 + t * sw;
+              o[t] = ix >= 0 && ix < in_w ? row[ix] : T(0);
+            }
+          }
+        }
+        for (int64_t j = live; j < nr; ++j) d[j] = T(0);
+      }
+      dst += kc * nr;
+    }
+  }
+};
+
+// NHWC A operand: element (i, (ky·kw + kx)·inCg + c) = x[oy·sh − pt + ky·dh, ox·sw − pl + kx·dw, c]
+// for output pixel pix0 + i, 0 outside the image. `x` points at the group's first channel of one
+// image.
+template <class T>
+struct Im2colA {
+  const Conv2dArgs<T>* p;
+  const T* x;
+  int64_t pix0;
+
+  void pack(int64_t i0, int64_t rows, int64_t p0, int64_t kc, int mr, T* __restrict dst) const {
+    const int64_t in_c = p->in_c, in_cg = p->in_c / p->groups, out_w = p->out_w, kw = p->kw;
+    for (int64_t s = 0; s < rows; s += mr) {
+      const int64_t live = std::min<int64_t>(mr, rows - s);
+      for (int64_t i = 0; i < live; ++i) {
+        const int64_t q = pix0 + i0 + s + i;
+        const int64_t oy = q / out_w, ox = q - oy * out_w;
+        T* d = dst + i;
+        int64_t pp = 0;
+        int64_t tap = p0 / in_cg;
+        int64_t c = p0 - tap * in_cg;
+        while (pp < kc) {
+          const int64_t len = std::min(in_cg - c, kc - pp);
+          const int64_t ky = tap / kw, kx = tap - (tap / kw) * kw;
+          const int64_t iy = oy * p->stride_h - p->pad_top + ky * p->dilation_h;
+          const int64_t ix = ox * p->stride_w - p->pad_left + kx * p->dilation_w;
+          if (iy < 0 || iy >= p->in_h || ix < 0 || ix >= p->in_w) {
+            for (int64_t t = 0; t < len; ++t) d[(pp + t) * mr] = T(0);
+          } else {
+            const T* src = x + (iy * p->in_w + ix) * in_c + c;
+            for (int64_t t = 0; t < len; ++t) d[(pp + t) * mr] = src[t];
+          }
+          pp += len;
+          c = 0;
+          ++tap;
+        }
+      }
+      for (int64_t i = live; i < mr; ++i) {
+        for (int64_t pp = 0; pp < kc; ++pp) dst[pp * mr + i] = T(0);
+      }
+      dst += kc * mr;
+    }
+  }
+};
+
+// Output rows [r0, r1) of one image through the GEMM (implicit im2col or pointwise).
+template <class T>
+Status conv_gemm(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) noexcept {
+  const int64_t in_cg = p.in_c / p.groups, out_cg = p.out_c / p.groups;
+  const int64_t patch = in_cg * p.kh * p.kw;
+  const int64_t in_hw = p.in_h * p.in_w, out_hw = p.out_h * p.out_w;
+  const int64_t pix0 = r0 * p.out_w, pixels = (r1 - r0) * p.out_w;
+  const bool pointwise = p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
+                         p.pad_left == 0 && p.out_h == p.in_h && p.out_w == p.in_w;
+  for (int64_t g = 0; g < p.groups; ++g) {
+    Epilogue<T> epi;
+    epi.act = p.activation;
+    Status s;
+    if (!p.nhwc) {
+      const T* xg = p.x + (image * p.in_c + g * in_cg) * in_hw;
+      const StridedA<T> a{p.w + g * out_cg * patch, patch, 1, T(1)};
+      T* c = p.out + (image * p.out_c + g * out_cg) * out_hw + pix0;
+      if (p.bias != nullptr) {
+        epi.bias = p.bias + g * out_cg;
+        epi.bias_rs = 1;
+      }
+      s = pointwise ? gemm<T>(*p.isa, out_cg, pixels, patch, a, StridedB<T>{xg + pix0, in_hw, 1}, c, out_hw, false, epi)
+                    : gemm<T>(*p.isa, out_cg, pixels, patch, a, Im2colB<T>{&p, xg, pix0}, c, out_hw, false, epi);
+    } else {
+      const T* xg = p.x + image * in_hw * p.in_c + g * in_cg;
+      const StridedB<T> b{p.w + g * out_cg, p.out_c, 1};
+      T* c = p.out + (image * out_hw + pix0) * p.out_c + g * out_cg;
+      if (p.bias != nullptr) {
+        epi.bias = p.bias + g * out_cg;
+        epi.bias_cs = 1;
+      }
+      s = pointwise
+              ? gemm<T>(*p.isa, pixels, out_cg, patch, StridedA<T>{xg + pix0 * p.in_c, p.in_c, 1, T(1)}, b, c, p.out_c,
+                        false, epi)
+              : gemm<T>(*p.isa, pixels, out_cg, patch, Im2colA<T>{&p, xg, pix0}, b, c, p.out_c, false, epi);
+    }
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// One input channel per group: out[oc] reads input channel oc / multiplier only.
+template <class T>
+void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) noexcept {
+  const int64_t in_h = p.in_h, in_w = p.in_w, out_w = p.out_w, kh = p.kh, kw = p.kw;
+  const int64_t sw = p.stride_w, dw = p.dilation_w;
+  const int64_t multiplier = p.out_c / p.groups;
+  if (!p.nhwc) {
+    for (int64_t oc = 0; oc < p.out_c; ++oc) {
+      const T* xc = p.x + (image * p.in_c + oc / multiplier) * in_h * in_w;
+      const T* wc = p.w + oc * kh * kw;
+      const T b = p.bias != nullptr ? p.bias[oc] : T(0);
+      for (int64_t oy = r0; oy < r1; ++oy) {
+        T* o = p.out + ((image * p.out_c + oc) * p.out_h + oy) * out_w;
+        for (int64_t ox = 0; ox < out_w; ++ox) o[ox] = T(0);
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+          if (iy < 0 || iy >= in_h) continue;
+          const T* row = xc + iy * in_w;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const T wv = wc[ky * kw + kx];
+            const int64_t off = kx * dw - p.pad_left;  // ix = ox·sw + off
+            // ox range with 0 ≤ ox·sw + off < inW.
+            const int64_t lo = off >= 0 ? 0 : (-off + sw - 1) / sw;
+            const int64_t hi = std::min(out_w, in_w - off <= 0 ? int64_t{0} : (in_w - off + sw - 1) / sw);
+            if (sw == 1) {
+              for (int64_t ox = lo; ox < hi; ++ox) o[ox] += wv * row[ox + off];
+            } else {
+              for (int64_t ox = lo; ox < hi; ++ox) o[ox] += wv * row[ox * sw + off];
+            }
+          }
+        }
+        for (int64_t ox = 0; ox < out_w; ++ox) o[ox] = activate(o[ox] + b, p.activation);
+      }
+    }
+  } else {
+    const int64_t in_c = p.in_c, out_c = p.out_c;
+    for (int64_t oy = r0; oy < r1; ++oy) {
+      for (int64_t ox = 0; ox < out_w; ++ox) {
+        T* o = p.out + ((image * p.out_h + oy) * out_w + ox) * out_c;
+        for (int64_t oc = 0; oc < out_c; ++oc) o[oc] = T(0);
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
+          if (iy < 0 || iy >= in_h) continue;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const int64_t ix = ox * sw - p.pad_left + kx * dw;
+            if (ix < 0 || ix >= in_w) continue;
+            const T* xv = p.x + ((image * in_h + iy) * in_w + ix) * in_c;
+            const T* wv = p.w + (ky * kw + kx) * out_c;
+            if (multiplier == 1) {
+              for (int64_t oc = 0; oc < out_c; ++oc) o[oc] += xv[oc] * wv[oc];
+            } else {
+              for (int64_t oc = 0; oc < out_c; ++oc) o[oc] += xv[oc / multiplier] * wv[oc];
+            }
+          }
+        }
+        for (int64_t oc = 0; oc < out_c; ++oc) {
+          o[oc] = activate(o[oc] + (p.bias != nullptr ? p.bias[oc] : T(0)), p.activation);
+        }
+      }
+    }
+  }
+}
+
+template <class T>
+Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
+  if (p.out_h == 0 || p.out_w == 0 || p.out_c == 0) return Status::Ok();
+  const bool direct = p.in_c / p.groups == 1;
+  for (int64_t row = p.row_begin; row < p.row_end;) {
+    const int64_t image = row / p.out_h;
+    const int64_t r0 = row - image * p.out_h;
+    const int64_t r1 = std::min(p.out_h, r0 + (p.row_end - row));
+    if (direct) {
+      conv_direct(p, image, r0, r1);
+    } else {
+      Status s = conv_gemm(p, image, r0, r1);
+      if (!s.ok()) return s;
+    }
+    row += r1 - r0;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status conv2d_f32(const Conv2dArgs<float>& args) noexcept { return conv2d_range(args); }
+Status conv2d_f64(const Conv2dArgs<double>& args) noexcept { return conv2d_range(args); }
+
+}  // namespace lepton

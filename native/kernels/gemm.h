@@ -1,0 +1,231 @@
+// gemm.h — GEMM in the BLIS shape, over any packing source:
+//
+//   for jc in n by NC:            B panel KC×NC packed (NR-wide slivers)      — L3
+//     for pc in k by KC:
+//       for ic in m by MC:        A block MC×KC packed (MR-tall slivers)      — L2
+//         for jr in NC by NR:     B sliver KC×NR                              — L1
+//           for ir in MC by MR:   micro-kernel on an MR×NR tile of C          — registers
+//
+// C = (accumulate ? C : 0) + op(A)·op(B), then on the last KC pass each finished tile gets the
+// epilogue (bias, activation) while it is still in cache. Transposes, strides and im2col live in
+// the packing sources (StridedA/StridedB here, the conv2d ones in conv2d.cc): no transposed or
+// unfolded copy is ever made. Scratch (the packed panels) is allocated per call: reentrant.
+// Cost: 2·m·n·k flops; packing m·k·⌈n/NC⌉ + k·n element copies.
+#ifndef LEPTON_KERNELS_GEMM_H_
+#define LEPTON_KERNELS_GEMM_H_
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "buffer.h"
+#include "status.h"
+#include "ukernel.h"
+
+namespace lepton {
+
+enum class Activation { kNone = 0, kRelu = 1, kSigmoid = 2 };
+
+// relu keeps NaN (numpy's maximum does); sigmoid is 1 / (1 + e^(−v)).
+template <class T>
+inline T activate(T v, Activation act) {
+  if (act == Activation::kRelu) return v < T(0) ? T(0) : v;
+  if (act == Activation::kSigmoid) return T(1) / (T(1) + std::exp(-v));
+  return v;
+}
+
+// Applied to C as the tiles are finished: C[i][j] = act(C[i][j] + bias[i·bias_rs + j·bias_cs]).
+template <class T>
+struct Epilogue {
+  const T* bias = nullptr;
+  int64_t bias_rs = 0;
+  int64_t bias_cs = 0;
+  Activation act = Activation::kNone;
+  bool active() const { return bias != nullptr || act != Activation::kNone; }
+};
+
+template <class T>
+inline void apply_epilogue(const Epilogue<T>& e, T* c, int64_t ldc, int64_t i0, int64_t rows, int64_t j0,
+                           int64_t cols) {
+  for (int64_t i = 0; i < rows; ++i) {
+    T* row = c + i * ldc;
+    if (e.bias != nullptr) {
+      const T* b = e.bias + (i0 + i) * e.bias_rs + j0 * e.bias_cs;
+      const int64_t cs = e.bias_cs;
+      if (cs == 1) {
+        for (int64_t j = 0; j < cols; ++j) row[j] += b[j];
+      } else {
+        for (int64_t j = 0; j < cols; ++j) row[j] += b[j * cs];
+      }
+    }
+    if (e.act == Activation::kRelu) {
+      for (int64_t j = 0; j < cols; ++j) row[j] = row[j] < T(0) ? T(0) : row[j];
+    } else if (e.act == Activation::kSigmoid) {
+      for (int64_t j = 0; j < cols; ++j) row[j] = T(1) / (T(1) + std::exp(-row[j]));
+    }
+  }
+}
+
+// A strided matrix read as the A operand: element (i, p) = alpha · a[i·rs + p·cs].
+template <class T>
+struct StridedA {
+  const T* a;
+  int64_t rs;
+  int64_t cs;
+  T alpha = T(1);
+
+  // Packs rows [i0, i0+rows) × depth [p0, p0+kc) into ⌈rows/mr⌉ slivers of kc×mr, zero-padded.
+  void pack(int64_t i0, int64_t rows, int64_t p0, int64_t kc, int mr, T* __restrict dst) const {
+    for (int64_t s = 0; s < rows; s += mr) {
+      const int64_t live = std::min<int64_t>(mr, rows - s);
+      const T* src = a + (i0 + s) * rs + p0 * cs;
+      if (rs == 1) {
+        for (int64_t p = 0; p < kc; ++p) {
+          const T* col = src + p * cs;
+          T* d = dst + p * mr;
+          for (int64_t i = 0; i < live; ++i) d[i] = alpha * col[i];
+          for (int64_t i = live; i < mr; ++i) d[i] = T(0);
+        }
+      } else {
+        for (int64_t i = 0; i < live; ++i) {
+          const T* row = src + i * rs;
+          T* d = dst + i;
+          if (cs == 1) {
+            for (int64_t p = 0; p < kc; ++p) d[p * mr] = alpha * row[p];
+          } else {
+            for (int64_t p = 0; p < kc; ++p) d[p * mr] = alpha * row[p * cs];
+          }
+        }
+        for (int64_t i = live; i < mr; ++i) {
+          for (int64_t p = 0; p < kc; ++p) dst[p * mr + i] = T(0);
+        }
+      }
+      dst += kc * mr;
+    }
+  }
+};
+
+// A strided matrix read as the B operand: element (p, j) = b[p·rs + j·cs].
+template <class T>
+struct StridedB {
+  const T* b;
+  int64_t rs;
+  int64_t cs;
+
+  // Packs depth [p0, p0+kc) × columns [j0, j0+cols) into ⌈cols/nr⌉ slivers of kc×nr, zero-padded.
+  void pack(int64_t p0, int64_t kc, int64_t j0, int64_t cols, int nr, T* __restrict dst) const {
+    for (int64_t s = 0; s < cols; s += nr) {
+      const int64_t live = std::min<int64_t>(nr, cols - s);
+      const T* src = b + p0 * rs + (j0 + s) * cs;
+      if (cs == 1 || rs != 1) {
+        for (int64_t p = 0; p < kc; ++p) {
+          const T* row = src + p * rs;
+          T* d = dst + p * nr;
+          if (cs == 1) {
+            for (int64_t j = 0; j < live; ++j) d[j] = row[j];
+          } else {
+            for (int64_t j = 0; j < live; ++j) d[j] = row[j * cs];
+          }
+          for (int64_t j = live; j < nr; ++j) d[j] = T(0);
+        }
+      } else {  // rs == 1: column-major (a transposed operand): walk each column contiguously.
+        for (int64_t j = 0; j < live; ++j) {
+          const T* col = src + j * cs;
+          for (int64_t p = 0; p < kc; ++p) dst[p * nr + j] = col[p];
+        }
+        for (int64_t j = live; j < nr; ++j) {
+          for (int64_t p = 0; p < kc; ++p) dst[p * nr + j] = T(0);
+        }
+      }
+      dst += kc * nr;
+    }
+  }
+};
+
+template <class T>
+inline const Ukernel<T>& ukernel_of(const Isa& isa);
+template <>
+inline const Ukernel<float>& ukernel_of<float>(const Isa& isa) { return isa.f32; }
+template <>
+inline const Ukernel<double>& ukernel_of<double>(const Isa& isa) { return isa.f64; }
+
+// C (m×n, row stride ldc) = (accumulate ? C : 0) + A·B, then the epilogue. PackA / PackB provide
+// pack(...) as StridedA / StridedB do.
+template <class T, class PackA, class PackB>
+Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a, const PackB& pack_b, T* c,
+            int64_t ldc, bool accumulate, const Epilogue<T>& epi) noexcept {
+  if (m <= 0 || n <= 0) return Status::Ok();
+  if (k <= 0) {
+    for (int64_t i = 0; i < m; ++i) {
+      if (!accumulate) std::fill(c + i * ldc, c + i * ldc + n, T(0));
+    }
+    if (epi.active()) apply_epilogue(epi, c, ldc, 0, m, 0, n);
+    return Status::Ok();
+  }
+  const Ukernel<T>& uk = ukernel_of<T>(isa);
+  const int mr = uk.mr;
+  const int nr = uk.nr;
+  const int64_t mc_max = std::max<int64_t>(mr, uk.blocking.mc / mr * mr);
+  const int64_t nc_max = std::max<int64_t>(nr, uk.blocking.nc / nr * nr);
+  const int64_t kc_max = std::max<int64_t>(1, uk.blocking.kc);
+  const int64_t kc_size = std::min(k, kc_max);
+  const int64_t mc_size = (std::min(m, mc_max) + mr - 1) / mr * mr;
+  const int64_t nc_size = (std::min(n, nc_max) + nr - 1) / nr * nr;
+  AlignedBuffer<T> a_pack;
+  AlignedBuffer<T> b_pack;
+  if (!a_pack.reset(static_cast<std::size_t>(mc_size * kc_size))) return Status::OutOfMemory("a packed A block");
+  if (!b_pack.reset(static_cast<std::size_t>(nc_size * kc_size))) return Status::OutOfMemory("a packed B panel");
+  alignas(64) T edge[kMaxMr * kMaxNr];
+  std::fill(edge, edge + kMaxMr * kMaxNr, T(0));
+
+  for (int64_t jc = 0; jc < n; jc += nc_max) {
+    const int64_t nc = std::min(nc_max, n - jc);
+    for (int64_t pc = 0; pc < k; pc += kc_max) {
+      const int64_t kc = std::min(kc_max, k - pc);
+      const bool acc = accumulate || pc > 0;
+      const bool last = pc + kc == k;
+      pack_b.pack(pc, kc, jc, nc, nr, b_pack.get());
+      for (int64_t ic = 0; ic < m; ic += mc_max) {
+        const int64_t mc = std::min(mc_max, m - ic);
+        pack_a.pack(ic, mc, pc, kc, mr, a_pack.get());
+        for (int64_t jr = 0; jr < nc; jr += nr) {
+          const int64_t cols = std::min<int64_t>(nr, nc - jr);
+          const T* b_sliver = b_pack.get() + jr * kc;
+          for (int64_t ir = 0; ir < mc; ir += mr) {
+            const int64_t rows = std::min<int64_t>(mr, mc - ir);
+            const T* a_sliver = a_pack.get() + ir * kc;
+            T* tile = c + (ic + ir) * ldc + jc + jr;
+            if (rows == mr && cols == nr) {
+              uk.fn(kc, a_sliver, b_sliver, tile, ldc, acc);
+            } else {
+              if (acc) {
+                for (int64_t i = 0; i < rows; ++i) {
+                  for (int64_t j = 0; j < cols; ++j) edge[i * nr + j] = tile[i * ldc + j];
+                }
+              }
+              uk.fn(kc, a_sliver, b_sliver, edge, nr, acc);
+              for (int64_t i = 0; i < rows; ++i) {
+                for (int64_t j = 0; j < cols; ++j) tile[i * ldc + j] = edge[i * nr + j];
+              }
+            }
+            if (last && epi.active()) apply_epilogue(epi, tile, ldc, ic + ir, rows, jc + jr, cols);
+          }
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+// The plain strided GEMM: C = (accumulate ? C : 0) + (alpha·A)·B, epilogue.
+template <class T>
+Status gemm_strided(const Isa& isa, int64_t m, int64_t n, int64_t k, T alpha, const T* a, int64_t a_rs,
+                    int64_t a_cs, const T* b, int64_t b_rs, int64_t b_cs, T* c, int64_t ldc, bool accumulate,
+                    const Epilogue<T>& epi) noexcept {
+  return gemm<T>(isa, m, n, k, StridedA<T>{a, a_rs, a_cs, alpha}, StridedB<T>{b, b_rs, b_cs}, c, ldc, accumulate,
+                 epi);
+}
+
+}  // namespace lepton
+
+#endif  // LEPTON_KERNELS_GEMM_H_

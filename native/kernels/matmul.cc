@@ -1,0 +1,52 @@
+// matmul.cc — batched GEMM range kernel: output rows [row_begin, row_end) of the flattened
+// [batch·m, n] result, one gemm() call per batch entry touched, bias and activation fused into
+// the GEMM's write-out. Transposes and views arrive as strides and are absorbed by the packing.
+// Cost: 2·(rows)·n·k flops.
+#include "matmul.h"
+
+#include <algorithm>
+
+namespace lepton {
+namespace {
+
+template <class T>
+Status matmul_range(const MatmulArgs<T>& p) noexcept {
+  const int64_t m = p.m, n = p.n, k = p.k;
+  if (m == 0 || n == 0) return Status::Ok();
+  const std::size_t rank = p.batch_shape.size();
+  for (int64_t row = p.row_begin; row < p.row_end;) {
+    const int64_t batch = row / m;
+    const int64_t begin = row - batch * m;
+    const int64_t end = std::min(m, begin + (p.row_end - row));
+    int64_t rem = batch, a_off = p.a.offset, b_off = p.b.offset, bias_off = p.bias.offset;
+    for (std::size_t d = rank; d-- > 0;) {
+      const int64_t idx = rem % p.batch_shape[d];
+      rem /= p.batch_shape[d];
+      a_off += idx * p.a.batch_strides[d];
+      b_off += idx * p.b.batch_strides[d];
+      if (p.bias.data != nullptr) bias_off += idx * p.bias.batch_strides[d];
+    }
+    Epilogue<T> epi;
+    epi.act = p.activation;
+    if (p.bias.data != nullptr) {
+      epi.bias = p.bias.data + bias_off + begin * p.bias.rs;
+      epi.bias_rs = p.bias.rs;
+      epi.bias_cs = p.bias.cs;
+    }
+    T* c = p.out + (batch * m + begin) * n;
+    // With k = 0 the operands are never read (and may be empty arrays): form no pointer into them.
+    const T* a = k > 0 ? p.a.data + a_off + begin * p.a.rs : nullptr;
+    const T* b = k > 0 ? p.b.data + b_off : nullptr;
+    Status s = gemm_strided<T>(*p.isa, end - begin, n, k, T(1), a, p.a.rs, p.a.cs, b, p.b.rs, p.b.cs, c, n, false, epi);
+    if (!s.ok()) return s;
+    row += end - begin;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status matmul_f32(const MatmulArgs<float>& args) noexcept { return matmul_range(args); }
+Status matmul_f64(const MatmulArgs<double>& args) noexcept { return matmul_range(args); }
+
+}  // namespace lepton

@@ -1,0 +1,74 @@
+// pool2d.cc — direct loops over each window, clipped to the image. NCHW walks a channel's window
+// cells; NHWC keeps one accumulator per channel and runs the channel loop innermost (contiguous,
+// vectorised). Cost: batch·channels·outH·outW·kh·kw comparisons or additions.
+#include "pool2d.h"
+
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+namespace lepton {
+namespace {
+
+// Max that propagates NaN: once the accumulator is NaN it stays NaN.
+template <class T>
+inline T max_nan(T acc, T v) {
+  return (acc != acc) ? acc : ((v > acc || v != v) ? v : acc);
+}
+
+template <class T>
+Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
+  const int64_t channels = p.channels, in_h = p.in_h, in_w = p.in_w, out_h = p.out_h, out_w = p.out_w;
+  const T init = p.max ? -std::numeric_limits<T>::infinity() : T(0);
+  for (int64_t row = p.row_begin; row < p.row_end; ++row) {
+    const int64_t image = row / out_h;
+    const int64_t oy = row - image * out_h;
+    const int64_t y0 = oy * p.stride_h - p.pad_top;
+    const int64_t y_begin = std::max<int64_t>(0, y0), y_end = std::min(in_h, y0 + p.kh);
+    for (int64_t ox = 0; ox < out_w; ++ox) {
+      const int64_t x0 = ox * p.stride_w - p.pad_left;
+      const int64_t x_begin = std::max<int64_t>(0, x0), x_end = std::min(in_w, x0 + p.kw);
+      const int64_t cells = std::max<int64_t>(0, y_end - y_begin) * std::max<int64_t>(0, x_end - x_begin);
+      const T count = static_cast<T>(cells);
+      if (!p.nhwc) {
+        for (int64_t c = 0; c < channels; ++c) {
+          const T* xc = p.x + (image * channels + c) * in_h * in_w;
+          T acc = init;
+          for (int64_t iy = y_begin; iy < y_end; ++iy) {
+            const T* r = xc + iy * in_w;
+            if (p.max) {
+              for (int64_t ix = x_begin; ix < x_end; ++ix) acc = max_nan(acc, r[ix]);
+            } else {
+              for (int64_t ix = x_begin; ix < x_end; ++ix) acc += r[ix];
+            }
+          }
+          p.out[((image * channels + c) * out_h + oy) * out_w + ox] = p.max ? acc : acc / count;
+        }
+      } else {
+        T* o = p.out + ((image * out_h + oy) * out_w + ox) * channels;
+        for (int64_t c = 0; c < channels; ++c) o[c] = init;
+        for (int64_t iy = y_begin; iy < y_end; ++iy) {
+          for (int64_t ix = x_begin; ix < x_end; ++ix) {
+            const T* xv = p.x + ((image * in_h + iy) * in_w + ix) * channels;
+            if (p.max) {
+              for (int64_t c = 0; c < channels; ++c) o[c] = max_nan(o[c], xv[c]);
+            } else {
+              for (int64_t c = 0; c < channels; ++c) o[c] += xv[c];
+            }
+          }
+        }
+        if (!p.max) {
+          for (int64_t c = 0; c < channels; ++c) o[c] /= count;
+        }
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status pool2d_f32(const Pool2dArgs<float>& args) noexcept { return pool2d_range(args); }
+Status pool2d_f64(const Pool2dArgs<double>& args) noexcept { return pool2d_range(args); }
+
+}  // namespace lepton

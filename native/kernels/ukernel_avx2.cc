@@ -1,0 +1,67 @@
+// ukernel_avx2.cc — AVX2+FMA micro-kernels: 6×16 float32 and 6×8 float64 tiles, 12 ymm
+// accumulators. Compiled with -mavx2 -mfma (binding.gyp);
+// only called after __builtin_cpu_supports("avx2") and ("fma") said yes.
+#include "ukernel.h"
+
+#if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+
+#include "ukernel_simd.h"
+
+namespace lepton {
+namespace {
+
+struct F32x8 {
+  using T = float;
+  using Reg = __m256;
+  static constexpr int kWidth = 8;
+  static Reg zero() { return _mm256_setzero_ps(); }
+  static Reg load(const float* p) { return _mm256_load_ps(p); }
+  static Reg loadu(const float* p) { return _mm256_loadu_ps(p); }
+  static void storeu(float* p, Reg v) { _mm256_storeu_ps(p, v); }
+  static Reg set1(float v) { return _mm256_set1_ps(v); }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_ps(a, b, c); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_ps(a, b); }
+};
+
+struct F64x4 {
+  using T = double;
+  using Reg = __m256d;
+  static constexpr int kWidth = 4;
+  static Reg zero() { return _mm256_setzero_pd(); }
+  static Reg load(const double* p) { return _mm256_load_pd(p); }
+  static Reg loadu(const double* p) { return _mm256_loadu_pd(p); }
+  static void storeu(double* p, Reg v) { _mm256_storeu_pd(p, v); }
+  static Reg set1(double v) { return _mm256_set1_pd(v); }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm256_fmadd_pd(a, b, c); }
+  static Reg add(Reg a, Reg b) { return _mm256_add_pd(a, b); }
+};
+
+static_assert(kAvx2NrF32 % 8 == 0 && kAvx2NrF64 % 4 == 0, "NR must be a multiple of the vector width");
+
+void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+  simd::ukernel<F32x8, kAvx2MrF32, kAvx2NrF32 / 8>(kc, a, b, c, ldc, accumulate);
+}
+void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate) {
+  simd::ukernel<F64x4, kAvx2MrF64, kAvx2NrF64 / 4>(kc, a, b, c, ldc, accumulate);
+}
+
+const Isa kAvx2{
+    "avx2",
+    {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, kAvx2BlockF32},
+    {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, kAvx2BlockF64},
+};
+
+}  // namespace
+
+const Isa* isa_avx2() { return &kAvx2; }
+
+}  // namespace lepton
+
+#else
+
+namespace lepton {
+const Isa* isa_avx2() { return nullptr; }
+}  // namespace lepton
+
+#endif

@@ -1,0 +1,67 @@
+// ukernel_avx512.cc — AVX-512F micro-kernels: 14×32 float32 and 14×16 float64 tiles, 28 zmm
+// accumulators. Compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma (binding.gyp);
+// only called after __builtin_cpu_supports("avx512f") said yes.
+#include "ukernel.h"
+
+#if defined(__x86_64__) && defined(__AVX512F__)
+#include <immintrin.h>
+
+#include "ukernel_simd.h"
+
+namespace lepton {
+namespace {
+
+struct F32x16 {
+  using T = float;
+  using Reg = __m512;
+  static constexpr int kWidth = 16;
+  static Reg zero() { return _mm512_setzero_ps(); }
+  static Reg load(const float* p) { return _mm512_load_ps(p); }
+  static Reg loadu(const float* p) { return _mm512_loadu_ps(p); }
+  static void storeu(float* p, Reg v) { _mm512_storeu_ps(p, v); }
+  static Reg set1(float v) { return _mm512_set1_ps(v); }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
+};
+
+struct F64x8 {
+  using T = double;
+  using Reg = __m512d;
+  static constexpr int kWidth = 8;
+  static Reg zero() { return _mm512_setzero_pd(); }
+  static Reg load(const double* p) { return _mm512_load_pd(p); }
+  static Reg loadu(const double* p) { return _mm512_loadu_pd(p); }
+  static void storeu(double* p, Reg v) { _mm512_storeu_pd(p, v); }
+  static Reg set1(double v) { return _mm512_set1_pd(v); }
+  static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_pd(a, b, c); }
+  static Reg add(Reg a, Reg b) { return _mm512_add_pd(a, b); }
+};
+
+static_assert(kAvx512NrF32 % 16 == 0 && kAvx512NrF64 % 8 == 0, "NR must be a multiple of the vector width");
+
+void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
+  simd::ukernel<F32x16, kAvx512MrF32, kAvx512NrF32 / 16>(kc, a, b, c, ldc, accumulate);
+}
+void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate) {
+  simd::ukernel<F64x8, kAvx512MrF64, kAvx512NrF64 / 8>(kc, a, b, c, ldc, accumulate);
+}
+
+const Isa kAvx512{
+    "avx512",
+    {kAvx512MrF32, kAvx512NrF32, &ukernel_f32, kAvx512BlockF32},
+    {kAvx512MrF64, kAvx512NrF64, &ukernel_f64, kAvx512BlockF64},
+};
+
+}  // namespace
+
+const Isa* isa_avx512() { return &kAvx512; }
+
+}  // namespace lepton
+
+#else
+
+namespace lepton {
+const Isa* isa_avx512() { return nullptr; }
+}  // namespace lepton
+
+#endif

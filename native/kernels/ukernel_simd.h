@@ -1,0 +1,61 @@
+// ukernel_simd.h — the register-blocked micro-kernel written once over a vector trait `V`
+// (V::Reg, V::kWidth, zero/load/loadu/storeu/set1/fma/add). Included only by the per-ISA
+// translation units (ukernel_avx2.cc, ukernel_avx512.cc), each compiled with its own -m flags,
+// so the trait's intrinsics are legal there and nowhere else.
+//
+// MR rows × NV vectors of accumulators stay in registers for the whole kc loop: per step, NV
+// aligned loads of the B sliver, MR broadcasts of the A sliver (folded into the FMA's memory
+// operand), MR·NV FMAs. Cost: 2·MR·NR·kc flops.
+#ifndef LEPTON_KERNELS_UKERNEL_SIMD_H_
+#define LEPTON_KERNELS_UKERNEL_SIMD_H_
+
+#include <cstdint>
+
+namespace lepton {
+namespace simd {
+
+template <class V, int MR, int NV>
+inline void ukernel(int64_t kc, const typename V::T* __restrict a, const typename V::T* __restrict b,
+                    typename V::T* __restrict c, int64_t ldc, bool accumulate) {
+  using Reg = typename V::Reg;
+  constexpr int W = V::kWidth;
+  constexpr int NR = NV * W;
+  Reg acc[MR][NV];
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; ++i) {
+    // The C tile is read (accumulate) or written at the end: start fetching it now.
+    __builtin_prefetch(c + i * ldc, 1, 3);
+    __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) acc[i][v] = V::zero();
+  }
+  for (int64_t p = 0; p < kc; ++p) {
+    Reg bv[NV];
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) bv[v] = V::load(b + v * W);
+    __builtin_prefetch(b + 8 * NR, 0, 3);
+#pragma GCC unroll 32
+    for (int i = 0; i < MR; ++i) {
+      const Reg ai = V::set1(a[i]);
+#pragma GCC unroll 8
+      for (int v = 0; v < NV; ++v) acc[i][v] = V::fma(ai, bv[v], acc[i][v]);
+    }
+    a += MR;
+    b += NR;
+  }
+#pragma GCC unroll 32
+  for (int i = 0; i < MR; ++i) {
+    typename V::T* row = c + i * ldc;
+#pragma GCC unroll 8
+    for (int v = 0; v < NV; ++v) {
+      Reg r = acc[i][v];
+      if (accumulate) r = V::add(r, V::loadu(row + v * W));
+      V::storeu(row + v * W, r);
+    }
+  }
+}
+
+}  // namespace simd
+}  // namespace lepton
+
+#endif  // LEPTON_KERNELS_UKERNEL_SIMD_H_

@@ -1,0 +1,163 @@
+/**
+ * The native backend: thin wrappers that hand the addon (native/addon.cc) the plan's numbers and
+ * the tensors' storage. matmul and the binary ops pass strided views (offsets and element strides,
+ * transposes included: the C++ packing absorbs them); the other ops pass dense row-major inputs.
+ * Outputs are allocated here, in JavaScript, and written by the kernel. Nothing is validated again
+ * at this level (the op layer did it); the addon still checks every length against every shape.
+ */
+import { allocate, type DType, type TypedArray } from '../../dtype.js';
+import { NotPositiveDefiniteError } from '../../errors.js';
+import type { Conv2dPlan } from '../../ops/conv2d.js';
+import type { CholeskyPlan, SolveSpdPlan } from '../../ops/linalg.js';
+import type { MatmulPlan } from '../../ops/matmul.js';
+import type { Pool2dPlan } from '../../ops/pool2d.js';
+import type { ReducePlan } from '../../ops/reduce.js';
+import type { RidgePlan } from '../../ops/ridge.js';
+import type { BinaryPlan } from '../../ops/binary.js';
+import type { UnaryPlan } from '../../ops/unary.js';
+import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
+import { Tensor } from '../../tensor.js';
+import type { Backend, Probe } from '../backend.js';
+import { loadAddon, type LoadResult, type NativeAddon } from './load.js';
+
+let loaded: LoadResult | undefined;
+
+/** The addon, loaded once per thread (memoised, never throws). */
+export function nativeAddon(): LoadResult {
+  loaded ??= loadAddon();
+  return loaded;
+}
+
+function addon(): NativeAddon {
+  const r = nativeAddon();
+  if (!r.ok) throw new Error(`lepton-compute internal error: native kernel called while unavailable (${r.reason})`);
+  return r.addon;
+}
+
+/** A tensor's values as a dense typed array (a view when already contiguous). */
+function dense(t: Tensor): TypedArray {
+  const c = t.contiguous();
+  return c.storage.subarray(c.offset, c.offset + c.size);
+}
+
+function out<D extends DType>(dtype: D, shape: readonly number[]): Tensor<D> {
+  return new Tensor(dtype, shape, allocate(dtype, sizeOf(shape)));
+}
+
+async function matmul(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const { batchShape, m, n, k, transA, transB } = plan;
+  const operand = (t: Tensor, trans: boolean): number[] => {
+    const [r, c] = t.strides.slice(-2) as [number, number];
+    return [...broadcastStrides(t.shape.slice(0, -2), t.strides.slice(0, -2), batchShape), ...(trans ? [c, r] : [r, c])];
+  };
+  await addon().matmul({
+    a: a.storage, aOffset: a.offset, aStrides: operand(a, transA),
+    b: b.storage, bOffset: b.offset, bStrides: operand(b, transB),
+    ...(bias ? { bias: bias.storage, biasOffset: bias.offset, biasStrides: broadcastStrides(bias.shape, bias.strides, plan.outShape) } : {}),
+    out: result.storage, batchShape: [...batchShape], m, n, k,
+    activation: plan.activation, rowBegin: 0, rowEnd: sizeOf(batchShape) * m,
+  });
+  return result;
+}
+
+async function conv2d(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation } = plan;
+  await addon().conv2d({
+    x: dense(x), w: dense(w), ...(bias ? { bias: dense(bias) } : {}), out: result.storage,
+    layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups,
+    activation, rowBegin: 0, rowEnd: batch * outH,
+  });
+  return result;
+}
+
+async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const { kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft } = plan;
+  await addon().pool2d({
+    x: dense(x), out: result.storage, kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft,
+    rowBegin: 0, rowEnd: batch * outH,
+  });
+  return result;
+}
+
+async function unary(plan: UnaryPlan, [x]: readonly [Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  await addon().unary({ x: dense(x), out: result.storage, fn: plan.fn, begin: 0, end: result.size });
+  return result;
+}
+
+async function binary(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const shape = plan.outShape;
+  await addon().binary({
+    a: a.storage, aOffset: a.offset, aStrides: broadcastStrides(a.shape, a.strides, shape),
+    b: b.storage, bOffset: b.offset, bStrides: broadcastStrides(b.shape, b.strides, shape),
+    out: result.storage, shape: [...shape], fn: plan.fn, begin: 0, end: result.size,
+  });
+  return result;
+}
+
+async function reduce(plan: ReducePlan, [x]: readonly [Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const shape = x.shape;
+  // Output strides seen from the input's dimensions: 0 on reduced axes.
+  const kept = contiguousStrides(shape.map((d, i) => (plan.axes.includes(i) ? 1 : d)));
+  const outStrides = shape.map((_, i) => (plan.axes.includes(i) ? 0 : kept[i]!));
+  await addon().reduce({
+    x: dense(x), out: result.storage, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1),
+  });
+  return result;
+}
+
+const SPD_HINT = 'Pass a symmetric positive definite matrix (e.g. AᵀA + λI with λ > 0)';
+
+/** Three significant digits, without trailing zeros (as the js backend writes them). */
+function short(v: number): string {
+  return String(Number(v.toPrecision(3)));
+}
+
+function checkPivot(info: Float64Array, op: string, matrix: string, hint: string): void {
+  if (info[0]! < 0) return;
+  throw new NotPositiveDefiniteError(op, `${matrix} is not positive definite: pivot ${info[0]} is ${short(info[1]!)} (tolerance ${short(info[2]!)})`, hint);
+}
+
+async function cholesky(plan: CholeskyPlan, [s]: readonly [Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, [plan.n, plan.n]);
+  const info = new Float64Array(3);
+  await addon().cholesky({ s: dense(s), out: result.storage, n: plan.n, info });
+  checkPivot(info, 'linalg.cholesky', 'S', SPD_HINT);
+  return result;
+}
+
+async function solveSPD(plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const info = new Float64Array(3);
+  await addon().solveSPD({ s: dense(s), b: dense(b), out: result.storage, n: plan.n, nrhs: plan.nrhs, info });
+  checkPivot(info, 'linalg.solveSPD', 'S', SPD_HINT);
+  return result;
+}
+
+async function ridge(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const info = new Float64Array(3);
+  const { m, n, signals, lambda, form } = plan;
+  await addon().ridge({ a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info });
+  const matrix = form === 'primal' ? 'AᵀA + λI' : 'AAᵀ + λI';
+  checkPivot(info, 'ridge', `${matrix} (${form} form, λ = ${lambda})`,
+    lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda');
+  return result;
+}
+
+let probed: Promise<Probe> | undefined;
+
+export const nativeBackend: Backend = Object.freeze({
+  name: 'native',
+  probe: () =>
+    (probed ??= Promise.resolve().then((): Probe => {
+      const r = nativeAddon();
+      return r.ok ? { ok: true } : { ok: false, reason: r.reason };
+    })),
+  kernels: Object.freeze({ matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge }),
+});

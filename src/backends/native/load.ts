@@ -1,0 +1,157 @@
+/**
+ * Finds and loads the native addon (`lepton.node`), never throwing: every candidate that fails
+ * adds a line to the reason, and the reason ends with the fix. Candidates, in order:
+ *   1. an explicit path (`options.path`, else the `LEPTON_NATIVE_ADDON` environment variable);
+ *   2. node-gyp-build over the package root: `build/Release`, then `prebuilds/<platform>-<arch>/`;
+ *   3. `build/Release/lepton.node` directly (when node-gyp-build itself is missing).
+ * The package root is the nearest directory above this file whose package.json is named
+ * lepton-compute, so the same code works from `src/` (tests, tsx) and from the bundles in `dist/`.
+ * Then `init()` picks the instruction-set path (`LEPTON_NATIVE_ISA=scalar|avx2|avx512` forces one)
+ * and hands in the factory of NATIVE_FAILURE errors.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LeptonError } from '../../errors.js';
+
+/** Arguments of every raw kernel entry: one object of named typed arrays, numbers and choices. */
+export type AddonArgs = Record<string, unknown>;
+
+/** The raw addon, as `native/addon.cc` exports it. Each async entry has a synchronous twin. */
+export interface NativeAddon {
+  init(options?: { isa?: string; nativeError?: (op: string, message: string) => Error }): { isa: string; available: string };
+  isa(): string;
+  matmul(args: AddonArgs): Promise<void>;
+  matmulSync(args: AddonArgs): void;
+  conv2d(args: AddonArgs): Promise<void>;
+  conv2dSync(args: AddonArgs): void;
+  pool2d(args: AddonArgs): Promise<void>;
+  pool2dSync(args: AddonArgs): void;
+  unary(args: AddonArgs): Promise<void>;
+  unarySync(args: AddonArgs): void;
+  binary(args: AddonArgs): Promise<void>;
+  binarySync(args: AddonArgs): void;
+  reduce(args: AddonArgs): Promise<void>;
+  reduceSync(args: AddonArgs): void;
+  cholesky(args: AddonArgs): Promise<void>;
+  choleskySync(args: AddonArgs): void;
+  solveSPD(args: AddonArgs): Promise<void>;
+  solveSPDSync(args: AddonArgs): void;
+  ridge(args: AddonArgs): Promise<void>;
+  ridgeSync(args: AddonArgs): void;
+}
+
+export type LoadResult =
+  | { ok: true; addon: NativeAddon; path: string; isa: string; available: string[] }
+  | { ok: false; reason: string };
+
+export interface LoadOptions {
+  /** Load exactly this .node file (default: the LEPTON_NATIVE_ADDON environment variable). */
+  path?: string;
+  /** The package root to search (default: found from this file). */
+  root?: string;
+  /** Force an instruction-set path (default: the LEPTON_NATIVE_ISA environment variable). */
+  isa?: string;
+}
+
+const FIX = 'Run "npm run build:native" in the lepton-compute package (needs a C++17 compiler, make and python3), or use another backend';
+
+/** Loads and initialises the addon, or says why it cannot, in one line that names the fix. */
+export function loadAddon(options: LoadOptions = {}): LoadResult {
+  const failures: string[] = [];
+  const env = typeof process === 'object' && process ? process.env : {};
+  const explicit = options.path ?? env['LEPTON_NATIVE_ADDON'];
+  let found: { addon: NativeAddon; path: string } | undefined;
+  let root: string | undefined;
+  try {
+    root = options.root ?? packageRoot();
+    const req = createRequire(join(root ?? process.cwd(), 'package.json'));
+    if (explicit) {
+      found = attempt(req, resolve(explicit), failures, `${explicit}`);
+    } else {
+      if (!root) failures.push('the lepton-compute package root was not found above this file');
+      else {
+        let gypBuild: { resolve(dir: string): string } | undefined;
+        try {
+          gypBuild = req('node-gyp-build') as { resolve(dir: string): string };
+        } catch (e) {
+          failures.push(`node-gyp-build is not installed (${firstLine(e)})`);
+        }
+        if (gypBuild) {
+          let file: string | undefined;
+          try {
+            file = gypBuild.resolve(root);
+          } catch (e) {
+            failures.push(firstLine(e));
+          }
+          if (file) found = attempt(req, file, failures, file);
+        }
+        if (!found) {
+          const built = join(root, 'build', 'Release', 'lepton.node');
+          if (existsSync(built)) found = attempt(req, built, failures, built);
+          else failures.push(`${built} not found`);
+        }
+      }
+    }
+  } catch (e) {
+    failures.push(firstLine(e));
+  }
+  if (!found) return { ok: false, reason: `the native addon could not be loaded: ${failures.join('; ')}. ${FIX}.` };
+  const { addon, path } = found;
+  const forced = options.isa ?? env['LEPTON_NATIVE_ISA'];
+  try {
+    const { isa, available } = addon.init({
+      ...(forced ? { isa: forced } : {}),
+      nativeError: (op, message) =>
+        new LeptonError('NATIVE_FAILURE', op, message, "Retry with { backend: 'js' }; please report the failure"),
+    });
+    return { ok: true, addon, path, isa, available: available.split(',') };
+  } catch (e) {
+    const hint = forced ? 'Unset LEPTON_NATIVE_ISA or set it to a path this machine runs (scalar, avx2 or avx512)' : FIX;
+    return { ok: false, reason: `the native addon at ${path} failed to initialise: ${firstLine(e)}. ${hint}.` };
+  }
+}
+
+function attempt(req: NodeJS.Require, file: string, failures: string[], label: string): { addon: NativeAddon; path: string } | undefined {
+  try {
+    return { addon: req(file) as NativeAddon, path: file };
+  } catch (e) {
+    failures.push(`${label}: ${firstLine(e)}`);
+    return undefined;
+  }
+}
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0]!.trim();
+}
+
+/** The nearest directory above this module whose package.json is named lepton-compute. */
+export function packageRoot(start: string | undefined = moduleDir()): string | undefined {
+  let dir = start;
+  while (dir) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      try {
+        if ((JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'lepton-compute') return dir;
+      } catch {
+        // An unreadable package.json is not ours; keep walking up.
+      }
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+  return undefined;
+}
+
+function moduleDir(): string | undefined {
+  // CommonJS bundle: __dirname; ES module (source or bundle): import.meta.url.
+  if (typeof __dirname === 'string') return __dirname;
+  try {
+    return dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return undefined;
+  }
+}

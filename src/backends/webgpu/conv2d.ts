@@ -1,0 +1,50 @@
+/**
+ * webgpu conv2d (conv2d.wgsl): an implicit GEMM per group, C[outC/groups × batch·outH·outW] =
+ * W[outC/groups × inC/groups·kh·kw] · X̂, where the im2col matrix X̂ is gathered tile by tile
+ * from x and never stored (zeros for padded cells). Register-tiled like matmul; NCHW, NHWC and
+ * strided views differ only in the strides passed; bias and activation fused into the store.
+ * Cost: 2·batch·outC·outH·outW·(inC/groups)·kh·kw flops.
+ */
+import type { Conv2dPlan } from '../../ops/conv2d.js';
+import { contiguousStrides } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import { WEBGPU } from '../../tuning.js';
+import { bufferOf, checkDtype, type GpuContext } from './context.js';
+import { ACTIVATION_ID, gemmConstants } from './matmul.js';
+import { Operands } from './operands.js';
+import { nchwStrides } from './pool2d.js';
+import { conv2dWgsl } from './shaders.gen.js';
+
+/** (o, i, h, w) strides of the weights in `layout` (NHWC weights are [kh, kw, inC/groups, outC]). */
+function weightStrides(layout: 'NCHW' | 'NHWC', s: readonly number[]): number[] {
+  return layout === 'NCHW' ? [s[0]!, s[1]!, s[2]!, s[3]!] : [s[3]!, s[2]!, s[0]!, s[1]!];
+}
+
+export async function conv2d(ctx: GpuContext, p: Conv2dPlan, inputs: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
+  const op = 'conv2d';
+  checkDtype(op, p.dtype);
+  const pipeline = await ctx.pipeline('conv2d', conv2dWgsl, gemmConstants());
+  const ops = new Operands(ctx, op);
+  const x = ops.take(inputs[0]);
+  const w = ops.take(inputs[1]);
+  const bias = inputs[2] ? ops.take(inputs[2]) : undefined;
+  const out = ctx.empty(op, 'float32', p.outShape);
+  if (out.size > 0) {
+    const params = new Uint32Array(36);
+    params.set([p.batch, p.inC, p.inH, p.inW, p.outC, p.outH, p.outW, p.kh, p.kw, p.strideH, p.strideW, p.dilationH,
+      p.dilationW, p.padTop, p.padLeft, p.groups, x.offset, w.offset, bias?.offset ?? 0, bias?.strides[0] ?? 0,
+      bias ? 1 : 0, ACTIVATION_ID[p.activation], 0, 0]);
+    params.set(nchwStrides(p.layout, x.strides), 24);
+    params.set(weightStrides(p.layout, w.strides), 28);
+    params.set(nchwStrides(p.layout, contiguousStrides(p.outShape)), 32);
+    const columns = p.batch * p.outH * p.outW;
+    ctx.launch({
+      pipeline,
+      buffers: [bufferOf(x), bufferOf(w), bias ? bufferOf(bias) : ctx.dummy, bufferOf(out)],
+      params,
+      workgroups: [Math.ceil(columns / (4 * WEBGPU.GEMM_WG_X)), Math.ceil(p.outC / p.groups / (4 * WEBGPU.GEMM_WG_Y)), p.groups],
+    });
+  }
+  ops.done();
+  return out;
+}

@@ -1,0 +1,238 @@
+/**
+ * The raw addon trusts nothing: every entry point is called with wrong types, short buffers,
+ * negative, huge, fractional and NaN dimensions, and strides or offsets that reach past the
+ * buffer. Each call must throw a TypeError or RangeError (synchronously, for the sync and the
+ * async entry alike) and the process must live on. Skips, saying why, when the addon is not built;
+ * under CI=true a missing addon fails instead.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadAddon, type AddonArgs, type NativeAddon } from '../../src/backends/native/load.js';
+
+const loaded = loadAddon();
+const ci = process.env['CI'] === 'true' || process.env['CI'] === '1';
+if (!loaded.ok) console.log(`test/native/abuse.test.ts: skipped: ${loaded.reason}`);
+
+const f32 = (n: number) => new Float32Array(n);
+const f64 = (n: number) => new Float64Array(n);
+const i32 = (n: number) => new Int32Array(n);
+
+/** A valid argument object per entry point; each case below breaks one property of it. */
+const VALID: Record<string, () => AddonArgs> = {
+  matmul: () => ({
+    a: f32(6), aOffset: 0, aStrides: [3, 1], b: f32(12), bOffset: 0, bStrides: [4, 1], out: f32(8),
+    batchShape: [], m: 2, n: 4, k: 3, activation: 'none', rowBegin: 0, rowEnd: 2,
+  }),
+  conv2d: () => ({
+    x: f32(2 * 3 * 5 * 5), w: f32(4 * 3 * 3 * 3), out: f32(2 * 4 * 3 * 3), layout: 'NCHW', batch: 2, inC: 3, inH: 5, inW: 5,
+    outC: 4, outH: 3, outW: 3, kh: 3, kw: 3, strideH: 1, strideW: 1, dilationH: 1, dilationW: 1, padTop: 0, padLeft: 0,
+    groups: 1, activation: 'relu', rowBegin: 0, rowEnd: 6,
+  }),
+  pool2d: () => ({
+    x: f64(1 * 2 * 4 * 4), out: f64(1 * 2 * 2 * 2), kind: 'max', layout: 'NCHW', batch: 1, channels: 2, inH: 4, inW: 4,
+    outH: 2, outW: 2, kh: 2, kw: 2, strideH: 2, strideW: 2, padTop: 0, padLeft: 0, rowBegin: 0, rowEnd: 2,
+  }),
+  unary: () => ({ x: f32(10), out: f32(10), fn: 'relu', begin: 0, end: 10 }),
+  binary: () => ({
+    a: f64(12), aOffset: 0, aStrides: [4, 1], b: f64(4), bOffset: 0, bStrides: [0, 1], out: f64(12), shape: [3, 4],
+    fn: 'add', begin: 0, end: 12,
+  }),
+  reduce: () => ({ x: f32(12), out: f32(3), fn: 'sum', shape: [3, 4], outStrides: [1, 0], count: 4 }),
+  cholesky: () => ({ s: f64(9).fill(0).map((_, i) => (i % 4 === 0 ? 2 : 0)), out: f64(9), n: 3, info: f64(3) }),
+  solveSPD: () => ({ s: Float64Array.from([2, 0, 0, 2]), b: f64(6), out: f64(6), n: 2, nrhs: 3, info: f64(3) }),
+  ridge: () => ({ a: f32(12), y: f32(6), out: f32(8), m: 3, n: 4, signals: 2, lambda: 0.5, form: 'dual', info: f64(3) }),
+};
+
+type Case = [label: string, patch: AddonArgs, error: 'TypeError' | 'RangeError'];
+
+const HUGE = 2 ** 60;
+const CASES: Record<string, Case[]> = {
+  matmul: [
+    ['a is a plain array', { a: [1, 2, 3, 4, 5, 6] }, 'TypeError'],
+    ['a is a Float64Array while out is a Float32Array', { a: f64(6) }, 'TypeError'],
+    ['a is an Int32Array', { a: i32(6) }, 'TypeError'],
+    ['out is an Int32Array', { out: i32(8) }, 'TypeError'],
+    ['out is missing', { out: undefined }, 'TypeError'],
+    ['a is too short', { a: f32(5) }, 'RangeError'],
+    ['b is too short', { b: f32(11) }, 'RangeError'],
+    ['out is too short', { out: f32(7) }, 'RangeError'],
+    ['aOffset past the end', { aOffset: 1 }, 'RangeError'],
+    ['bOffset huge', { bOffset: HUGE }, 'RangeError'],
+    ['stride reaching past the end', { aStrides: [4, 1] }, 'RangeError'],
+    ['huge stride', { bStrides: [HUGE, 1] }, 'RangeError'],
+    ['negative stride', { aStrides: [-3, 1] }, 'RangeError'],
+    ['NaN stride', { aStrides: [NaN, 1] }, 'RangeError'],
+    ['strides of the wrong rank', { aStrides: [3, 1, 1] }, 'RangeError'],
+    ['strides not an array', { aStrides: 3 }, 'TypeError'],
+    ['negative m', { m: -1 }, 'RangeError'],
+    ['NaN n', { n: NaN }, 'RangeError'],
+    ['fractional k', { k: 2.5 }, 'RangeError'],
+    ['Infinity m', { m: Infinity }, 'RangeError'],
+    ['huge m', { m: HUGE }, 'RangeError'],
+    ['m·k overflows 2^53', { m: 2 ** 40, k: 2 ** 40, rowEnd: 0 }, 'RangeError'],
+    ['string m', { m: '2' }, 'TypeError'],
+    ['bigint m', { m: 2n }, 'TypeError'],
+    ['huge batch', { batchShape: [2 ** 30, 2 ** 30], aStrides: [0, 0, 3, 1], bStrides: [0, 0, 4, 1] }, 'RangeError'],
+    ['rowEnd past the rows', { rowEnd: 3 }, 'RangeError'],
+    ['rowBegin after rowEnd', { rowBegin: 2, rowEnd: 1 }, 'RangeError'],
+    ['unknown activation', { activation: 'tanh' }, 'TypeError'],
+    ['bias too short', { bias: f32(3), biasOffset: 0, biasStrides: [0, 1] }, 'RangeError'],
+    ['bias of another dtype', { bias: f64(4), biasOffset: 0, biasStrides: [0, 1] }, 'TypeError'],
+  ],
+  conv2d: [
+    ['x too short', { x: f32(2 * 3 * 5 * 5 - 1) }, 'RangeError'],
+    ['w too short', { w: f32(10) }, 'RangeError'],
+    ['out too short', { out: f32(10) }, 'RangeError'],
+    ['bias too short', { bias: f32(3) }, 'RangeError'],
+    ['x of another dtype', { x: f64(150) }, 'TypeError'],
+    ['zero stride', { strideH: 0 }, 'RangeError'],
+    ['negative padding', { padTop: -1 }, 'RangeError'],
+    ['NaN kernel', { kh: NaN }, 'RangeError'],
+    ['groups not dividing', { groups: 2 }, 'RangeError'],
+    ['huge outH', { outH: HUGE }, 'RangeError'],
+    ['huge dilation', { dilationH: 2 ** 52, kh: 3 }, 'RangeError'],
+    ['unknown layout', { layout: 'CHWN' }, 'TypeError'],
+    ['rowEnd past the rows', { rowEnd: 7 }, 'RangeError'],
+  ],
+  pool2d: [
+    ['x too short', { x: f64(31) }, 'RangeError'],
+    ['out too short', { out: f64(7) }, 'RangeError'],
+    ['x of another dtype', { x: f32(32) }, 'TypeError'],
+    ['unknown kind', { kind: 'min' }, 'TypeError'],
+    ['zero kernel', { kh: 0 }, 'RangeError'],
+    ['negative channels', { channels: -2 }, 'RangeError'],
+    ['huge outW', { outW: HUGE }, 'RangeError'],
+  ],
+  unary: [
+    ['x too short', { x: f32(9) }, 'RangeError'],
+    ['out too short', { out: f32(9) }, 'RangeError'],
+    ['end negative', { end: -1 }, 'RangeError'],
+    ['begin after end', { begin: 5, end: 4 }, 'RangeError'],
+    ['sigmoid on int32', { x: i32(10), out: i32(10), fn: 'sigmoid' }, 'TypeError'],
+    ['x a DataView', { x: new DataView(new ArrayBuffer(40)) }, 'TypeError'],
+    ['unknown fn', { fn: 'tanh' }, 'TypeError'],
+  ],
+  binary: [
+    ['a too short for its strides', { a: f64(11) }, 'RangeError'],
+    ['b broadcast wrongly', { bStrides: [1, 1] }, 'RangeError'],
+    ['aOffset past the end', { aOffset: 12 }, 'RangeError'],
+    ['out too short', { out: f64(11) }, 'RangeError'],
+    ['end past the output', { end: 13 }, 'RangeError'],
+    ['shape too long', { shape: new Array(40).fill(1), aStrides: new Array(40).fill(0), bStrides: new Array(40).fill(0) }, 'RangeError'],
+    ['NaN in shape', { shape: [3, NaN] }, 'RangeError'],
+    ['int32 div', { a: i32(12), b: i32(4), out: i32(12), fn: 'div' }, 'TypeError'],
+    ['mixed dtypes', { b: f32(4) }, 'TypeError'],
+  ],
+  reduce: [
+    ['x too short', { x: f32(11) }, 'RangeError'],
+    ['out too short for outStrides', { out: f32(2) }, 'RangeError'],
+    ['float64 out for float32 x', { out: f64(3) }, 'TypeError'],
+    ['zero count', { count: 0 }, 'RangeError'],
+    ['outStrides of the wrong rank', { outStrides: [1] }, 'RangeError'],
+  ],
+  cholesky: [
+    ['s too short', { s: f64(8) }, 'RangeError'],
+    ['out too short', { out: f64(8) }, 'RangeError'],
+    ['info too short', { info: f64(2) }, 'RangeError'],
+    ['info of another dtype', { info: f32(3) }, 'TypeError'],
+    ['n·n overflows 2^53', { n: 2 ** 30 }, 'RangeError'],
+    ['negative n', { n: -3 }, 'RangeError'],
+  ],
+  solveSPD: [
+    ['b too short', { b: f64(5) }, 'RangeError'],
+    ['nrhs NaN', { nrhs: NaN }, 'RangeError'],
+    ['out of another dtype', { out: f32(6) }, 'TypeError'],
+  ],
+  ridge: [
+    ['a too short', { a: f32(11) }, 'RangeError'],
+    ['y too short', { y: f32(5) }, 'RangeError'],
+    ['negative lambda', { lambda: -1 }, 'RangeError'],
+    ['NaN lambda', { lambda: NaN }, 'RangeError'],
+    ['unknown form', { form: 'auto' }, 'TypeError'],
+    ['huge signals', { signals: HUGE }, 'RangeError'],
+  ],
+};
+
+describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments', () => {
+  it('is built (a missing addon fails under CI)', () => {
+    expect(loaded.ok, loaded.ok ? '' : loaded.reason).toBe(true);
+  });
+  const addon = (loaded.ok ? loaded.addon : undefined) as NativeAddon;
+  const ctor = { TypeError, RangeError };
+
+  for (const [entry, cases] of Object.entries(CASES)) {
+    describe(entry, () => {
+      it('accepts the valid arguments (sync and async)', async () => {
+        const sync = (addon as unknown as Record<string, (a: AddonArgs) => unknown>)[`${entry}Sync`]!;
+        const async_ = (addon as unknown as Record<string, (a: AddonArgs) => Promise<void>>)[entry]!;
+        expect(sync(VALID[entry]!())).toBeUndefined();
+        await expect(async_(VALID[entry]!())).resolves.toBeUndefined();
+      });
+      it.each(cases)('%s → %s', async (_label, patch, error) => {
+        const args = { ...VALID[entry]!(), ...patch };
+        for (const key of Object.keys(patch)) if (patch[key] === undefined) delete args[key];
+        const table = addon as unknown as Record<string, (a: AddonArgs) => unknown>;
+        expect(() => table[`${entry}Sync`]!(args)).toThrow(ctor[error]);
+        // The async entry checks before it queues any work: it throws, it does not reject.
+        expect(() => table[entry]!(args)).toThrow(ctor[error]);
+      });
+    });
+  }
+
+  it('rejects a missing or non-object argument', () => {
+    const table = addon as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const entry of Object.keys(CASES)) {
+      for (const bad of [[], [undefined], [null], [42], ['x'], [[1, 2]], [f32(3)]]) {
+        expect(() => table[`${entry}Sync`]!(...bad)).toThrow(TypeError);
+        expect(() => table[entry]!(...bad)).toThrow(TypeError);
+      }
+    }
+  });
+
+  it('rejects a getter that detaches an array it already checked', () => {
+    const args = VALID.matmul!();
+    const a = new Float32Array(new ArrayBuffer(24));
+    Object.defineProperty(args, 'a', { get: () => a, enumerable: true });
+    Object.defineProperty(args, 'out', {
+      enumerable: true,
+      get: () => {
+        structuredClone(a.buffer, { transfer: [a.buffer] });
+        return f32(8);
+      },
+    });
+    expect(() => addon.matmulSync(args)).toThrow(RangeError);
+  });
+
+  it('reads SharedArrayBuffer views and respects their byte offsets', () => {
+    const sab = new SharedArrayBuffer(8 * 4);
+    const x = new Float32Array(sab, 4, 4).fill(-1);
+    const out = new Float32Array(sab, 20, 3);
+    addon.unarySync({ x, out, fn: 'relu', begin: 0, end: 3 });
+    expect([...new Float32Array(sab)]).toEqual([0, -1, -1, -1, -1, 0, 0, 0]);
+    expect(() => addon.unarySync({ x: new Float32Array(sab, 24, 2), out, fn: 'relu', begin: 0, end: 3 })).toThrow(RangeError);
+  });
+
+  it('init rejects an unknown instruction-set path and keeps working', () => {
+    expect(() => addon.init({ isa: 'sse9' })).toThrow(RangeError);
+    expect(() => addon.init({ isa: 42 as unknown as string })).toThrow(TypeError);
+    expect(addon.isa()).toMatch(/^(scalar|avx2|avx512)$/);
+  });
+
+  it('an async call keeps its inputs alive and resolves after the garbage collector ran', async () => {
+    const pending: Promise<void>[] = [];
+    for (let i = 0; i < 20; i++) {
+      const n = 64;
+      pending.push(addon.matmul({
+        a: f64(n * n).fill(1), aOffset: 0, aStrides: [n, 1], b: f64(n * n).fill(1), bOffset: 0, bStrides: [n, 1], out: f64(n * n),
+        batchShape: [], m: n, n, k: n, activation: 'none', rowBegin: 0, rowEnd: n,
+      }));
+    }
+    (globalThis as { gc?: () => void }).gc?.();
+    await Promise.all(pending);
+  });
+
+  it('the process is still alive and computing', () => {
+    const out = f32(8);
+    addon.matmulSync({ ...VALID.matmul!(), a: Float32Array.from([1, 2, 3, 4, 5, 6]), b: f32(12).fill(1), out });
+    expect([...out]).toEqual([6, 6, 6, 6, 15, 15, 15, 15]);
+  });
+});
