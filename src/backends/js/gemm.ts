@@ -83,7 +83,8 @@ export function gemm(g: GemmArgs, rowBegin = 0, rowEnd = g.m): void {
     // A vector times a matrix or a matrix times a vector: packing would copy a whole operand for
     // one pass over it. Walk B along whichever of its axes has the smaller stride instead. (The
     // test is on m, not on the row range, so that any split of C by rows gives the same bits.)
-    if (n === 1 || Math.abs(g.bRowStride) <= Math.abs(g.bColStride)) gemmDots(g, rowBegin, rowEnd);
+    if (n === 1 && Math.abs(g.aColStride) > Math.abs(g.aRowStride)) gemvColumns(g, rowBegin, rowEnd);
+    else if (n === 1 || Math.abs(g.bRowStride) <= Math.abs(g.bColStride)) gemmDots(g, rowBegin, rowEnd);
     else gemmRows(g, rowBegin, rowEnd);
     return;
   }
@@ -316,6 +317,25 @@ function gemmDots(g: GemmArgs, rowBegin: number, rowEnd: number): void {
       }
       c[cRow + j] = beta === 0 ? alpha * s : alpha * s + beta * c[cRow + j]!;
     }
+  }
+}
+
+/**
+ * Matrix times vector with A's columns contiguous (Aᵀ·y of a row-major A): axpys down the columns
+ * into a float64 accumulator, so A is read in order. Each C element sums over p in the same order
+ * as a dot product would.
+ */
+function gemvColumns(g: GemmArgs, rowBegin: number, rowEnd: number): void {
+  const { k, a, b, c, alpha, beta, aRowStride, aColStride, bRowStride } = g;
+  const acc = new Float64Array(rowEnd - rowBegin);
+  for (let p = 0; p < k; p++) {
+    const v = b[g.bOffset + p * bRowStride]!;
+    let ia = g.aOffset + rowBegin * aRowStride + p * aColStride;
+    for (let i = 0; i < acc.length; i++, ia += aRowStride) acc[i] += a[ia]! * v;
+  }
+  for (let i = 0; i < acc.length; i++) {
+    const at = g.cOffset + (rowBegin + i) * g.cRowStride;
+    c[at] = beta === 0 ? alpha * acc[i]! : alpha * acc[i]! + beta * c[at]!;
   }
 }
 

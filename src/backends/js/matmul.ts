@@ -48,17 +48,14 @@ export function matmulRange(
       if (biasStrides) biasOffset += index[d]! * biasStrides[d]!;
     }
     const cOffset = batchIndex * m * n;
-    gemm(
-      {
-        m, n, k,
-        a: a.storage as FloatArray, aOffset, aRowStride: transA ? aC : aR, aColStride: transA ? aR : aC,
-        b: b.storage as FloatArray, bOffset, bRowStride: transB ? bC : bR, bColStride: transB ? bR : bC,
-        c: out, cOffset, cRowStride: n,
-        alpha: 1, beta: 0,
-      },
-      begin,
-      end,
-    );
+    const g = {
+      m, n, k,
+      a: a.storage as FloatArray, aOffset, aRowStride: transA ? aC : aR, aColStride: transA ? aR : aC,
+      b: b.storage as FloatArray, bOffset, bRowStride: transB ? bC : bR, bColStride: transB ? bR : bC,
+      c: out, cOffset, cRowStride: n,
+      alpha: 1, beta: 0,
+    };
+    gemm(g, begin, end);
     if (bias && biasStrides) {
       const storage = bias.storage;
       const rs = biasStrides[batchRank]!;
@@ -84,3 +81,4 @@ export async function matmul(
   await runRanges('js', 'matmul', plan, inputs, out, (p, i, o, r0, r1) => matmulRange(p, i, o as FloatArray, r0, r1), options);
   return new Tensor(plan.dtype, plan.outShape, out);
 }
+
