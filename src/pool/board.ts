@@ -16,6 +16,12 @@ export const CRASHED = 1;
 export const slotIndex = (i: number): number => 16 + 16 * i;
 /** Offset within a slot of the flag a worker sets once its script has loaded. */
 export const LOADED = 1;
+/**
+ * Offset within a slot of the count of jobs the worker has finished with entirely (after it
+ * counted REMAINING down): after a crash the caller waits on it, not on the state, so that no late
+ * decrement from the failed op can land in the next op's count.
+ */
+export const FINISHED = 2;
 export const boardLength = (workers: number): number => slotIndex(workers);
 
 /** Slot states. A worker only waits on, and leaves, IDLE/DONE/FAILED; the caller writes READY. */

@@ -24,10 +24,10 @@ import {
   CRASHED,
   DONE,
   FAILED,
+  FINISHED,
   LOADED,
   READY,
   REMAINING,
-  RUNNING,
   slotIndex,
   type FailureMessage,
   type JobMessage,
@@ -39,6 +39,8 @@ import type { PoolLike } from './split.js';
 interface Member {
   worker: Worker;
   port: MessagePort;
+  /** Jobs posted to this worker; its FINISHED count catches up once it is through all of them. */
+  posted: number;
   /** Why it died, once it has. */
   death?: string;
 }
@@ -126,6 +128,7 @@ export class NodePool implements PoolLike {
       ranges.forEach(([begin, end], i) => {
         const job: JobMessage = { backend, op, plan, inputs, out, begin, end };
         used[i]!.port.postMessage(job);
+        used[i]!.posted++;
         Atomics.store(board, slotIndex(i), READY);
         Atomics.notify(board, slotIndex(i));
       });
@@ -168,15 +171,19 @@ export class NodePool implements PoolLike {
     }
   }
 
-  /** After a crash: waits for the surviving workers to finish their parts of the failed op. */
+  /**
+   * After a crash: waits until every surviving worker is entirely through every job it was given
+   * (its FINISHED count equals its posted count), so nothing of the failed op touches the next one.
+   */
   async #quiesce(used: Member[]): Promise<void> {
     const board = this.#board;
     for (let i = 0; i < used.length; i++) {
       if (used[i]!.death) continue;
+      const at = slotIndex(i) + FINISHED;
       for (;;) {
-        const state = Atomics.load(board, slotIndex(i));
-        if (state !== READY && state !== RUNNING) break;
-        const wait = Atomics.waitAsync(board, slotIndex(i), state, 1000);
+        const count = Atomics.load(board, at);
+        if (count >= used[i]!.posted) break;
+        const wait = Atomics.waitAsync(board, at, count, 1000);
         if (wait.async) await wait.value;
       }
       receiveMessageOnPort(used[i]!.port); // drop a failure report, if any
@@ -191,6 +198,7 @@ export class NodePool implements PoolLike {
     const board = this.#board;
     Atomics.store(board, slotIndex(i), DONE);
     Atomics.store(board, slotIndex(i) + LOADED, 0);
+    Atomics.store(board, slotIndex(i) + FINISHED, 0);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(workerScript(), {
       eval: true,
@@ -200,7 +208,7 @@ export class NodePool implements PoolLike {
     });
     worker.unref();
     port1.unref();
-    const member: Member = { worker, port: port1 };
+    const member: Member = { worker, port: port1, posted: 0 };
     let error: unknown;
     worker.on('error', (e) => (error = e));
     worker.on('exit', (code) => {
@@ -252,3 +260,10 @@ function workerScript(): string {
   if (here.endsWith('.cjs')) return `require(${JSON.stringify(fileURLToPath(new URL('./pool-worker.cjs', here)))});`;
   return `import(${JSON.stringify(new URL('./pool-worker.js', here).href)});`;
 }
+
+/** The pool `#pool` provides in Node (package.json `imports`, the `node` condition). */
+export const platformPool = {
+  kind: 'worker_threads' as const,
+  defaultThreads: (): number => NodePool.defaultThreads(),
+  create: (threads: number): PoolLike | undefined => (threads > 1 ? new NodePool(threads) : undefined),
+};

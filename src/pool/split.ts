@@ -42,15 +42,28 @@ export interface PoolLike {
     signal?: AbortSignal,
   ): Promise<void>;
   close(): Promise<void>;
+  /** Worker-side counters, where the pool keeps them (the browser pool does). */
+  stats?(): { workers: number; jobs: number };
+}
+
+/** What `#pool` exports as `platformPool`: node-pool.ts in Node, web-pool.ts in browsers. */
+interface PlatformPool {
+  readonly kind: string;
+  defaultThreads(): number;
+  create(threads: number): PoolLike | undefined;
+  /** The split threshold where dispatch costs more than the default assumes. */
+  readonly minFlopsPerPart?: number;
 }
 
 const config: PoolConfig = { threads: defaultThreads(), minFlopsPerPart: POOL_MIN_FLOPS_PER_PART };
 let pool: Promise<PoolLike | undefined> | undefined;
+/** Whether configure() set minFlopsPerPart (else the platform's pool may bring its own default). */
+let minFlopsChosen = false;
 
 function defaultThreads(): number {
-  const g = globalThis as { process?: { versions?: { node?: string } }; navigator?: { hardwareConcurrency?: number } };
-  if (g.process?.versions?.node) return 0; // resolved from os.availableParallelism() when the pool starts
-  return 1;
+  // Resolved when the pool starts: os.availableParallelism() in Node; in a browser the
+  // hardwareConcurrency when cross-origin isolated, else 1 (the calling thread).
+  return 0;
 }
 
 /**
@@ -71,7 +84,10 @@ export async function configure(options: Partial<PoolConfig>): Promise<void> {
     await closePool();
     config.threads = threads;
   }
-  if (minFlopsPerPart !== undefined) config.minFlopsPerPart = minFlopsPerPart;
+  if (minFlopsPerPart !== undefined) {
+    config.minFlopsPerPart = minFlopsPerPart;
+    minFlopsChosen = true;
+  }
 }
 
 /** The current settings (threads resolved to the machine's count once the pool has started). */
@@ -93,12 +109,18 @@ export async function closePool(): Promise<void> {
 }
 
 async function startPool(): Promise<PoolLike | undefined> {
-  const g = globalThis as { process?: { versions?: { node?: string } } };
-  if (!g.process?.versions?.node) return undefined;
-  const { NodePool } = await import('./node-pool.js');
-  if (config.threads === 0) config.threads = NodePool.defaultThreads();
+  // package.json#imports: node-pool.ts (worker_threads) in Node, web-pool.ts (Web Workers) elsewhere.
+  const { platformPool } = (await import('#pool')) as { platformPool: PlatformPool };
+  if (config.threads === 0) config.threads = platformPool.defaultThreads();
+  if (!minFlopsChosen && platformPool.minFlopsPerPart !== undefined) config.minFlopsPerPart = platformPool.minFlopsPerPart;
   if (config.threads <= 1) return undefined;
-  return new NodePool(config.threads);
+  return platformPool.create(config.threads);
+}
+
+/** What the pool is doing: `workers` started (0: ops run on the calling thread) and, where the pool counts them, the parts they ran. Not public API (the demo page and tests read it). */
+export async function poolStats(): Promise<{ workers: number; jobs?: number }> {
+  const p = pool && (await pool);
+  return p ? { workers: p.size, ...p.stats?.() } : { workers: 0 };
 }
 
 /**
@@ -114,25 +136,39 @@ export async function runRanges<K extends RangeOp>(
   local: RangeKernel<K>,
   options?: RunOptions,
 ): Promise<void> {
+  if (await splitOnPool(backend, op, plan, inputs, out, options)) return;
+  const { rows } = workOf(op, plan);
+  if (rows > 0) local(plan, inputs, out, 0, rows);
+}
+
+/**
+ * Splits the op's output rows across the pool when the pool is on and the op is worth it, and
+ * resolves true once the parts are done; resolves false when the caller should run it whole.
+ */
+export async function splitOnPool<K extends RangeOp>(
+  backend: BackendName,
+  op: K,
+  plan: OpSpecs[K]['plan'],
+  inputs: OpSpecs[K]['inputs'],
+  out: TypedArray,
+  options?: RunOptions,
+): Promise<boolean> {
   options?.signal?.throwIfAborted();
   const { rows, flops } = workOf(op, plan);
-  if (rows === 0) return;
-  if (config.threads !== 1) {
-    pool ??= startPool();
-    const p = await pool;
-    const parts = p ? planParts(rows, flops, p.size, config.minFlopsPerPart) : 1;
-    if (p && !p.broken && parts > 1 && isShared(out)) {
-      const shared = (inputs as readonly (Tensor | undefined)[]).map(toShared);
-      try {
-        await p.run(backend, op, plan, shared as readonly Tensor[], out, parts, rows, options?.signal);
-        return;
-      } catch (e) {
-        // A pool that cannot start its workers must not cost the op: run it here instead.
-        if (!p.broken) throw e;
-      }
-    }
+  if (rows === 0 || config.threads === 1) return rows === 0;
+  pool ??= startPool();
+  const p = await pool;
+  const parts = p ? planParts(rows, flops, p.size, config.minFlopsPerPart) : 1;
+  if (!p || p.broken || parts <= 1 || !isShared(out)) return false;
+  const shared = (inputs as readonly (Tensor | undefined)[]).map(toShared);
+  try {
+    await p.run(backend, op, plan, shared as readonly Tensor[], out, parts, rows, options?.signal);
+    return true;
+  } catch (e) {
+    // A pool that cannot start its workers must not cost the op: run it here instead.
+    if (!p.broken) throw e;
+    return false;
   }
-  local(plan, inputs, out, 0, rows);
 }
 
 /** Tensors on a plain ArrayBuffer are copied once into shared memory for the workers. */

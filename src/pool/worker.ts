@@ -6,9 +6,10 @@
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { jsRanges, type RangeOp } from '../backends/js/ranges.js';
+import { nativeRanges, type NativeRanges } from '../backends/native/ranges.js';
 import type { TypedArray } from '../dtype.js';
 import { Tensor } from '../tensor.js';
-import { DONE, FAILED, LOADED, READY, REMAINING, RUNNING, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
+import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
 
 const { board, slot, port, spinMicros } = workerData as {
   board: Int32Array;
@@ -21,8 +22,17 @@ function toTensor(d: TensorDesc | undefined): Tensor | undefined {
   return d && new Tensor(d.dtype, d.shape, d.storage, d.strides, d.offset);
 }
 
+/** The native range entries, loaded on first use (this thread loads its own addon instance). */
+let native: NativeRanges | undefined;
+
 function run(job: JobMessage): void {
-  if (job.backend !== 'js') throw new Error(`this worker has no ${job.backend} kernels`);
+  const inputs = job.inputs.map(toTensor);
+  if (job.backend === 'native') {
+    native ??= nativeRanges();
+    native(job.op as RangeOp, job.plan, inputs as Tensor[], job.out, job.begin, job.end);
+    return;
+  }
+  if (job.backend !== 'js') throw new Error(`pool workers have no ${job.backend} kernels`);
   const kernel = jsRanges[job.op as RangeOp] as (
     plan: unknown,
     inputs: readonly (Tensor | undefined)[],
@@ -30,7 +40,7 @@ function run(job: JobMessage): void {
     begin: number,
     end: number,
   ) => void;
-  kernel(job.plan, job.inputs.map(toTensor), job.out, job.begin, job.end);
+  kernel(job.plan, inputs, job.out, job.begin, job.end);
 }
 
 function waitForJob(): void {
@@ -60,4 +70,6 @@ for (;;) {
   Atomics.store(board, slot, failure ? FAILED : DONE);
   Atomics.notify(board, slot);
   if (Atomics.sub(board, REMAINING, 1) === 1) Atomics.notify(board, REMAINING);
+  Atomics.add(board, slot + FINISHED, 1);
+  Atomics.notify(board, slot + FINISHED);
 }

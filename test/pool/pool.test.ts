@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closePool, configure, conv2d, matmul, randn, relu, tensor, type Tensor } from '../../src/index.js';
+import { backends, closePool, configure, conv2d, matmul, randn, relu, tensor, type Tensor } from '../../src/index.js';
 import { currentPool } from '../../src/pool/split.js';
 import type { NodePool } from '../../src/pool/node-pool.js';
 import { partition, planParts } from '../../src/pool/partition.js';
@@ -75,6 +75,24 @@ describe('pool with 2 threads', () => {
     expect(maxDiff(split[1]!, single[1]!)).toBe(0);
   });
 
+  it('splits native kernels too: each worker runs its own addon instance', async () => {
+    const native = (await backends()).find((r) => r.name === 'native')!;
+    if (!native.available) {
+      expect(process.env.CI, `native unavailable under CI: ${native.reason}`).toBeFalsy();
+      return;
+    }
+    const a = randn([130, 70], { seed: 11 });
+    const b = randn([70, 90], { seed: 12 });
+    const x = randn([2, 4, 19, 11], { seed: 13 });
+    const w = randn([6, 4, 3, 3], { seed: 14 });
+    const opts = { backend: 'native' } as const;
+    const split = [await matmul(a, b, opts), await conv2d(x, w, { padding: 1, ...opts }), await relu(x, opts)];
+    await configure({ threads: 1 });
+    const single = [await matmul(a, b, opts), await conv2d(x, w, { padding: 1, ...opts }), await relu(x, opts)];
+    await configure({ threads: 2, minFlopsPerPart: 0 });
+    split.forEach((t, i) => expect(maxDiff(t, single[i]!)).toBeLessThan(1e-4));
+  });
+
   it('completes many ops in flight, in any mix', async () => {
     const a = randn([64, 64], { seed: 5 });
     const ops = Array.from({ length: 24 }, (_, i) => (i % 3 === 0 ? relu(a, js) : matmul(a, a, js)));
@@ -99,18 +117,22 @@ describe('pool with 2 threads', () => {
   });
 
   it('rejects the op of a worker killed mid-op with WORKER_CRASHED, then recovers', async () => {
-    const a = randn([600, 600], { seed: 7 });
-    const pool = (await currentPool()) as NodePool;
-    const running = matmul(a, a, js);
-    await new Promise((r) => setTimeout(r, 20));
-    await pool.workers[0]!.terminate();
-    await expect(running).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+    const a = randn([900, 900], { seed: 7 }); // ~1.5 GFLOP: well over 100 ms on 2 threads
     const small = randn([40, 30], { seed: 8 });
-    const after = await matmul(small, small.transpose(), js);
     await configure({ threads: 1 });
     const ref = await matmul(small, small.transpose(), js);
     await configure({ threads: 2, minFlopsPerPart: 0 });
-    expect(maxDiff(after, ref)).toBe(0);
+    await matmul(small, small.transpose(), js);
+    // Kill each worker in turn at different moments; the next op must be whole and right (a late
+    // count-down from the killed op's surviving part must not leak into it).
+    for (let trial = 0; trial < 4; trial++) {
+      const pool = (await currentPool()) as NodePool;
+      const running = matmul(a, a, js);
+      await new Promise((r) => setTimeout(r, 5 + 10 * trial));
+      await pool.workers[trial % 2]!.terminate();
+      await expect(running).rejects.toMatchObject({ code: 'WORKER_CRASHED' });
+      expect(maxDiff(await matmul(small, small.transpose(), js), ref)).toBe(0);
+    }
   });
 
   it('rejects a signal that is not an AbortSignal', async () => {

@@ -17,8 +17,10 @@ import type { BinaryPlan } from '../../ops/binary.js';
 import type { UnaryPlan } from '../../ops/unary.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
+import { splitOnPool, type RunOptions } from '../../pool/split.js';
+import { NATIVE_SYNC_MAX_FLOPS } from '../../tuning.js';
 import type { Backend, Probe } from '../backend.js';
-import { loadAddon, type LoadResult, type NativeAddon } from './load.js';
+import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
 
 let loaded: LoadResult | undefined;
 
@@ -34,6 +36,28 @@ function addon(): NativeAddon {
   return r.addon;
 }
 
+type Entry = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary' | 'reduce' | 'cholesky' | 'solveSPD' | 'ridge';
+
+/**
+ * Runs one addon entry: small work synchronously on this thread (the libuv hand-off would cost
+ * more than the work), the rest on the libuv pool so that the event loop stays free.
+ */
+async function run(entry: Entry, args: AddonArgs, flops: number): Promise<void> {
+  const a = addon();
+  if (flops <= NATIVE_SYNC_MAX_FLOPS) {
+    a[`${entry}Sync`](args);
+    return;
+  }
+  // An error from the libuv thread has no JavaScript frames: re-attach the caller's.
+  const site = new Error('called from');
+  try {
+    await a[entry](args);
+  } catch (e) {
+    if (e instanceof Error && site.stack) e.stack = `${e.stack ?? e.message}\n    --- ${site.stack.split('\n').slice(1).join('\n')}`;
+    throw e;
+  }
+}
+
 /** A tensor's values as a dense typed array (a view when already contiguous). */
 function dense(t: Tensor): TypedArray {
   const c = t.contiguous();
@@ -44,58 +68,94 @@ function out<D extends DType>(dtype: D, shape: readonly number[]): Tensor<D> {
   return new Tensor(dtype, shape, allocate(dtype, sizeOf(shape)));
 }
 
-async function matmul(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
+/**
+ * Argument builders of the range kernels: the addon's arguments for output rows [begin, end) of
+ * `out` (matmul: rows of the flattened [batch·m, n]; conv2d and pool2d: [batch·outH] rows; unary
+ * and binary: elements). The worker pool runs `addon.<op>Sync(args)` on each part.
+ */
+export function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
   const { batchShape, m, n, k, transA, transB } = plan;
   const operand = (t: Tensor, trans: boolean): number[] => {
     const [r, c] = t.strides.slice(-2) as [number, number];
     return [...broadcastStrides(t.shape.slice(0, -2), t.strides.slice(0, -2), batchShape), ...(trans ? [c, r] : [r, c])];
   };
-  await addon().matmul({
+  return {
     a: a.storage, aOffset: a.offset, aStrides: operand(a, transA),
     b: b.storage, bOffset: b.offset, bStrides: operand(b, transB),
     ...(bias ? { bias: bias.storage, biasOffset: bias.offset, biasStrides: broadcastStrides(bias.shape, bias.strides, plan.outShape) } : {}),
-    out: result.storage, batchShape: [...batchShape], m, n, k,
-    activation: plan.activation, rowBegin: 0, rowEnd: sizeOf(batchShape) * m,
-  });
-  return result;
+    out, batchShape: [...batchShape], m, n, k, activation: plan.activation, rowBegin: begin, rowEnd: end,
+  };
 }
 
-async function conv2d(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
+export function conv2dArgs(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
   const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation } = plan;
-  await addon().conv2d({
-    x: dense(x), w: dense(w), ...(bias ? { bias: dense(bias) } : {}), out: result.storage,
+  return {
+    x: dense(x), w: dense(w), ...(bias ? { bias: dense(bias) } : {}), out,
     layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups,
-    activation, rowBegin: 0, rowEnd: batch * outH,
-  });
-  return result;
+    activation, rowBegin: begin, rowEnd: end,
+  };
 }
 
-async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
+export function pool2dArgs(plan: Pool2dPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
   const { kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft } = plan;
-  await addon().pool2d({
-    x: dense(x), out: result.storage, kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft,
-    rowBegin: 0, rowEnd: batch * outH,
-  });
-  return result;
+  return {
+    x: dense(x), out, kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft,
+    rowBegin: begin, rowEnd: end,
+  };
 }
 
-async function unary(plan: UnaryPlan, [x]: readonly [Tensor]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  await addon().unary({ x: dense(x), out: result.storage, fn: plan.fn, begin: 0, end: result.size });
-  return result;
+export function unaryArgs(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
+  return { x: dense(x), out, fn: plan.fn, begin, end };
 }
 
-async function binary(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
+export function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
   const shape = plan.outShape;
-  await addon().binary({
+  return {
     a: a.storage, aOffset: a.offset, aStrides: broadcastStrides(a.shape, a.strides, shape),
     b: b.storage, bOffset: b.offset, bStrides: broadcastStrides(b.shape, b.strides, shape),
-    out: result.storage, shape: [...shape], fn: plan.fn, begin: 0, end: result.size,
-  });
+    out, shape: [...shape], fn: plan.fn, begin, end,
+  };
+}
+
+async function matmul(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], options?: RunOptions): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const inputs = bias ? ([a, b, bias.contiguous()] as const) : ([a, b] as const);
+  if (await splitOnPool('native', 'matmul', plan, inputs, result.storage, options)) return result;
+  const rows = sizeOf(plan.batchShape) * plan.m;
+  await run('matmul', matmulArgs(plan, inputs, result.storage, 0, rows), 2 * rows * plan.n * plan.k);
+  return result;
+}
+
+async function conv2d(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], options?: RunOptions): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  // Contiguous once here, so that pool workers do not each copy a strided view.
+  const inputs = bias ? ([x.contiguous(), w.contiguous(), bias.contiguous()] as const) : ([x.contiguous(), w.contiguous()] as const);
+  if (await splitOnPool('native', 'conv2d', plan, inputs, result.storage, options)) return result;
+  const flops = 2 * result.size * (plan.inC / plan.groups) * plan.kh * plan.kw;
+  await run('conv2d', conv2dArgs(plan, inputs, result.storage, 0, plan.batch * plan.outH), flops);
+  return result;
+}
+
+async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const inputs = [x.contiguous()] as const;
+  if (await splitOnPool('native', 'pool2d', plan, inputs, result.storage, options)) return result;
+  await run('pool2d', pool2dArgs(plan, inputs, result.storage, 0, plan.batch * plan.outH), result.size * plan.kh * plan.kw);
+  return result;
+}
+
+async function unary(plan: UnaryPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const inputs = [x.contiguous()] as const;
+  if (await splitOnPool('native', 'unary', plan, inputs, result.storage, options)) return result;
+  await run('unary', unaryArgs(plan, inputs, result.storage, 0, result.size), result.size);
+  return result;
+}
+
+async function binary(plan: BinaryPlan, inputs: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  if (await splitOnPool('native', 'binary', plan, inputs, result.storage, options)) return result;
+  await run('binary', binaryArgs(plan, inputs, result.storage, 0, result.size), result.size);
   return result;
 }
 
@@ -105,9 +165,9 @@ async function reduce(plan: ReducePlan, [x]: readonly [Tensor]): Promise<Tensor>
   // Output strides seen from the input's dimensions: 0 on reduced axes.
   const kept = contiguousStrides(shape.map((d, i) => (plan.axes.includes(i) ? 1 : d)));
   const outStrides = shape.map((_, i) => (plan.axes.includes(i) ? 0 : kept[i]!));
-  await addon().reduce({
+  await run('reduce', {
     x: dense(x), out: result.storage, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1),
-  });
+  }, x.size);
   return result;
 }
 
@@ -126,7 +186,7 @@ function checkPivot(info: Float64Array, op: string, matrix: string, hint: string
 async function cholesky(plan: CholeskyPlan, [s]: readonly [Tensor]): Promise<Tensor> {
   const result = out(plan.dtype, [plan.n, plan.n]);
   const info = new Float64Array(3);
-  await addon().cholesky({ s: dense(s), out: result.storage, n: plan.n, info });
+  await run('cholesky', { s: dense(s), out: result.storage, n: plan.n, info }, plan.n ** 3 / 3);
   checkPivot(info, 'linalg.cholesky', 'S', SPD_HINT);
   return result;
 }
@@ -134,7 +194,8 @@ async function cholesky(plan: CholeskyPlan, [s]: readonly [Tensor]): Promise<Ten
 async function solveSPD(plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
   const result = out(plan.dtype, plan.outShape);
   const info = new Float64Array(3);
-  await addon().solveSPD({ s: dense(s), b: dense(b), out: result.storage, n: plan.n, nrhs: plan.nrhs, info });
+  await run('solveSPD', { s: dense(s), b: dense(b), out: result.storage, n: plan.n, nrhs: plan.nrhs, info },
+    plan.n ** 3 / 3 + 2 * plan.n ** 2 * plan.nrhs);
   checkPivot(info, 'linalg.solveSPD', 'S', SPD_HINT);
   return result;
 }
@@ -143,7 +204,9 @@ async function ridge(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor]): Promis
   const result = out(plan.dtype, plan.outShape);
   const info = new Float64Array(3);
   const { m, n, signals, lambda, form } = plan;
-  await addon().ridge({ a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info });
+  const size = form === 'primal' ? n : m;
+  await run('ridge', { a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info },
+    2 * m * n * size + size ** 3 / 3 + 2 * (m * n + size ** 2) * signals);
   const matrix = form === 'primal' ? 'AᵀA + λI' : 'AAᵀ + λI';
   checkPivot(info, 'ridge', `${matrix} (${form} form, λ = ${lambda})`,
     lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda');

@@ -1,0 +1,55 @@
+/**
+ * The browser pool's worker (bundled as dist/browser/lepton-worker.js): the first message hands
+ * it the job board and its slot; every later one is a job, run at once on shared memory (see
+ * web-pool.ts for the protocol).
+ */
+import { jsRanges, type RangeOp } from '../backends/js/ranges.js';
+import type { TypedArray } from '../dtype.js';
+import { Tensor } from '../tensor.js';
+import { DONE, FAILED, LOADED, REMAINING, RUNNING, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
+
+const JOBS = 3; // web-pool.ts: the slot's jobs counter
+
+interface Scope {
+  addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
+  postMessage(message: unknown): void;
+}
+const scope = globalThis as unknown as Scope;
+let board: Int32Array | undefined;
+let slot = 0;
+
+function toTensor(d: TensorDesc | undefined): Tensor | undefined {
+  return d && new Tensor(d.dtype, d.shape, d.storage, d.strides, d.offset);
+}
+
+function run(job: JobMessage): void {
+  if (job.backend !== 'js') throw new Error(`this worker has no ${job.backend} kernels`);
+  const kernel = jsRanges[job.op as RangeOp] as (
+    plan: unknown,
+    inputs: readonly (Tensor | undefined)[],
+    out: TypedArray,
+    begin: number,
+    end: number,
+  ) => void;
+  kernel(job.plan, job.inputs.map(toTensor), job.out, job.begin, job.end);
+}
+
+scope.addEventListener('message', (e: MessageEvent) => {
+  if (!board) {
+    ({ board, slot } = e.data as { board: Int32Array; slot: number });
+    Atomics.store(board, slot + LOADED, 1);
+    return;
+  }
+  Atomics.store(board, slot, RUNNING);
+  let failure: FailureMessage | undefined;
+  try {
+    run(e.data as JobMessage);
+  } catch (err) {
+    const x = err as { name?: string; code?: string; message?: string };
+    failure = { name: x.name ?? 'Error', code: x.code, message: x.message ?? String(err) };
+  }
+  if (failure) scope.postMessage(failure);
+  Atomics.add(board, slot + JOBS, 1);
+  Atomics.store(board, slot, failure ? FAILED : DONE);
+  if (Atomics.sub(board, REMAINING, 1) === 1) Atomics.notify(board, REMAINING);
+});
