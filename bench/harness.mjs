@@ -44,16 +44,30 @@ export function measure(name, fn, options = {}) {
   });
 }
 
-/** Median, mean, relative margin of error and sample count of a finished benchmark, in ms. */
+/** A quantile (0…1) of an ascending array, by linear interpolation. */
+export function quantile(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Median, mean, quartiles, extremes, relative margin of error and sample count of a finished
+ * benchmark, in ms. The spread is given twice: benchmark.js's relative margin of error of the
+ * mean (95 %), and the interquartile range of the samples.
+ */
 export function summarise(bench) {
   const sample = [...bench.stats.sample].sort((x, y) => x - y);
-  const mid = sample.length >> 1;
-  const median = sample.length % 2 ? sample[mid] : (sample[mid - 1] + sample[mid]) / 2;
   return {
     name: bench.name,
-    medianMs: median * 1e3,
+    medianMs: quantile(sample, 0.5) * 1e3,
     meanMs: bench.stats.mean * 1e3,
     minMs: sample[0] * 1e3,
+    maxMs: sample[sample.length - 1] * 1e3,
+    p25Ms: quantile(sample, 0.25) * 1e3,
+    p75Ms: quantile(sample, 0.75) * 1e3,
     rmePercent: bench.stats.rme,
     samples: sample.length,
   };
@@ -72,7 +86,20 @@ export function table(columns, rows) {
   return [line(columns.map(([h]) => h)), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** What the figures were measured on. */
+/** The SIMD features in /proc/cpuinfo's flags that matter to the kernels (Linux; [] elsewhere). */
+export function cpuFeatures() {
+  const wanted = ['sse4_2', 'avx', 'avx2', 'fma', 'f16c', 'avx512f', 'avx512dq', 'avx512bw', 'avx512vl', 'avx512_vnni', 'avx512_bf16', 'amx_tile', 'neon', 'asimd'];
+  try {
+    const text = readFileSync('/proc/cpuinfo', 'utf8');
+    const line = text.split('\n').find((l) => /^(flags|Features)\s*:/.test(l)) ?? '';
+    const flags = new Set(line.replace(/^[^:]*:/, '').trim().split(/\s+/));
+    return wanted.filter((f) => flags.has(f));
+  } catch {
+    return [];
+  }
+}
+
+/** What the figures were measured on (`gpu` is filled in by suites that probe the adapter). */
 export function machineInfo() {
   const cpus = os.cpus();
   let commit = null;
@@ -88,7 +115,9 @@ export function machineInfo() {
     cpu: cpus[0]?.model ?? 'unknown',
     cores: cpus.length,
     availableParallelism: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    cpuFeatures: cpuFeatures(),
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    loadAverage: os.loadavg().map((v) => Math.round(v * 100) / 100),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     v8: process.versions.v8,

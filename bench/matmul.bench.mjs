@@ -1,128 +1,77 @@
 /**
- * matmul benchmark: the js backend against ml-matrix's Matrix#mmul on square n×n products.
+ * matmul: every lepton-compute backend beside ml-matrix, TensorFlow.js (cpu, wasm),
+ * onnxruntime-node and numpy/OpenBLAS on the same inputs, in one process run.
  *
- *   npm run build && node bench/matmul.bench.mjs           n = 64, 128, 256, 512, 1024
- *   node bench/matmul.bench.mjs --quick                    n = 256, 512
+ *   npm run build && node bench/matmul.bench.mjs [--quick] [options of bench/lib/suite.mjs]
  *
- * Cases per n, all in one process so that the ratios compare like with like:
- *   ml-matrix            Matrix#mmul (float64 arrays of arrays), filled with the float32 inputs
- *   js float32 / float64 matmul(a, b, { backend: 'js' }) on one thread (the GEMM kernel alone)
- *   js … pool×T          the same on the worker pool with its default thread count T
- * Each row gives the median time per product, benchmark.js's relative margin of error, GFLOP/s
- * counted as 2n³/t, and the speed-up over ml-matrix at the same n. Figures and machine details go
- * to bench/results/matmul-<date>.json.
+ * Cases (C = A·B, A [m,k], B [k,n], inputs randn with fixed seeds, float32 and float64):
+ *   square       n = 64, 128, 256, 512, 1024, 2048            (--quick: 256)
+ *   tall-skinny  A 4096×64 · B 64×4096 (m = n = 4096, k = 64)  (not in --quick)
+ *   matvec       A 4096×4096 · x [4096]                         (--quick: 2048, float32)
+ * Peers: ml-matrix Matrix#mmul (float64 only: it has no float32), tfjs-cpu and tfjs-wasm
+ * tf.matMul (float32 only), onnxruntime-node MatMul (a model with both operands as inputs) and
+ * numpy `a @ b` with 1 and all threads. GFLOP/s = 2·m·n·k / median time.
+ * Results: bench/results/matmul-<date>.json; charts: node bench/charts.mjs.
  */
-import { Matrix } from 'ml-matrix';
-import { closePool, configure, matmul, poolConfig, randn } from '../dist/index.js';
-import { gflops, machineInfo, measure, table, writeResults } from './harness.mjs';
+import { matmulModel } from './lib/onnx.mjs';
+import { Suite } from './lib/suite.mjs';
 
-const quick = process.argv.includes('--quick');
-const sizes = quick ? [256, 512] : [64, 128, 256, 512, 1024];
-
-/** benchmark.js limits per size: the n = 1024 cases take seconds per ml-matrix product. */
-function limits(n) {
-  if (n >= 1024) return { maxTime: 2, minSamples: 3 };
-  if (n >= 512) return { maxTime: 3, minSamples: 5 };
-  return { maxTime: 2, minSamples: 5 };
-}
-
-/** The float32 inputs as ml-matrix matrices, element for element. */
-function toMatrix(t, n) {
-  const data = t.dataSync();
-  const m = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) m.set(i, j, data[i * n + j]);
-  return m;
-}
-
-/** Largest |js − ml-matrix| over the product, relative to the largest |ml-matrix| entry. */
-function discrepancy(c, ref, n) {
-  const data = c.dataSync();
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const r = ref.get(i, j);
-      diff = Math.max(diff, Math.abs(data[i * n + j] - r));
-      scale = Math.max(scale, Math.abs(r));
-    }
-  }
-  return diff / scale;
-}
-
-async function main() {
-  const machine = machineInfo();
-  const rows = [];
-  const results = [];
-  await configure({ threads: 1 });
-  for (const n of sizes) {
-    const flops = 2 * n ** 3;
-    const opts = limits(n);
-    const inputs = {};
-    for (const dtype of ['float32', 'float64']) {
-      inputs[dtype] = [randn([n, n], { seed: 1, dtype }), randn([n, n], { seed: 2, dtype })];
-    }
-    const mlA = toMatrix(inputs.float32[0], n);
-    const mlB = toMatrix(inputs.float32[1], n);
-
-    // Correctness first: a fast wrong answer is no result. The float64 inputs are the same normal
-    // draws as the float32 ones before rounding, so both products agree with ml-matrix's to about
-    // 1e-7 of the largest entry; a real bug errs by O(1).
-    const ref = mlA.mmul(mlB);
-    for (const dtype of ['float32', 'float64']) {
-      const c = await matmul(inputs[dtype][0], inputs[dtype][1], { backend: 'js' });
-      const rel = discrepancy(c, ref, n);
-      if (!(rel <= 1e-5)) throw new Error(`js ${dtype} n=${n} differs from ml-matrix by ${rel} (relative)`);
-    }
-
-    const cases = [{ name: 'ml-matrix', dtype: 'float64', threads: 1, fn: () => mlA.mmul(mlB), async: false }];
-    for (const dtype of ['float32', 'float64']) {
-      const [a, b] = inputs[dtype];
-      cases.push({ name: `js ${dtype}`, dtype, threads: 1, fn: () => matmul(a, b, { backend: 'js' }), async: true });
-    }
-    for (const dtype of ['float32', 'float64']) {
-      const [a, b] = inputs[dtype];
-      cases.push({ name: `js ${dtype} pool`, dtype, threads: 0, fn: () => matmul(a, b, { backend: 'js' }), async: true });
-    }
-
-    let mlMedian = NaN;
-    for (const c of cases) {
-      // The pool's default size is os.availableParallelism(), as in machineInfo().
-      await configure({ threads: c.threads === 0 ? machine.availableParallelism : 1 });
-      // Warm up outside the samples: JIT tiers, and the pool's worker start-up on its first use.
-      const warmStart = performance.now();
-      for (let i = 0; i < 3 && performance.now() - warmStart < 1000; i++) await c.fn();
-      const s = await measure(`${c.name} n=${n}`, c.fn, { async: c.async, ...opts });
-      if (c.name === 'ml-matrix') mlMedian = s.medianMs;
-      const threads = poolConfig().threads;
-      const name = c.threads === 0 ? `${c.name}×${threads}` : c.name;
-      const rate = gflops(flops, s.medianMs);
-      const speedup = mlMedian / s.medianMs;
-      results.push({ case: name, n, dtype: c.dtype, threads, ...s, gflops: rate, speedupOverMlMatrix: speedup });
-      rows.push([name, String(n), s.medianMs.toFixed(2), `±${s.rmePercent.toFixed(1)}%`, rate.toFixed(2), `${speedup.toFixed(2)}×`]);
-      console.error(`  ${name} n=${n}: ${s.medianMs.toFixed(2)} ms, ${rate.toFixed(2)} GFLOP/s (${s.samples} samples)`);
-    }
-  }
-  await closePool();
-
-  console.log(`\nmatmul, ${machine.cpu} (${machine.cores} cores), Node ${machine.node}\n`);
-  console.log(
-    table(
-      [['case', 'left'], ['n', 'right'], ['median ms', 'right'], ['rme', 'right'], ['GFLOP/s', 'right'], ['vs ml-matrix', 'right']],
-      rows,
-    ),
-  );
-  const path = writeResults('matmul', {
-    suite: 'matmul',
-    date: new Date().toISOString(),
-    quick,
-    machine,
-    flopsPerCase: '2·n³',
-    results,
-  });
-  console.log(`\nwrote ${path}`);
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exitCode = 1;
+const suite = await Suite.create('matmul', {
+  title: 'matmul',
+  flopsFormula: '2·m·n·k',
 });
+const { quick } = suite;
+
+const cases = [];
+for (const dtype of ['float32', 'float64']) {
+  for (const n of quick ? [256] : [64, 128, 256, 512, 1024, 2048]) {
+    cases.push({ group: `square ${dtype}`, label: `n=${n}`, size: n, dtype, spec: { op: 'matmul', dtype, m: n, k: n, n } });
+  }
+}
+if (!quick) {
+  for (const dtype of ['float32', 'float64']) {
+    cases.push({ group: `tall-skinny ${dtype}`, label: '4096×64·64×4096', size: 4096, dtype, spec: { op: 'matmul', dtype, m: 4096, k: 64, n: 4096 } });
+  }
+}
+for (const dtype of quick ? ['float32'] : ['float32', 'float64']) {
+  const n = quick ? 2048 : 4096;
+  cases.push({ group: `matvec ${dtype}`, label: `${n}×${n}·x`, size: n, dtype, spec: { op: 'matmul', dtype, m: n, k: n, n: 1, vector: true } });
+}
+
+const ml = await suite.mlMatrix();
+const tf = { cpu: await suite.tfjs('cpu'), wasm: await suite.tfjs('wasm') };
+const ort = await suite.onnxruntime();
+
+for (const info of cases) {
+  const c = suite.case(info);
+  const { m, k, n, vector } = info.spec;
+  const bShape = vector ? [k] : [k, n];
+  await c.lepton();
+
+  if (ml && info.dtype === 'float64') {
+    await c.js({ variant: 'ml-matrix', peer: 'ml-matrix' }, async () => {
+      const A = ml.Matrix.from1DArray(m, k, c.array('a'));
+      const B = ml.Matrix.from1DArray(k, vector ? 1 : n, c.array('b'));
+      return { fn: () => A.mmul(B), async: false, output: async () => A.mmul(B).to1DArray() };
+    });
+  }
+  if (info.dtype === 'float32') {
+    for (const backend of ['cpu', 'wasm']) {
+      if (!tf[backend]) continue;
+      await c.tfjs(tf[backend], backend, (t, keep) => {
+        const a = keep(t.tensor2d(c.array('a'), [m, k]));
+        const b = keep(t.tensor2d(c.array('b'), [k, vector ? 1 : n]));
+        return () => t.matMul(a, b);
+      });
+    }
+  }
+  if (ort) {
+    await c.onnxruntime(ort, matmulModel(info.dtype, [m, k], bShape, vector ? [m] : [m, n]), {
+      a: { data: c.array('a'), dims: [m, k] },
+      b: { data: c.array('b'), dims: bShape },
+    });
+  }
+  await c.python('numpy', { op: 'matmul', a: c.file('a'), b: c.file('b'), aShape: [m, k], bShape });
+}
+
+await suite.finish();

@@ -30,8 +30,8 @@ struct Params {
 @group(0) @binding(4) var<uniform> params: Params;
 
 // tile_a[kk·TM + r] = op(A)[row0 + r][k0 + kk]; tile_b[kk·TN + j] = op(B)[k0 + kk][col0 + j]
-var<workgroup> tile_a: array<f32, 1024>;
-var<workgroup> tile_b: array<f32, 1024>;
+var<workgroup> tile_a: array<f32, WG_Y * 4u * TK>;
+var<workgroup> tile_b: array<f32, WG_X * 4u * TK>;
 
 fn activate(v: f32) -> f32 {
   if (params.act == 1u) {

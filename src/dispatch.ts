@@ -5,7 +5,8 @@
  */
 import { BACKEND_NAMES, type Backend, type BackendName, type Kernel } from './backends/backend.js';
 import { jsBackend } from './backends/js/index.js';
-import { nativeBackend } from './backends/native/index.js';
+// package.json#imports: the addon's backend in Node, an always-unavailable stub in browsers.
+import { nativeBackend } from '#native';
 import { webgpuBackend } from './backends/webgpu/default.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import type { OpName, OpSpecs } from './ops/spec.js';

@@ -63,6 +63,13 @@ export const WEBGPU = Object.freeze({
   GEMM_WG_Y: 16,
   /** matmul/conv2d: depth of the shared-memory K tile. */
   GEMM_TK: 16,
+  /**
+   * matmul: when m or n is below this, the register-tiled kernel would leave most of its 64×64
+   * tile idle (matrix·vector): matmul_small.wgsl (one invocation per element of C) runs instead.
+   * On SwiftShader a 96×256 matrix·vector product took 15 ms tiled (the cost is per workgroup and
+   * K step, whatever n is) and well under 1 ms small.
+   */
+  GEMM_THIN: 16,
   /** Dispatches per command submission (each has a 256-byte uniform slot). */
   UNIFORM_SLOTS: 256,
   /** Bytes of free buffers the pool keeps for reuse; beyond this, released buffers are destroyed. */

@@ -9,6 +9,11 @@
 #include <cstdlib>
 #include <cstring>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
+
 namespace lepton {
 
 template <class T>
@@ -44,6 +49,32 @@ class AlignedBuffer {
   T* data_ = nullptr;
   std::size_t size_ = 0;
 };
+
+// Output arrays are freshly allocated by JavaScript (zero pages the kernel has not touched yet), and
+// a page fault per 4 KiB costs more than the GEMM spends on that page. Before a kernel writes a
+// large range, ask Linux to map it in one call (MADV_POPULATE_WRITE). (Transparent huge pages were
+// tried and rejected: with defrag=madvise the kernel compacts memory synchronously, 5× slower.)
+// Contents are unchanged; the call is advisory and its failure (old kernel, other OS) is ignored.
+inline void prefault_for_write(void* data, std::size_t bytes) noexcept {
+#if defined(__linux__)
+  constexpr std::size_t kMinBytes = std::size_t{1} << 18;  // below this the faults cost little
+  if (data == nullptr || bytes < kMinBytes) return;
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (page_size <= 0) return;
+  const std::size_t page = static_cast<std::size_t>(page_size);
+  const uintptr_t begin = (reinterpret_cast<uintptr_t>(data) + page - 1) / page * page;
+  const uintptr_t end = (reinterpret_cast<uintptr_t>(data) + bytes) / page * page;
+  if (end <= begin) return;
+#if defined(MADV_POPULATE_WRITE)
+  madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+  madvise(reinterpret_cast<void*>(begin), end - begin, 23 /* MADV_POPULATE_WRITE, Linux ≥ 5.14 */);
+#endif
+#else
+  (void)data;
+  (void)bytes;
+#endif
+}
 
 }  // namespace lepton
 

@@ -13,6 +13,8 @@
 
 #include <algorithm>
 
+#include "buffer.h"
+
 namespace lepton {
 namespace {
 
@@ -232,6 +234,12 @@ template <class T>
 Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
   if (p.out_h == 0 || p.out_w == 0 || p.out_c == 0) return Status::Ok();
   const bool direct = p.in_c / p.groups == 1;
+  if (p.nhwc) {
+    const int64_t row = p.out_w * p.out_c;
+    prefault_for_write(p.out + p.row_begin * row, static_cast<std::size_t>((p.row_end - p.row_begin) * row) * sizeof(T));
+  } else if (p.row_begin == 0 && p.row_end == p.batch * p.out_h) {
+    prefault_for_write(p.out, static_cast<std::size_t>(p.batch * p.out_c * p.out_h * p.out_w) * sizeof(T));
+  }
   for (int64_t row = p.row_begin; row < p.row_end;) {
     const int64_t image = row / p.out_h;
     const int64_t r0 = row - image * p.out_h;

@@ -31,10 +31,11 @@ constexpr int kAvx2MrF64 = 6, kAvx2NrF64 = 8;
 constexpr GemmBlocking kAvx2BlockF32{144, 256, 4080};
 constexpr GemmBlocking kAvx2BlockF64{96, 256, 2040};
 
-// AVX-512F: 14×32 floats / 14×16 doubles = 28 zmm accumulators.
-constexpr int kAvx512MrF32 = 14, kAvx512NrF32 = 32;
+// AVX-512F: 6×64 floats (24 zmm accumulators: measured 10–30% faster than 14×32 on Zen 4, and it
+// wastes fewer rows on the small M of NCHW convolutions) / 14×16 doubles (28 zmm accumulators).
+constexpr int kAvx512MrF32 = 6, kAvx512NrF32 = 64;
 constexpr int kAvx512MrF64 = 14, kAvx512NrF64 = 16;
-constexpr GemmBlocking kAvx512BlockF32{140, 256, 4096};
+constexpr GemmBlocking kAvx512BlockF32{96, 192, 4096};
 constexpr GemmBlocking kAvx512BlockF64{112, 192, 2048};
 
 static_assert(kScalarMrF32 <= kMaxMr && kScalarMrF64 <= kMaxMr && kAvx2MrF32 <= kMaxMr && kAvx2MrF64 <= kMaxMr &&

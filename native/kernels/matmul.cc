@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "buffer.h"
+
 namespace lepton {
 namespace {
 
@@ -14,6 +16,7 @@ Status matmul_range(const MatmulArgs<T>& p) noexcept {
   const int64_t m = p.m, n = p.n, k = p.k;
   if (m == 0 || n == 0) return Status::Ok();
   const std::size_t rank = p.batch_shape.size();
+  prefault_for_write(p.out + p.row_begin * n, static_cast<std::size_t>((p.row_end - p.row_begin) * n) * sizeof(T));
   for (int64_t row = p.row_begin; row < p.row_end;) {
     const int64_t batch = row / m;
     const int64_t begin = row - batch * m;

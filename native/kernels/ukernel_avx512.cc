@@ -1,5 +1,5 @@
-// ukernel_avx512.cc — AVX-512F micro-kernels: 14×32 float32 and 14×16 float64 tiles, 28 zmm
-// accumulators. Compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma (binding.gyp);
+// ukernel_avx512.cc — AVX-512F micro-kernels: 6×64 float32 (24 zmm accumulators) and 14×16
+// float64 (28 zmm accumulators) tiles. Compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma (binding.gyp);
 // only called after __builtin_cpu_supports("avx512f") said yes.
 #include "ukernel.h"
 

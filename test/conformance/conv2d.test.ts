@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { conv2d, tensor, type Layout } from '../../src/index.js';
 import { refConv2d } from '../reference/conv2d.js';
 import { expectClose, seeded, seededView, seedOf, tol } from '../util/close.js';
-import { backendMatrix } from '../util/backends.js';
+import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { CONV_CASES, FLOAT_DTYPES, type ConvCase } from './cases.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
@@ -18,7 +18,7 @@ function convShapes(c: ConvCase, layout: Layout): { x: number[]; w: number[] } {
 
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('conv2d'))(`conv2d [${b.name}]`, () => {
-    for (const dtype of FLOAT_DTYPES) {
+    for (const dtype of dtypesFor(b, FLOAT_DTYPES)) {
       for (const layout of LAYOUTS) {
         describe(`${dtype} ${layout}`, () => {
           it.each(CONV_CASES.filter((c) => !c.layouts || c.layouts.includes(layout)))('$label', async (c) => {

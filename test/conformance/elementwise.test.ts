@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { add, div, DTypeError, mul, relu, sigmoid, sub, tensor, type DType, type Tensor } from '../../src/index.js';
 import { refBinary, refUnary, type BinaryFn, type UnaryFn } from '../reference/elementwise.js';
 import { expectClose, seeded, seededView, seedOf, tol, type DataOptions } from '../util/close.js';
-import { backendMatrix } from '../util/backends.js';
+import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { BINARY_CASES, UNARY_SHAPES } from './cases.js';
 
 type Opts = { backend: 'js' | 'native' | 'webgpu' };
@@ -28,7 +28,7 @@ async function input(shape: number[], perm: number[] | undefined, seed: number, 
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('unary'))(`unary [${b.name}]`, () => {
     for (const fn of ['relu', 'sigmoid'] as const) {
-      for (const dtype of UNARY_DTYPES[fn]) {
+      for (const dtype of dtypesFor(b, UNARY_DTYPES[fn])) {
         describe(`${fn} ${dtype}`, () => {
           it.each(UNARY_SHAPES)('$label', async (c) => {
             const seed = seedOf(`${fn} ${c.label} ${dtype}`);
@@ -42,7 +42,7 @@ for (const b of await backendMatrix()) {
       }
       it(`${fn}: extreme values`, async () => {
         const v = [-1000, -100, -20, -1e-30, 0, 1e-30, 20, 100, 1000, -Infinity, Infinity];
-        for (const dtype of ['float32', 'float64'] as const) {
+        for (const dtype of dtypesFor(b, ['float32', 'float64'] as const)) {
           const x = tensor(Float64Array.from(v), undefined, { dtype });
           const xs = Float64Array.from(await x.data());
           await expectClose(await UNARY[fn](x, { backend: b.name }), refUnary(fn, { data: xs, shape: [v.length] }), tol(dtype, 1), `${fn} extremes ${dtype}`);
@@ -56,7 +56,7 @@ for (const b of await backendMatrix()) {
 
   describe.skipIf(!b.available || !b.ops.includes('binary'))(`binary [${b.name}]`, () => {
     for (const fn of ['add', 'sub', 'mul', 'div'] as const) {
-      for (const dtype of BINARY_DTYPES[fn]) {
+      for (const dtype of dtypesFor(b, BINARY_DTYPES[fn])) {
         describe(`${fn} ${dtype}`, () => {
           it.each(BINARY_CASES)('$label', async (c) => {
             const seed = seedOf(`${fn} ${c.label} ${dtype}`);
@@ -93,7 +93,7 @@ for (const b of await backendMatrix()) {
     });
 
     it('div follows IEEE: x/0 is ±Infinity, 0/0 is NaN', async () => {
-      for (const dtype of ['float32', 'float64'] as const) {
+      for (const dtype of dtypesFor(b, ['float32', 'float64'] as const)) {
         const a = tensor([1, -2, 0, 3], undefined, { dtype });
         const z = tensor([0, 0, 0, -0.5], undefined, { dtype });
         const ref = { data: Float64Array.from([Infinity, -Infinity, NaN, -6]), shape: [4] };

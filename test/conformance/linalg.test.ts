@@ -7,7 +7,7 @@ import { linalg, NotPositiveDefiniteError, tensor, type DType, type Tensor } fro
 import { refCholesky, refSolveSPD } from '../reference/cholesky.js';
 import type { Ref } from '../reference/nd.js';
 import { expectClose, fromRef, seeded, seededView, seedOf, tol } from '../util/close.js';
-import { backendMatrix } from '../util/backends.js';
+import { backendMatrix, bestFloat, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, RHS_COUNTS, SPD_SIZES } from './cases.js';
 
 /**
@@ -35,7 +35,7 @@ const SOLVE_CASES = SPD_SIZES.flatMap((n) =>
 
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('cholesky'))(`linalg.cholesky [${b.name}]`, () => {
-    for (const dtype of FLOAT_DTYPES) {
+    for (const dtype of dtypesFor(b, FLOAT_DTYPES)) {
       describe(dtype, () => {
         it.each(CHOL_CASES)('$label', async (c) => {
           const seed = seedOf(`cholesky ${c.label} ${dtype}`);
@@ -49,18 +49,18 @@ for (const b of await backendMatrix()) {
     }
 
     it('hand-checked: [[4,2],[2,3]] → [[2,0],[1,√2]]', async () => {
-      const L = await linalg.cholesky(tensor([[4, 2], [2, 3]], { dtype: 'float64' }), { backend: b.name });
-      await expectClose(L, { data: [2, 0, 1, Math.SQRT2], shape: [2, 2] }, tol('float64', 2), 'cholesky 2×2');
+      const L = await linalg.cholesky(tensor([[4, 2], [2, 3]], { dtype: bestFloat(b) }), { backend: b.name });
+      await expectClose(L, { data: [2, 0, 1, Math.SQRT2], shape: [2, 2] }, tol(bestFloat(b), 2), 'cholesky 2×2');
     });
 
     it('an indefinite matrix throws NotPositiveDefiniteError', async () => {
-      await expect(linalg.cholesky(tensor([[1, 2], [2, 1]], { dtype: 'float64' }), { backend: b.name })).rejects.toThrow(NotPositiveDefiniteError);
+      await expect(linalg.cholesky(tensor([[1, 2], [2, 1]], { dtype: bestFloat(b) }), { backend: b.name })).rejects.toThrow(NotPositiveDefiniteError);
       await expect(linalg.solveSPD(tensor([[1, 0], [0, -1]]), tensor([1, 1]), { backend: b.name })).rejects.toThrow(NotPositiveDefiniteError);
     });
   });
 
   describe.skipIf(!b.available || !b.ops.includes('solveSPD'))(`linalg.solveSPD [${b.name}]`, () => {
-    for (const dtype of FLOAT_DTYPES) {
+    for (const dtype of dtypesFor(b, FLOAT_DTYPES)) {
       describe(dtype, () => {
         it.each(SOLVE_CASES)('$label', async (c) => {
           const seed = seedOf(`solveSPD ${c.label} ${dtype}`);
@@ -76,8 +76,8 @@ for (const b of await backendMatrix()) {
     }
 
     it('hand-checked: [[4,2],[2,3]]·x = [2,1] → x = [0.5, 0]', async () => {
-      const x = await linalg.solveSPD(tensor([[4, 2], [2, 3]], { dtype: 'float64' }), tensor([2, 1], undefined, { dtype: 'float64' }), { backend: b.name });
-      await expectClose(x, { data: [0.5, 0], shape: [2] }, tol('float64', 2), 'solveSPD 2×2');
+      const x = await linalg.solveSPD(tensor([[4, 2], [2, 3]], { dtype: bestFloat(b) }), tensor([2, 1], undefined, { dtype: bestFloat(b) }), { backend: b.name });
+      await expectClose(x, { data: [0.5, 0], shape: [2] }, tol(bestFloat(b), 2), 'solveSPD 2×2');
     });
   });
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DTypeError, matmul, tensor } from '../../src/index.js';
 import { refMatmul } from '../reference/matmul.js';
 import { expectClose, seeded, seededView, seedOf, swapLast, tol } from '../util/close.js';
-import { backendMatrix } from '../util/backends.js';
+import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, MATMUL_CASES, type MatmulCase } from './cases.js';
 
 /** The reduction length k of a case. */
@@ -14,7 +14,7 @@ function depth(c: MatmulCase): number {
 
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('matmul'))(`matmul [${b.name}]`, () => {
-    for (const dtype of FLOAT_DTYPES) {
+    for (const dtype of dtypesFor(b, FLOAT_DTYPES)) {
       describe(dtype, () => {
         it.each(MATMUL_CASES)('$label', async (c) => {
           const seed = seedOf(`matmul ${c.label} ${dtype}`);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { avgPool2d, maxPool2d, tensor, type Layout } from '../../src/index.js';
 import { refPool2d } from '../reference/pool2d.js';
 import { expectClose, seeded, seededView, seedOf, tol } from '../util/close.js';
-import { backendMatrix } from '../util/backends.js';
+import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, POOL_CASES } from './cases.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
@@ -15,7 +15,7 @@ const POOLS = [
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('pool2d'))(`pool2d [${b.name}]`, () => {
     for (const [kind, pool] of POOLS) {
-      for (const dtype of FLOAT_DTYPES) {
+      for (const dtype of dtypesFor(b, FLOAT_DTYPES)) {
         for (const layout of LAYOUTS) {
           describe(`${kind} ${dtype} ${layout}`, () => {
             it.each(POOL_CASES)('$label', async (c) => {
@@ -38,7 +38,7 @@ for (const b of await backendMatrix()) {
 
     it('hand-checked: padded cells are ignored by max (all-negative input) and by avg (count of real cells)', async () => {
       // 2×2 image, kernel 3, stride 1, 'same' → pad 1 on every side; every window covers all 4 cells.
-      const x = tensor([-4, -3, -2, -1], [1, 1, 2, 2], { dtype: 'float64' });
+      const x = tensor([-4, -3, -2, -1], [1, 1, 2, 2], { dtype: dtypesFor(b, ['float64', 'float32'] as const)[0] });
       expect(await (await maxPool2d(x, { kernel: 3, stride: 1, padding: 'same', backend: b.name })).array()).toEqual([[[[-1, -1], [-1, -1]]]]);
       expect(await (await avgPool2d(x, { kernel: 3, stride: 1, padding: 'same', backend: b.name })).array()).toEqual([[[[-2.5, -2.5], [-2.5, -2.5]]]]);
       // kernel 2 stride 1 'same' on 2×2: pad bottom/right only; windows hold 4, 2, 2, 1 real cells.

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { planRidge, ridge, tensor } from '../../src/index.js';
 import { refRidge } from '../reference/ridge.js';
 import { expectClose, seeded, seedOf, tol } from '../util/close.js';
-import { backendMatrix } from '../util/backends.js';
+import { backendMatrix, bestFloat, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, RIDGE_CASES, type RidgeCase } from './cases.js';
 
 /**
@@ -26,7 +26,7 @@ const CASES = RIDGE_CASES.flatMap((c) => c.forms.map((form) => ({ ...c, form, la
 
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('ridge'))(`ridge [${b.name}]`, () => {
-    for (const dtype of FLOAT_DTYPES) {
+    for (const dtype of dtypesFor(b, FLOAT_DTYPES)) {
       describe(dtype, () => {
         it.each(CASES)('$label', async (c) => {
           const seed = seedOf(`ridge ${c.label} ${dtype}`);
@@ -52,8 +52,8 @@ for (const b of await backendMatrix()) {
 
     it('hand-checked: A = I₂, y = [2, 4], λ = 1 → x = y / 2', async () => {
       for (const form of ['primal', 'dual'] as const) {
-        const x = await ridge(tensor([[1, 0], [0, 1]], { dtype: 'float64' }), tensor([2, 4], undefined, { dtype: 'float64' }), { lambda: 1, form, backend: b.name });
-        await expectClose(x, { data: [1, 2], shape: [2] }, tol('float64', 2), `ridge identity ${form}`);
+        const x = await ridge(tensor([[1, 0], [0, 1]], { dtype: bestFloat(b) }), tensor([2, 4], undefined, { dtype: bestFloat(b) }), { lambda: 1, form, backend: b.name });
+        await expectClose(x, { data: [1, 2], shape: [2] }, tol(bestFloat(b), 2), `ridge identity ${form}`);
       }
     });
   });

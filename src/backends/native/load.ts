@@ -55,7 +55,9 @@ export interface LoadOptions {
   isa?: string;
 }
 
-const FIX = 'Run "npm run build:native" in the lepton-compute package (needs a C++17 compiler, make and python3), or use another backend';
+const FIX =
+  'Build it with "npm rebuild lepton-compute" (npm 11 first needs "npm install-scripts approve lepton-compute"), ' +
+  'or "npm run build:native" in a clone; it needs a C++17 compiler, make and python3. Or use another backend';
 
 /** Loads and initialises the addon, or says why it cannot, in one line that names the fix. */
 export function loadAddon(options: LoadOptions = {}): LoadResult {

@@ -15,7 +15,7 @@
  *   pending submit) never lands in a buffer that earlier encoded work still reads.
  */
 import { DTypeError, DeviceLostError, LeptonError, ShapeError } from '../../errors.js';
-import { viewOf, type DType, type DTypeArrays } from '../../dtype.js';
+import { allocate, viewOf, type DType, type DTypeArrays } from '../../dtype.js';
 import { formatShape, sizeOf } from '../../shape.js';
 import { Tensor, copyStrided, type GpuStorage } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';
@@ -349,7 +349,8 @@ export class GpuContext {
     const src = t.isContiguous ? t : this.copyContiguous(t);
     const start = src === t ? t.offset * 4 : 0;
     const bytes = t.size * 4;
-    const result = viewOf(t.dtype, new ArrayBuffer(bytes), 0, t.size);
+    // allocate(): a SharedArrayBuffer where one can be shared, like every CPU tensor's storage.
+    const result = allocate(t.dtype, t.size);
     if (bytes === 0) {
       if (src !== t) src.dispose();
       return result;
@@ -375,7 +376,7 @@ export class GpuContext {
       staging.destroy();
       throw new LeptonError('GPU_FAILURE', 'data', `a GPU command failed validation: ${message}`, 'This is a bug in lepton-compute; please report it');
     }
-    new Uint8Array(result.buffer).set(new Uint8Array(staging.getMappedRange(0, bytes)));
+    new Uint8Array(result.buffer, result.byteOffset, bytes).set(new Uint8Array(staging.getMappedRange(0, bytes)));
     staging.unmap();
     staging.destroy();
     return result;

@@ -5,6 +5,7 @@
  * strided views differ only in the strides passed; bias and activation fused into the store.
  * Cost: 2·batch·outC·outH·outW·(inC/groups)·kh·kw flops.
  */
+import { ShapeError } from '../../errors.js';
 import type { Conv2dPlan } from '../../ops/conv2d.js';
 import { contiguousStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
@@ -38,11 +39,16 @@ export async function conv2d(ctx: GpuContext, p: Conv2dPlan, inputs: readonly [T
     params.set(weightStrides(p.layout, w.strides), 28);
     params.set(nchwStrides(p.layout, contiguousStrides(p.outShape)), 32);
     const columns = p.batch * p.outH * p.outW;
+    const tiles = Math.ceil(columns / (4 * WEBGPU.GEMM_WG_X));
+    if (tiles > ctx.device.limits.maxComputeWorkgroupsPerDimension) {
+      throw new ShapeError(op, `webgpu conv2d takes at most ${ctx.device.limits.maxComputeWorkgroupsPerDimension * 4 * WEBGPU.GEMM_WG_X} output pixels (batch·outH·outW) per call; received ${columns}`,
+        'Split the batch, or use a CPU backend');
+    }
     ctx.launch({
       pipeline,
       buffers: [bufferOf(x), bufferOf(w), bias ? bufferOf(bias) : ctx.dummy, bufferOf(out)],
       params,
-      workgroups: [Math.ceil(columns / (4 * WEBGPU.GEMM_WG_X)), Math.ceil(p.outC / p.groups / (4 * WEBGPU.GEMM_WG_Y)), p.groups],
+      workgroups: [tiles, Math.ceil(p.outC / p.groups / (4 * WEBGPU.GEMM_WG_Y)), p.groups],
     });
   }
   ops.done();

@@ -14,6 +14,7 @@ import { binary, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { pool2d } from './pool2d.js';
 import { reduce } from './reduce.js';
+import { cholesky, ridge, solveSPD } from './linalg.js';
 import { copyWgsl } from './shaders.gen.js';
 import { WEBGPU } from '../../tuning.js';
 
@@ -121,6 +122,9 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
       unary: on(unary, 'unary'),
       binary: on(binary, 'binary'),
       reduce: on(reduce, 'reduce'),
+      cholesky: on(cholesky, 'linalg.cholesky'),
+      solveSPD: on(solveSPD, 'linalg.solveSPD'),
+      ridge: on(ridge, 'ridge'),
     }),
   });
 }

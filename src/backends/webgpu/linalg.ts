@@ -1,0 +1,127 @@
+/**
+ * webgpu linalg.cholesky, linalg.solveSPD and ridge: GPU tensors in, GPU tensors out. cholesky and
+ * solveSPD run on the CPU in float64 (the js kernels), because the library's float32 accuracy
+ * for these ops is "the float64 answer rounded once": a float32 Gram product and factorisation on
+ * the GPU err by about u·κ, which the conformance tolerances reject for the ill-conditioned cases
+ * (κ in the hundreds); their inputs are read back once and the result uploaded. ridge puts its
+ * dominant work (the Gram product and the right-hand sides) on the GPU and recovers float64
+ * accuracy by iterative refinement on the CPU (below).
+ */
+import type { CholeskyPlan, SolveSpdPlan } from '../../ops/linalg.js';
+import type { MatmulPlan } from '../../ops/matmul.js';
+import type { RidgePlan } from '../../ops/ridge.js';
+import { Tensor } from '../../tensor.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../js/cholesky.js';
+import * as js from '../js/linalg.js';
+import { ridge as jsRidge } from '../js/ridge.js';
+import { checkDtype, type GpuContext } from './context.js';
+import { matmul } from './matmul.js';
+
+async function onCpu(t: Tensor): Promise<Tensor> {
+  return t.device === 'webgpu' ? t.to('cpu') : t;
+}
+
+export async function cholesky(ctx: GpuContext, plan: CholeskyPlan, [s]: readonly [Tensor]): Promise<Tensor> {
+  checkDtype('linalg.cholesky', plan.dtype);
+  return ctx.upload('linalg.cholesky', await js.cholesky(plan, [await onCpu(s)]));
+}
+
+export async function solveSPD(ctx: GpuContext, plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
+  checkDtype('linalg.solveSPD', plan.dtype);
+  return ctx.upload('linalg.solveSPD', await js.solveSPD(plan, [await onCpu(s), await onCpu(b)]));
+}
+
+/**
+ * ridge by mixed-precision iterative refinement (the scheme of LAPACK's dsgesv): the Gram product
+ * G̃ = op(A)·op(A)ᵀ and the right-hand sides b̃ = Aᵀy — the O(m·n·size) work — run on the GPU in
+ * float32; G̃ + λI is factored once in float64 on the CPU; then x is refined with residuals of the
+ * exact system computed in float64 on the CPU (two matrix-vector products per step), each step
+ * solving with the float32 factor. Each step gains about −log10(κ·u) digits, so a few steps reach
+ * the float64 answer rounded once, as the other backends give. Should the float32 factor be too
+ * poor to converge (κ·u near 1), the float64 solve of the js backend takes over.
+ */
+export async function ridge(ctx: GpuContext, plan: RidgePlan, [a, y]: readonly [Tensor, Tensor]): Promise<Tensor> {
+  checkDtype('ridge', plan.dtype);
+  const { m, n, signals: k, lambda, form } = plan;
+  const primal = form === 'primal';
+  const size = primal ? n : m;
+  // GPU: G̃ (size×size) and, for the primal form, b̃ = Aᵀy (n×k).
+  const product = (inner: number, rows: number, cols: number, transA: boolean, transB: boolean): MatmulPlan =>
+    Object.freeze({ dtype: 'float32', m: rows, n: cols, k: inner, transA, transB, batchShape: [], outShape: [rows, cols], activation: 'none', hasBias: false });
+  const y2 = y.reshape([m, k]);
+  const gGpu = await matmul(ctx, product(primal ? m : n, size, size, primal, !primal), [a, a]);
+  const bGpu = primal ? await matmul(ctx, product(m, n, k, true, false), [a, y2]) : undefined;
+  const g = Float64Array.from(await gGpu.data());
+  const bApprox = bGpu ? Float64Array.from(await bGpu.data()) : undefined;
+  gGpu.dispose();
+  bGpu?.dispose();
+  const aData = Float64Array.from(await a.data()); // m×n, exact values of the float32 inputs
+  const yData = Float64Array.from(await y2.data()); // m×k
+  for (let i = 0; i < size; i++) g[i * size + i] += lambda;
+  choleskyInPlace(g, size, {
+    op: 'ridge',
+    matrix: `${primal ? 'AᵀA + λI' : 'AAᵀ + λI'} (${form} form, λ = ${lambda})`,
+    hint: lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda',
+  });
+  // The exact system, in float64: primal (AᵀA + λI)x = Aᵀy; dual (AAᵀ + λI)z = y, then x = Aᵀz.
+  const rhs = primal ? transposeTimes(aData, m, n, yData, k) : yData;
+  const apply = (v: Float64Array): Float64Array => {
+    const out = primal ? transposeTimes(aData, m, n, times(aData, m, n, v, k), k) : times(aData, m, n, transposeTimes(aData, m, n, v, k), k);
+    for (let i = 0; i < out.length; i++) out[i] += lambda * v[i]!;
+    return out;
+  };
+  const z = bApprox ?? Float64Array.from(rhs);
+  choleskySolveInPlace(g, size, z, k);
+  let converged = false;
+  let previous = Infinity;
+  for (let step = 0; step < REFINE_STEPS && !converged; step++) {
+    const r = apply(z);
+    for (let i = 0; i < r.length; i++) r[i] = rhs[i]! - r[i]!;
+    choleskySolveInPlace(g, size, r, k);
+    let change = 0;
+    let scale = 0;
+    for (let i = 0; i < z.length; i++) {
+      z[i] += r[i]!;
+      change = Math.max(change, Math.abs(r[i]!));
+      scale = Math.max(scale, Math.abs(z[i]!));
+    }
+    // Done when the correction is at float64 rounding level, or has stopped shrinking once x is
+    // far more accurate than the float32 result needs (rounding to float32 then agrees).
+    converged = change <= 1e-13 * scale || (change >= 0.5 * previous && change <= 1e-10 * scale);
+    if (!(change < Infinity) || change > previous) break;
+    previous = change;
+  }
+  if (!converged) {
+    // Not converging: the float32 factor is too poor a preconditioner here. Solve in float64.
+    return ctx.upload('ridge', await jsRidge(plan, [await onCpu(a), await onCpu(y)]));
+  }
+  const x = primal ? z : transposeTimes(aData, m, n, z, k);
+  return ctx.upload('ridge', new Tensor('float32', plan.outShape, Float32Array.from(x)));
+}
+
+/** Refinement steps before giving up on the float32 factor (each gains ~5 digits at κ ≈ 100). */
+const REFINE_STEPS = 12;
+
+/** A·v for A m×n and v n×k (row-major, float64). */
+function times(a: Float64Array, m: number, n: number, v: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(m * k);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < n; p++) {
+      const aip = a[i * n + p]!;
+      for (let c = 0; c < k; c++) out[i * k + c] += aip * v[p * k + c]!;
+    }
+  }
+  return out;
+}
+
+/** Aᵀ·v for A m×n and v m×k (row-major, float64). */
+function transposeTimes(a: Float64Array, m: number, n: number, v: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < n; p++) {
+      const aip = a[i * n + p]!;
+      for (let c = 0; c < k; c++) out[p * k + c] += aip * v[i * k + c]!;
+    }
+  }
+  return out;
+}

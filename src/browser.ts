@@ -1,0 +1,8 @@
+/**
+ * The browser bundle's entry (dist/browser/lepton.js): the public API, with `#native` and `#pool`
+ * resolved by the bundler's `default` condition (no native addon, a Web Worker pool), plus two
+ * browser helpers: the pool's state, and where its worker script lives.
+ */
+export * from './index.js';
+export { poolStats } from './pool/split.js';
+export { setWorkerUrl } from './pool/web-pool.js';
