@@ -2,12 +2,15 @@
  * `npm start`: the main job in one screen. On every available backend it runs a matmul, a CNN
  * layer (conv2d + bias + relu, then a 2×2 max-pool), a ridge reconstruction of a signal
  * sensed by a random Gaussian matrix and the sparse recovery of a 10-sparse signal (ridge, FISTA,
- * OMP), and prints the time, GFLOP/s and the largest error against
+ * OMP), on every available backend (CPU backends with 1 thread and with the worker pool), and
+ * prints the time, GFLOP/s and the largest error against
  * the plain float64 reference kernels of test/reference/.
  */
 import os from 'node:os';
 import {
   backends,
+  closePool,
+  configure,
   conv2d,
   cs,
   tensor,
@@ -63,7 +66,12 @@ async function time(fn: () => Promise<Tensor>, runs: number): Promise<{ ms: numb
   return { ms: times[Math.floor(times.length / 2)]!, out };
 }
 
-async function jobs(backend: BackendName): Promise<Row[]> {
+async function jobs(backend: BackendName, label: string = backend): Promise<Row[]> {
+  const rows = await jobsOn(backend);
+  return rows.map((r) => ({ ...r, backend: label }));
+}
+
+async function jobsOn(backend: BackendName): Promise<Row[]> {
   const rows: Row[] = [];
 
   // 1. matmul, float32, 512×512·512×512.
@@ -163,7 +171,19 @@ async function main(): Promise<void> {
   for (const b of all) console.log(`  ${b.name.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason}`}`);
   console.log('');
   const rows: Row[] = [];
-  for (const b of all.filter((b) => b.available)) rows.push(...(await jobs(b.name)));
+  // CPU backends run once on the calling thread and once split across the worker pool.
+  const threads = os.availableParallelism();
+  for (const b of all.filter((b) => b.available)) {
+    if (b.name === 'webgpu' || threads < 2) {
+      rows.push(...(await jobs(b.name)));
+      continue;
+    }
+    await configure({ threads: 1 });
+    rows.push(...(await jobs(b.name)));
+    await configure({ threads });
+    rows.push(...(await jobs(b.name, `${b.name} ×${threads}`)));
+  }
+  await closePool();
   const header = ['job', 'backend', 'median ms', 'GFLOP/s', 'max rel. error', 'note'];
   const cells = rows.map((r) => [r.job, r.backend, r.ms.toFixed(2), (Number.isFinite(r.gflops) ? r.gflops.toFixed(2) : '—'), r.error.toExponential(1), r.note]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
