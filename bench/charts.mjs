@@ -162,7 +162,7 @@ if (conv) charts.push(['conv2d.svg', bars(conv, rowsOf(conv), { value: { field: 
 const cnn = loaded.get('cnn');
 if (cnn) charts.push(['cnn.svg', bars(cnn, rowsOf(cnn), { value: { field: 'ms', title: 'ms per forward pass (lower is better)', format: '.3~r' }, title: `${cnn.title}: time per batch` })]);
 const ridge = loaded.get('ridge');
-if (ridge) charts.push(['ridge.svg', bars(ridge, rowsOf(ridge), { value: { field: 'ms', title: 'ms per solve (lower is better; each panel its own scale)' }, title: 'ridge (λ = 0.1, float64): time per solve', independent: true })]);
+if (ridge) charts.push(['ridge.svg', bars(ridge, rowsOf(ridge), { value: { field: 'ms', title: 'ms per solve (lower is better; each panel its own scale)' }, title: 'ridge (λ = 0.1; float64 unless the panel says float32): time per solve', independent: true })]);
 const pool = loaded.get('pool');
 if (pool) {
   const rows = rowsOf(pool, (r) => Number.isFinite(r.speedupOverOneThread));

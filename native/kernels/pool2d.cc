@@ -25,14 +25,14 @@ Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
     const int64_t oy = row - image * out_h;
     const int64_t y0 = oy * p.stride_h - p.pad_top;
     const int64_t y_begin = std::max<int64_t>(0, y0), y_end = std::min(in_h, y0 + p.kh);
-    for (int64_t ox = 0; ox < out_w; ++ox) {
-      const int64_t x0 = ox * p.stride_w - p.pad_left;
-      const int64_t x_begin = std::max<int64_t>(0, x0), x_end = std::min(in_w, x0 + p.kw);
-      const int64_t cells = std::max<int64_t>(0, y_end - y_begin) * std::max<int64_t>(0, x_end - x_begin);
-      const T count = static_cast<T>(cells);
-      if (!p.nhwc) {
-        for (int64_t c = 0; c < channels; ++c) {
-          const T* xc = p.x + (image * channels + c) * in_h * in_w;
+    if (!p.nhwc) {
+      // One channel plane at a time: its rows stay in cache while the output row is filled.
+      for (int64_t c = 0; c < channels; ++c) {
+        const T* xc = p.x + (image * channels + c) * in_h * in_w;
+        T* oc = p.out + ((image * channels + c) * out_h + oy) * out_w;
+        for (int64_t ox = 0; ox < out_w; ++ox) {
+          const int64_t x0 = ox * p.stride_w - p.pad_left;
+          const int64_t x_begin = std::max<int64_t>(0, x0), x_end = std::min(in_w, x0 + p.kw);
           T acc = init;
           for (int64_t iy = y_begin; iy < y_end; ++iy) {
             const T* r = xc + iy * in_w;
@@ -42,24 +42,31 @@ Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
               for (int64_t ix = x_begin; ix < x_end; ++ix) acc += r[ix];
             }
           }
-          p.out[((image * channels + c) * out_h + oy) * out_w + ox] = p.max ? acc : acc / count;
+          const int64_t cells = std::max<int64_t>(0, y_end - y_begin) * std::max<int64_t>(0, x_end - x_begin);
+          oc[ox] = p.max ? acc : acc / static_cast<T>(cells);
         }
-      } else {
-        T* o = p.out + ((image * out_h + oy) * out_w + ox) * channels;
-        for (int64_t c = 0; c < channels; ++c) o[c] = init;
-        for (int64_t iy = y_begin; iy < y_end; ++iy) {
-          for (int64_t ix = x_begin; ix < x_end; ++ix) {
-            const T* xv = p.x + ((image * in_h + iy) * in_w + ix) * channels;
-            if (p.max) {
-              for (int64_t c = 0; c < channels; ++c) o[c] = max_nan(o[c], xv[c]);
-            } else {
-              for (int64_t c = 0; c < channels; ++c) o[c] += xv[c];
-            }
+      }
+      continue;
+    }
+    for (int64_t ox = 0; ox < out_w; ++ox) {
+      const int64_t x0 = ox * p.stride_w - p.pad_left;
+      const int64_t x_begin = std::max<int64_t>(0, x0), x_end = std::min(in_w, x0 + p.kw);
+      const int64_t cells = std::max<int64_t>(0, y_end - y_begin) * std::max<int64_t>(0, x_end - x_begin);
+      const T count = static_cast<T>(cells);
+      T* o = p.out + ((image * out_h + oy) * out_w + ox) * channels;
+      for (int64_t c = 0; c < channels; ++c) o[c] = init;
+      for (int64_t iy = y_begin; iy < y_end; ++iy) {
+        for (int64_t ix = x_begin; ix < x_end; ++ix) {
+          const T* xv = p.x + ((image * in_h + iy) * in_w + ix) * channels;
+          if (p.max) {
+            for (int64_t c = 0; c < channels; ++c) o[c] = max_nan(o[c], xv[c]);
+          } else {
+            for (int64_t c = 0; c < channels; ++c) o[c] += xv[c];
           }
         }
-        if (!p.max) {
-          for (int64_t c = 0; c < channels; ++c) o[c] /= count;
-        }
+      }
+      if (!p.max) {
+        for (int64_t c = 0; c < channels; ++c) o[c] /= count;
       }
     }
   }
