@@ -47,6 +47,8 @@ export class WebPool implements PoolLike {
   readonly #members: Member[] = [];
   #tail: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Where Atomics.waitAsync is missing (Firefox): resolved by the last worker's 'done' message. */
+  #wake: (() => void) | undefined;
   broken: string | undefined;
 
   constructor(threads: number) {
@@ -58,7 +60,8 @@ export class WebPool implements PoolLike {
       const member: Member = { worker, failures: [] };
       Atomics.store(this.#board, slotIndex(i), DONE);
       worker.addEventListener('message', (e: MessageEvent) => {
-        member.failures.push(e.data as FailureMessage);
+        if ((e.data as { kind?: string }).kind === 'done') this.#wake?.();
+        else member.failures.push(e.data as FailureMessage);
       });
       worker.addEventListener('error', (e: ErrorEvent) => {
         e.preventDefault();
@@ -66,6 +69,7 @@ export class WebPool implements PoolLike {
         if (!Atomics.load(this.#board, slotIndex(i) + LOADED)) this.broken ??= member.death;
         Atomics.store(this.#board, CRASHED, 1);
         Atomics.notify(this.#board, REMAINING);
+        this.#wake?.();
       });
       worker.postMessage({ board: this.#board, slot: slotIndex(i) });
       this.#members.push(member);
@@ -124,11 +128,21 @@ export class WebPool implements PoolLike {
       Atomics.store(board, slotIndex(i), READY);
       this.#members[i]!.worker.postMessage(job);
     });
+    const waitAsync = (Atomics as { waitAsync?: typeof Atomics.waitAsync }).waitAsync;
     for (;;) {
       const remaining = Atomics.load(board, REMAINING);
       if (remaining === 0 || Atomics.load(board, CRASHED)) break;
-      const wait = Atomics.waitAsync(board, REMAINING, remaining);
-      if (wait.async) await wait.value;
+      if (waitAsync) {
+        const wait = waitAsync(board, REMAINING, remaining);
+        if (wait.async) await wait.value;
+      } else {
+        // The 'done' message may have come already: wake at the latest every 50 ms to re-check.
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+          setTimeout(resolve, 50);
+        });
+        this.#wake = undefined;
+      }
     }
     if (Atomics.load(board, CRASHED)) {
       const dead = this.#members.find((m) => m.death);

@@ -16,6 +16,7 @@ interface Scope {
 }
 const scope = globalThis as unknown as Scope;
 let board: Int32Array | undefined;
+const noWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync !== 'function';
 let slot = 0;
 
 function toTensor(d: TensorDesc | undefined): Tensor | undefined {
@@ -51,5 +52,9 @@ scope.addEventListener('message', (e: MessageEvent) => {
   if (failure) scope.postMessage(failure);
   Atomics.add(board, slot + JOBS, 1);
   Atomics.store(board, slot, failure ? FAILED : DONE);
-  if (Atomics.sub(board, REMAINING, 1) === 1) Atomics.notify(board, REMAINING);
+  if (Atomics.sub(board, REMAINING, 1) === 1) {
+    Atomics.notify(board, REMAINING);
+    // For callers without Atomics.waitAsync (Firefox), which wait for this message instead.
+    if (noWaitAsync) scope.postMessage({ kind: 'done' });
+  }
 });
