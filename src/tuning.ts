@@ -42,11 +42,29 @@ export const JS_IM2COL_BUDGET = 1 << 20;
  */
 export const POOL_MIN_FLOPS_PER_PART = 200_000;
 
-/** How long a worker spins on its slot after a job before it sleeps in Atomics.wait (µs). */
-export const POOL_SPIN_MICROS = 100;
+/**
+ * native kernels do 10–20× the flops per microsecond of js ones, so a native op needs this many
+ * times POOL_MIN_FLOPS_PER_PART per part before a split pays.
+ */
+export const POOL_NATIVE_WORK_FACTOR = 10;
 
-/** How long the calling thread spins for a split op to finish before it awaits (µs). */
-export const POOL_CALLER_SPIN_MICROS = 20;
+/**
+ * How long a worker spins on its slot after a job before it sleeps in Atomics.wait (µs): a
+ * hand-off to a spinning worker costs well under a microsecond, a wake-up tens. Measured with an
+ * empty split op back to back (2 cores): 100 µs gave ~130 µs per op (workers asleep by the next
+ * one), 300–1000 µs gave 11–17 µs.
+ */
+export const POOL_SPIN_MICROS = 300;
+
+/**
+ * A split op of at most this many flops has the calling thread run one part itself (it blocks the
+ * event loop for at most half of ~1 ms of js work, far less on native); a larger one goes wholly
+ * to the workers while the caller awaits, so the event loop stays free.
+ */
+export const POOL_CALLER_JOINS_MAX_FLOPS = 4_000_000;
+
+/** How long the calling thread, after running its own part, spins for the workers' parts (µs). */
+export const POOL_CALLER_SPIN_MICROS = 50;
 
 /**
  * webgpu: workgroup and tile sizes (passed to the shaders as `override` constants) and the

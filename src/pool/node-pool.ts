@@ -78,6 +78,7 @@ export class NodePool implements PoolLike {
     parts: number,
     rows: number,
     signal?: AbortSignal,
+    callerPart?: (begin: number, end: number) => void,
   ): Promise<void> {
     if (this.#closed) return Promise.reject(new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed'));
     const descs = inputs.map(describeTensor);
@@ -94,7 +95,7 @@ export class NodePool implements PoolLike {
         return;
       }
       try {
-        await this.#execute(backend, op, plan, descs, out, partition(rows, Math.min(parts, this.size)));
+        await this.#execute(backend, op, plan, descs, out, partition(rows, Math.min(parts, this.size)), callerPart);
         settle.resolve();
       } catch (e) {
         settle.reject(e);
@@ -118,21 +119,35 @@ export class NodePool implements PoolLike {
     inputs: Array<TensorDesc | undefined>,
     out: TypedArray,
     ranges: Array<[number, number]>,
+    callerPart?: (begin: number, end: number) => void,
   ): Promise<void> {
     const board = this.#board;
+    // A small op: the calling thread runs the first part itself while the workers run the rest,
+    // so nobody waits for a wake-up; a large one goes wholly to the workers (event loop free).
+    const own = callerPart ? ranges[0] : undefined;
+    const parts = own ? ranges.slice(1) : ranges;
     Atomics.store(board, CRASHED, 0);
-    Atomics.store(board, REMAINING, ranges.length);
-    const used = this.#members.slice(0, ranges.length);
+    Atomics.store(board, REMAINING, parts.length);
+    const used = this.#members.slice(0, parts.length);
     for (const m of used) m.worker.ref();
     try {
-      ranges.forEach(([begin, end], i) => {
+      parts.forEach(([begin, end], i) => {
         const job: JobMessage = { backend, op, plan, inputs, out, begin, end };
         used[i]!.port.postMessage(job);
         used[i]!.posted++;
         Atomics.store(board, slotIndex(i), READY);
         Atomics.notify(board, slotIndex(i));
       });
-      await this.#waitAll();
+      let ownError: unknown;
+      if (own) {
+        try {
+          callerPart!(own[0], own[1]);
+        } catch (e) {
+          ownError = e ?? new Error('unknown error');
+        }
+      }
+      await this.#waitAll(own ? POOL_CALLER_SPIN_MICROS : 0);
+      if (ownError !== undefined && !Atomics.load(board, CRASHED)) throw ownError;
       if (this.broken) {
         throw new WorkerCrashedError(op, `the worker pool could not start: ${this.broken}`, 'The op can run with configure({ threads: 1 })');
       }
@@ -156,10 +171,14 @@ export class NodePool implements PoolLike {
     }
   }
 
-  /** Resolves when REMAINING reaches 0 or a worker died; spins a little before it awaits. */
-  async #waitAll(): Promise<void> {
+  /**
+   * Resolves when REMAINING reaches 0 or a worker died. It spins for `spinMicros` first: worth it
+   * only when the caller has just run a part itself (the workers are awake and about to finish);
+   * otherwise spinning would take a core from the workers.
+   */
+  async #waitAll(spinMicros: number): Promise<void> {
     const board = this.#board;
-    const deadline = performance.now() + POOL_CALLER_SPIN_MICROS / 1000;
+    const deadline = performance.now() + spinMicros / 1000;
     while (performance.now() < deadline) {
       if (Atomics.load(board, REMAINING) === 0 || Atomics.load(board, CRASHED)) return;
     }

@@ -10,7 +10,7 @@ import { allocate, type TypedArray } from '../dtype.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { OpSpecs } from '../ops/spec.js';
 import { describe, Tensor } from '../tensor.js';
-import { POOL_MIN_FLOPS_PER_PART } from '../tuning.js';
+import { POOL_CALLER_JOINS_MAX_FLOPS, POOL_MIN_FLOPS_PER_PART, POOL_NATIVE_WORK_FACTOR } from '../tuning.js';
 import { planParts } from './partition.js';
 
 /** What a kernel passes on from the op's options. */
@@ -40,6 +40,8 @@ export interface PoolLike {
     parts: number,
     rows: number,
     signal?: AbortSignal,
+    /** When given, the calling thread runs the first part itself with it (small ops). */
+    callerPart?: (begin: number, end: number) => void,
   ): Promise<void>;
   close(): Promise<void>;
   /** Worker-side counters, where the pool keeps them (the browser pool does). */
@@ -136,7 +138,7 @@ export async function runRanges<K extends RangeOp>(
   local: RangeKernel<K>,
   options?: RunOptions,
 ): Promise<void> {
-  if (await splitOnPool(backend, op, plan, inputs, out, options)) return;
+  if (await splitOnPool(backend, op, plan, inputs, out, options, local)) return;
   const { rows } = workOf(op, plan);
   if (rows > 0) local(plan, inputs, out, 0, rows);
 }
@@ -152,17 +154,24 @@ export async function splitOnPool<K extends RangeOp>(
   inputs: OpSpecs[K]['inputs'],
   out: TypedArray,
   options?: RunOptions,
+  local?: RangeKernel<K>,
 ): Promise<boolean> {
   options?.signal?.throwIfAborted();
   const { rows, flops } = workOf(op, plan);
   if (rows === 0 || config.threads === 1) return rows === 0;
   pool ??= startPool();
   const p = await pool;
-  const parts = p ? planParts(rows, flops, p.size, config.minFlopsPerPart) : 1;
+  const minFlops = config.minFlopsPerPart * (backend === 'native' ? POOL_NATIVE_WORK_FACTOR : 1);
+  const parts = p ? planParts(rows, flops, p.size, minFlops) : 1;
   if (!p || p.broken || parts <= 1 || !isShared(out)) return false;
   const shared = (inputs as readonly (Tensor | undefined)[]).map(toShared);
   try {
-    await p.run(backend, op, plan, shared as readonly Tensor[], out, parts, rows, options?.signal);
+    // Small ops: the calling thread takes a part itself (see POOL_CALLER_JOINS_MAX_FLOPS).
+    const callerPart =
+      local && flops <= POOL_CALLER_JOINS_MAX_FLOPS
+        ? (begin: number, end: number) => local(plan, shared as unknown as OpSpecs[K]['inputs'], out, begin, end)
+        : undefined;
+    await p.run(backend, op, plan, shared as readonly Tensor[], out, parts, rows, options?.signal, callerPart);
     return true;
   } catch (e) {
     // A pool that cannot start its workers must not cost the op: run it here instead.

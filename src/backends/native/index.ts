@@ -120,7 +120,7 @@ export function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], 
 async function matmul(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], options?: RunOptions): Promise<Tensor> {
   const result = out(plan.dtype, plan.outShape);
   const inputs = bias ? ([a, b, bias.contiguous()] as const) : ([a, b] as const);
-  if (await splitOnPool('native', 'matmul', plan, inputs, result.storage, options)) return result;
+  if (await splitOnPool('native', 'matmul', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().matmulSync(matmulArgs(p, i, o, r0, r1)))) return result;
   const rows = sizeOf(plan.batchShape) * plan.m;
   await run('matmul', matmulArgs(plan, inputs, result.storage, 0, rows), 2 * rows * plan.n * plan.k);
   return result;
@@ -130,7 +130,7 @@ async function conv2d(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, 
   const result = out(plan.dtype, plan.outShape);
   // Contiguous once here, so that pool workers do not each copy a strided view.
   const inputs = bias ? ([x.contiguous(), w.contiguous(), bias.contiguous()] as const) : ([x.contiguous(), w.contiguous()] as const);
-  if (await splitOnPool('native', 'conv2d', plan, inputs, result.storage, options)) return result;
+  if (await splitOnPool('native', 'conv2d', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().conv2dSync(conv2dArgs(p, i, o, r0, r1)))) return result;
   const flops = 2 * result.size * (plan.inC / plan.groups) * plan.kh * plan.kw;
   await run('conv2d', conv2dArgs(plan, inputs, result.storage, 0, plan.batch * plan.outH), flops);
   return result;
@@ -139,7 +139,7 @@ async function conv2d(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, 
 async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
   const result = out(plan.dtype, plan.outShape);
   const inputs = [x.contiguous()] as const;
-  if (await splitOnPool('native', 'pool2d', plan, inputs, result.storage, options)) return result;
+  if (await splitOnPool('native', 'pool2d', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().pool2dSync(pool2dArgs(p, i, o, r0, r1)))) return result;
   await run('pool2d', pool2dArgs(plan, inputs, result.storage, 0, plan.batch * plan.outH), result.size * plan.kh * plan.kw);
   return result;
 }
@@ -147,14 +147,14 @@ async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor], options?: RunOpt
 async function unary(plan: UnaryPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
   const result = out(plan.dtype, plan.outShape);
   const inputs = [x.contiguous()] as const;
-  if (await splitOnPool('native', 'unary', plan, inputs, result.storage, options)) return result;
+  if (await splitOnPool('native', 'unary', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().unarySync(unaryArgs(p, i, o, r0, r1)))) return result;
   await run('unary', unaryArgs(plan, inputs, result.storage, 0, result.size), result.size);
   return result;
 }
 
 async function binary(plan: BinaryPlan, inputs: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
   const result = out(plan.dtype, plan.outShape);
-  if (await splitOnPool('native', 'binary', plan, inputs, result.storage, options)) return result;
+  if (await splitOnPool('native', 'binary', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().binarySync(binaryArgs(p, i, o, r0, r1)))) return result;
   await run('binary', binaryArgs(plan, inputs, result.storage, 0, result.size), result.size);
   return result;
 }
