@@ -43,8 +43,8 @@ export const JS_IM2COL_BUDGET = 1 << 20;
 export const POOL_MIN_FLOPS_PER_PART = 200_000;
 
 /**
- * native kernels do 10–20× the flops per microsecond of js ones, so a native op needs this many
- * times POOL_MIN_FLOPS_PER_PART per part before a split pays.
+ * native kernels do 10–20× the flops per microsecond of js ones: the pool's flop thresholds
+ * (POOL_MIN_FLOPS_PER_PART, POOL_CALLER_JOINS_MAX_FLOPS) are multiplied by this for native ops.
  */
 export const POOL_NATIVE_WORK_FACTOR = 10;
 

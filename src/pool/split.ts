@@ -161,14 +161,16 @@ export async function splitOnPool<K extends RangeOp>(
   if (rows === 0 || config.threads === 1) return rows === 0;
   pool ??= startPool();
   const p = await pool;
-  const minFlops = config.minFlopsPerPart * (backend === 'native' ? POOL_NATIVE_WORK_FACTOR : 1);
+  // Thresholds are in js flops; native does the same time's work in ~10× the flops.
+  const factor = backend === 'native' ? POOL_NATIVE_WORK_FACTOR : 1;
+  const minFlops = config.minFlopsPerPart * factor;
   const parts = p ? planParts(rows, flops, p.size, minFlops) : 1;
   if (!p || p.broken || parts <= 1 || !isShared(out)) return false;
   const shared = (inputs as readonly (Tensor | undefined)[]).map(toShared);
   try {
     // Small ops: the calling thread takes a part itself (see POOL_CALLER_JOINS_MAX_FLOPS).
     const callerPart =
-      local && flops <= POOL_CALLER_JOINS_MAX_FLOPS
+      local && flops <= POOL_CALLER_JOINS_MAX_FLOPS * factor
         ? (begin: number, end: number) => local(plan, shared as unknown as OpSpecs[K]['inputs'], out, begin, end)
         : undefined;
     await p.run(backend, op, plan, shared as readonly Tensor[], out, parts, rows, options?.signal, callerPart);
