@@ -19,10 +19,12 @@ it('the quick start runs', async () => {
   try {
     await import(/* @vite-ignore */ file);
     expect(log).toHaveBeenCalledTimes(1);
-    const [y, pShape, xShape] = log.mock.calls[0]!;
+    const [y, pShape, xShape, sparseError] = log.mock.calls[0]!;
     expect((y as number[]).length).toBe(4);
     expect(pShape).toEqual([1, 8, 16, 16]);
     expect(xShape).toEqual([256]);
+    // OMP recovers the 4-sparse signal exactly, up to float32 rounding.
+    expect(sparseError).toBeLessThan(1e-5);
   } finally {
     log.mockRestore();
   }
