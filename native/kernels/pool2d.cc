@@ -26,11 +26,40 @@ Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
     const int64_t y0 = oy * p.stride_h - p.pad_top;
     const int64_t y_begin = std::max<int64_t>(0, y0), y_end = std::min(in_h, y0 + p.kh);
     if (!p.nhwc) {
-      // One channel plane at a time: its rows stay in cache while the output row is filled.
+      // One channel plane at a time, its output row filled in passes: the columns whose window
+      // lies wholly inside the image take one long, branch-free loop over ox per window cell;
+      // only the few border columns take the clipped per-window loop.
+      const int64_t lo = std::min(out_w, (p.pad_left + p.stride_w - 1) / p.stride_w);
+      // Last interior column: ox·stride − padLeft + kw ≤ inW (none when even ox = 0 overhangs).
+      const int64_t span = in_w - p.kw + p.pad_left;
+      const int64_t hi = span < 0 ? lo : std::max(lo, std::min(out_w, span / p.stride_w + 1));
+      const int64_t rows_in = std::max<int64_t>(0, y_end - y_begin);
       for (int64_t c = 0; c < channels; ++c) {
         const T* xc = p.x + (image * channels + c) * in_h * in_w;
         T* oc = p.out + ((image * channels + c) * out_h + oy) * out_w;
+        for (int64_t ox = lo; ox < hi; ++ox) oc[ox] = init;
+        for (int64_t iy = y_begin; iy < y_end; ++iy) {
+          for (int64_t kx = 0; kx < p.kw; ++kx) {
+            const T* r = xc + iy * in_w + kx - p.pad_left;
+            const int64_t s = p.stride_w;
+            if (p.max) {
+              // NaN propagates: a NaN v is taken, and nothing replaces a NaN accumulator.
+              for (int64_t ox = lo; ox < hi; ++ox) {
+                const T v = r[ox * s];
+                oc[ox] = (v > oc[ox] || v != v) ? v : oc[ox];
+              }
+            } else {
+              for (int64_t ox = lo; ox < hi; ++ox) oc[ox] += r[ox * s];
+            }
+          }
+        }
+        if (!p.max) {
+          const T count = static_cast<T>(rows_in * p.kw);
+          for (int64_t ox = lo; ox < hi; ++ox) oc[ox] /= count;
+        }
         for (int64_t ox = 0; ox < out_w; ++ox) {
+          if (ox == lo) ox = hi;
+          if (ox >= out_w) break;
           const int64_t x0 = ox * p.stride_w - p.pad_left;
           const int64_t x_begin = std::max<int64_t>(0, x0), x_end = std::min(in_w, x0 + p.kw);
           T acc = init;
@@ -42,7 +71,7 @@ Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
               for (int64_t ix = x_begin; ix < x_end; ++ix) acc += r[ix];
             }
           }
-          const int64_t cells = std::max<int64_t>(0, y_end - y_begin) * std::max<int64_t>(0, x_end - x_begin);
+          const int64_t cells = rows_in * std::max<int64_t>(0, x_end - x_begin);
           oc[ox] = p.max ? acc : acc / static_cast<T>(cells);
         }
       }

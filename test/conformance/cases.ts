@@ -160,6 +160,8 @@ export const POOL_CASES: PoolCase[] = [
   { label: 'kernel 3 stride 2 padding 1', N: 1, C: 2, H: 8, W: 8, kernel: 3, stride: 2, padding: 1 },
   { label: 'kernel 2 padding [1,0,0,1]', N: 1, C: 2, H: 5, W: 5, kernel: 2, stride: 1, padding: [1, 0, 0, 1] },
   { label: 'kernel 4 stride 3 same', N: 1, C: 2, H: 10, W: 11, kernel: 4, stride: 3, padding: 'same' },
+  { label: 'kernel 3 wider than the image, padded on the right only', N: 1, C: 2, H: 4, W: 2, kernel: 3, stride: 1, padding: [0, 0, 0, 1] },
+  { label: 'kernel 2 stride 2 on a wide row (long interior)', N: 2, C: 3, H: 6, W: 70, kernel: 2 },
   { label: 'global pool kernel = image', N: 2, C: 5, H: 4, W: 6, kernel: [4, 6] },
   { label: '1×1 kernel', N: 1, C: 3, H: 4, W: 5, kernel: 1 },
   { label: 'batch 0', N: 0, C: 3, H: 6, W: 6, kernel: 2 },
