@@ -309,12 +309,26 @@ function gemmDots(g: GemmArgs, rowBegin: number, rowEnd: number): void {
     for (let j = 0; j < n; j++) {
       let ia = g.aOffset + i * aRowStride;
       let ib = g.bOffset + j * bColStride;
-      let s = 0;
-      for (let p = 0; p < k; p++) {
-        s += a[ia]! * b[ib]!;
+      // Four partial sums: a single one would wait on the previous add's latency every step.
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let p = 0;
+      for (; p + 3 < k; p += 4) {
+        s0 += a[ia]! * b[ib]!;
+        s1 += a[ia + aColStride]! * b[ib + bRowStride]!;
+        s2 += a[ia + 2 * aColStride]! * b[ib + 2 * bRowStride]!;
+        s3 += a[ia + 3 * aColStride]! * b[ib + 3 * bRowStride]!;
+        ia += 4 * aColStride;
+        ib += 4 * bRowStride;
+      }
+      for (; p < k; p++) {
+        s0 += a[ia]! * b[ib]!;
         ia += aColStride;
         ib += bRowStride;
       }
+      const s = s0 + s1 + (s2 + s3);
       c[cRow + j] = beta === 0 ? alpha * s : alpha * s + beta * c[cRow + j]!;
     }
   }
