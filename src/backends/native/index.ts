@@ -17,8 +17,8 @@ import type { BinaryPlan } from '../../ops/binary.js';
 import type { UnaryPlan } from '../../ops/unary.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
-import { splitOnPool, type RunOptions } from '../../pool/split.js';
-import { NATIVE_SYNC_MAX_FLOPS } from '../../tuning.js';
+import { poolConfig, splitOnPool, type RunOptions } from '../../pool/split.js';
+import { NATIVE_SYNC_MAX_FLOPS, POOL_MIN_FLOPS_PER_PART, POOL_NATIVE_WORK_FACTOR } from '../../tuning.js';
 import type { Backend, Probe } from '../backend.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
 
@@ -200,17 +200,51 @@ async function solveSPD(plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor]): 
   return result;
 }
 
-async function ridge(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor]): Promise<Tensor> {
+async function ridge(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
   const result = out(plan.dtype, plan.outShape);
   const info = new Float64Array(3);
   const { m, n, signals, lambda, form } = plan;
-  const size = form === 'primal' ? n : m;
-  await run('ridge', { a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info },
-    2 * m * n * size + size ** 3 / 3 + 2 * (m * n + size ** 2) * signals);
-  const matrix = form === 'primal' ? 'AᵀA + λI' : 'AAᵀ + λI';
-  checkPivot(info, 'ridge', `${matrix} (${form} form, λ = ${lambda})`,
-    lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda');
+  const primal = form === 'primal';
+  const size = primal ? n : m;
+  const matrix = `${primal ? 'AᵀA + λI' : 'AAᵀ + λI'} (${form} form, λ = ${lambda})`;
+  const hint = lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda';
+  const gramFlops = 2 * m * n * size;
+  if (poolConfig().threads === 1 || gramFlops < 2 * POOL_MIN_FLOPS_PER_PART * POOL_NATIVE_WORK_FACTOR) {
+    // One fused call: Gram, Cholesky and solves in float64 inside the addon.
+    await run('ridge', { a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info },
+      gramFlops + size ** 3 / 3 + 2 * (m * n + size ** 2) * signals);
+    checkPivot(info, 'ridge', matrix, hint);
+    return result;
+  }
+  // With the pool on: the Gram product and the right-hand-side products are float64 matmuls that
+  // the pool splits by rows; the addon factors and solves.
+  const a64 = toFloat64(a, [m, n]);
+  const y64 = toFloat64(y, [m, signals]);
+  const g = await matmul(product(size, size, primal ? m : n, primal, !primal), [a64, a64], options);
+  const gs = g.storage as Float64Array;
+  for (let i = 0; i < size; i++) gs[i * size + i] += lambda;
+  const rhs = primal ? await matmul(product(n, signals, m, true, false), [a64, y64], options) : y64;
+  const z = out('float64', [size, signals]);
+  await run('solveSPD', { s: gs, b: rhs.storage, out: z.storage, n: size, nrhs: signals, info },
+    size ** 3 / 3 + 2 * size ** 2 * signals);
+  checkPivot(info, 'ridge', matrix, hint);
+  const x = primal ? z : await matmul(product(n, signals, m, true, false), [a64, z], options);
+  result.storage.set(x.storage);
   return result;
+}
+
+/** The plan of a float64 product op(A)·op(B) of [rows, cols] over depth `depth`. */
+function product(rows: number, cols: number, depth: number, transA: boolean, transB: boolean): MatmulPlan {
+  return Object.freeze({
+    dtype: 'float64', m: rows, n: cols, k: depth, transA, transB, batchShape: [], outShape: [rows, cols], activation: 'none', hasBias: false,
+  });
+}
+
+/** A row-major float64 copy on shared memory (pool workers read it). */
+function toFloat64(t: Tensor, shape: number[]): Tensor {
+  const copy = out('float64', shape);
+  copy.storage.set(dense(t));
+  return copy;
 }
 
 let probed: Promise<Probe> | undefined;
