@@ -233,15 +233,17 @@ export class Suite {
     await closePeers();
     rmSync(this.tmp, { recursive: true, force: true });
     this.#ratios();
+    // A variant with no timing (skipped, failed, or a WRONG answer) prints empty figure cells.
+    const untimed = (r) => r.skipped || r.error || !Number.isFinite(r.medianMs);
     const rows = this.results.map((r) => [
       `${r.group} ${r.case}`,
       r.variant,
       r.threads == null ? '' : String(r.threads),
-      r.skipped || r.error ? '' : fmtMs(r.medianMs),
-      r.skipped || r.error ? '' : r.opsPerSec >= 100 ? r.opsPerSec.toFixed(0) : r.opsPerSec.toPrecision(3),
-      r.skipped || r.error || !Number.isFinite(r.rmePercent) ? '' : `±${r.rmePercent.toFixed(1)}%`,
-      r.skipped || r.error ? '' : `${fmtMs(r.p25Ms)}–${fmtMs(r.p75Ms)}`,
-      r.skipped || r.error || !r.flops ? '' : r.gflops.toFixed(2),
+      untimed(r) ? '' : fmtMs(r.medianMs),
+      untimed(r) ? '' : r.opsPerSec >= 100 ? r.opsPerSec.toFixed(0) : r.opsPerSec.toPrecision(3),
+      untimed(r) || !Number.isFinite(r.rmePercent) ? '' : `±${r.rmePercent.toFixed(1)}%`,
+      untimed(r) ? '' : `${fmtMs(r.p25Ms)}–${fmtMs(r.p75Ms)}`,
+      untimed(r) || !r.flops ? '' : r.gflops.toFixed(2),
       r.check ? (r.check.ok ? (r.check.reference ? 'ref' : r.check.relError.toExponential(0)) : `WRONG ${r.check.relError.toExponential(1)}`) : '',
       r.vsBestPeer ? `${r.vsBestPeer.toFixed(2)}× ${r.bestPeer}` : '',
       clip(r.error ? `error: ${r.error}` : (r.skipped ?? r.note ?? ''), 90),
