@@ -49,6 +49,14 @@ export const POOL_MIN_FLOPS_PER_PART = 200_000;
 export const POOL_NATIVE_WORK_FACTOR = 10;
 
 /**
+ * native ridge is split across the pool (Gram and right-hand sides as pool-split matmuls, then the
+ * addon's solve) only from this many Gram flops; below, one fused addon call is faster. Measured
+ * with 2 threads: 128×512 dual (1.7·10⁷ flops) split 1.30 ms vs fused 0.85; 256×1024 dual
+ * (1.3·10⁸) 4.2 vs 4.5 ms; 1024×4096 dual, 256 signals (8.6·10⁹) 180 vs 298 ms.
+ */
+export const NATIVE_RIDGE_SPLIT_MIN_FLOPS = 5e8;
+
+/**
  * How long a worker spins on its slot after a job before it sleeps in Atomics.wait (µs): a
  * hand-off to a spinning worker costs well under a microsecond, a wake-up tens. Measured with an
  * empty split op back to back (2 cores): 100 µs gave ~130 µs per op (workers asleep by the next

@@ -18,7 +18,7 @@ import type { UnaryPlan } from '../../ops/unary.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { poolConfig, splitOnPool, type RunOptions } from '../../pool/split.js';
-import { NATIVE_SYNC_MAX_FLOPS, POOL_MIN_FLOPS_PER_PART, POOL_NATIVE_WORK_FACTOR } from '../../tuning.js';
+import { NATIVE_RIDGE_SPLIT_MIN_FLOPS, NATIVE_SYNC_MAX_FLOPS } from '../../tuning.js';
 import type { Backend, Probe } from '../backend.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
 
@@ -209,7 +209,9 @@ async function ridge(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor], options
   const matrix = `${primal ? 'AᵀA + λI' : 'AAᵀ + λI'} (${form} form, λ = ${lambda})`;
   const hint = lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda';
   const gramFlops = 2 * m * n * size;
-  if (poolConfig().threads === 1 || gramFlops < 2 * POOL_MIN_FLOPS_PER_PART * POOL_NATIVE_WORK_FACTOR) {
+  // Split only where it pays (a forced split threshold of 0, as in the tests, splits everything).
+  const splitFrom = poolConfig().minFlopsPerPart === 0 ? 0 : NATIVE_RIDGE_SPLIT_MIN_FLOPS;
+  if (poolConfig().threads === 1 || gramFlops < splitFrom) {
     // One fused call: Gram, Cholesky and solves in float64 inside the addon.
     await run('ridge', { a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info },
       gramFlops + size ** 3 / 3 + 2 * (m * n + size ** 2) * signals);
