@@ -13,12 +13,13 @@ import type { RidgePlan } from '../../ops/ridge.js';
 import { runRanges, type RunOptions } from '../../pool/split.js';
 import { Tensor } from '../../tensor.js';
 import { choleskyInPlace, choleskySolveInPlace } from './cholesky.js';
+import { toFloat64 } from './linalg.js';
 import { matmulRange } from './matmul.js';
 
 export async function ridge(plan: RidgePlan, [aIn, yIn]: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
   const { m, n, signals: k, lambda, form } = plan;
-  const a = toFloat64Tensor(aIn, [m, n]);
-  const y = toFloat64Tensor(yIn, [m, k]);
+  const a = toFloat64(aIn, [m, n]);
+  const y = toFloat64(yIn, [m, k]);
   const size = form === 'primal' ? n : m;
   // G = AᵀA (n×n) or AAᵀ (m×m).
   const g = await product(a, a, form === 'primal', form !== 'primal', options);
@@ -64,12 +65,4 @@ async function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean, o
   const out = allocate('float64', m * n);
   await runRanges('js', 'matmul', plan, [a, b], out, (p, i, o, r0, r1) => matmulRange(p, i, o as Float64Array, r0, r1), options);
   return new Tensor('float64', [m, n], out);
-}
-
-/** A row-major float64 copy (on shared memory, so pool workers can read it). */
-function toFloat64Tensor(t: Tensor, shape: number[]): Tensor {
-  const c = t.contiguous();
-  const data = allocate('float64', t.size);
-  data.set(c.storage.subarray(c.offset, c.offset + t.size));
-  return new Tensor('float64', shape, data);
 }

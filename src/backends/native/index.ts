@@ -20,6 +20,7 @@ import { Tensor } from '../../tensor.js';
 import { poolConfig, splitOnPool, type RunOptions } from '../../pool/split.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS, NATIVE_SYNC_MAX_FLOPS } from '../../tuning.js';
 import type { Backend, Probe } from '../backend.js';
+import { toFloat64 } from '../js/linalg.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
 
 let loaded: LoadResult | undefined;
@@ -242,12 +243,6 @@ function product(rows: number, cols: number, depth: number, transA: boolean, tra
   });
 }
 
-/** A row-major float64 copy on shared memory (pool workers read it). */
-function toFloat64(t: Tensor, shape: number[]): Tensor {
-  const copy = out('float64', shape);
-  copy.storage.set(dense(t));
-  return copy;
-}
 
 let probed: Promise<Probe> | undefined;
 

@@ -12,6 +12,7 @@ import type { MatmulPlan } from '../../ops/matmul.js';
 import type { RidgePlan } from '../../ops/ridge.js';
 import { Tensor } from '../../tensor.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../js/cholesky.js';
+import { gemm } from '../js/gemm.js';
 import * as js from '../js/linalg.js';
 import { ridge as jsRidge } from '../js/ridge.js';
 import { checkDtype, type GpuContext } from './context.js';
@@ -102,26 +103,22 @@ export async function ridge(ctx: GpuContext, plan: RidgePlan, [a, y]: readonly [
 /** Refinement steps before giving up on the float32 factor (each gains ~5 digits at κ ≈ 100). */
 const REFINE_STEPS = 12;
 
-/** A·v for A m×n and v n×k (row-major, float64). */
-function times(a: Float64Array, m: number, n: number, v: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(m * k);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < n; p++) {
-      const aip = a[i * n + p]!;
-      for (let c = 0; c < k; c++) out[i * k + c] += aip * v[p * k + c]!;
-    }
-  }
+/** op(A)·v for A m×n row-major (Aᵀ when `transpose`) and v row-major with k columns, in float64, by the js GEMM. */
+function product(a: Float64Array, m: number, n: number, v: Float64Array, k: number, transpose: boolean): Float64Array {
+  const rows = transpose ? n : m;
+  const out = new Float64Array(rows * k);
+  gemm({
+    m: rows, n: k, k: transpose ? m : n,
+    a, aOffset: 0, aRowStride: transpose ? 1 : n, aColStride: transpose ? n : 1,
+    b: v, bOffset: 0, bRowStride: k, bColStride: 1,
+    c: out, cOffset: 0, cRowStride: k,
+    alpha: 1, beta: 0,
+  });
   return out;
 }
 
-/** Aᵀ·v for A m×n and v m×k (row-major, float64). */
-function transposeTimes(a: Float64Array, m: number, n: number, v: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < m; i++) {
-    for (let p = 0; p < n; p++) {
-      const aip = a[i * n + p]!;
-      for (let c = 0; c < k; c++) out[p * k + c] += aip * v[i * k + c]!;
-    }
-  }
-  return out;
-}
+/** A·v for A m×n and v n×k. */
+const times = (a: Float64Array, m: number, n: number, v: Float64Array, k: number) => product(a, m, n, v, k, false);
+
+/** Aᵀ·v for A m×n and v m×k. */
+const transposeTimes = (a: Float64Array, m: number, n: number, v: Float64Array, k: number) => product(a, m, n, v, k, true);
