@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 // ESM + CommonJS builds with .d.ts / .d.cts types: the public API, and the pool's worker script
 // (loaded by src/pool/node-pool.ts from beside the bundle).
 export default defineConfig({
-  entry: { index: 'src/index.ts', 'pool-worker': 'src/pool/worker.ts' },
+  entry: { index: 'src/index.ts', internal: 'src/internal.ts', 'pool-worker': 'src/pool/worker.ts' },
   shims: true,
   format: ['esm', 'cjs'],
   dts: true,

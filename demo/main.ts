@@ -52,7 +52,7 @@ async function relError(got: Tensor, expected: Ref): Promise<number> {
 }
 
 /** Median wall time of `runs` calls after a warm-up (≥ 3 calls and ≥ 150 ms). */
-async function time(fn: () => Promise<Tensor>, runs: number): Promise<{ ms: number; out: Tensor }> {
+async function time(fn: () => Tensor | Promise<Tensor>, runs: number): Promise<{ ms: number; out: Tensor }> {
   // Warm-up, at least 3 calls and 150 ms: the first calls start pool workers (each loads its own
   // addon and JIT-compiles its glue) and compile GPU pipelines.
   let out = await fn();
@@ -62,8 +62,8 @@ async function time(fn: () => Promise<Tensor>, runs: number): Promise<{ ms: numb
   for (let r = 0; r < runs; r++) {
     const t0 = performance.now();
     out = await fn();
-    // GPU ops resolve once their work is queued: the time counts until the values are back.
-    if (out.device === 'webgpu') await out.data();
+    // Ops on the pool or the GPU return pending tensors: the time counts until the values are there.
+    await out.data();
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -141,7 +141,7 @@ async function jobsOn(backend: BackendName): Promise<Row[]> {
   const ySparse = await matmul(Acs, xSparse, { backend });
   const lambdaMax = Math.max(...Array.from(await (await matmul(Acs, ySparse, { transA: true, backend })).data(), Math.abs));
   const sparseRef = ref(xSparse);
-  const recoveries: Array<[string, () => Promise<Tensor>]> = [
+  const recoveries: Array<[string, () => Tensor | Promise<Tensor>]> = [
     ['cs ridge (GCV λ)', async () => ridge(Acs, ySparse, { lambda: (await cs.chooseLambda(Acs, ySparse, { backend })).lambda, backend })],
     ['cs.fista (ℓ1)', async () => (await cs.fista(Acs, ySparse, { lambda: 1e-4 * lambdaMax, maxIter: 3000, backend })).x],
     ['cs.omp', async () => (await cs.omp(Acs, ySparse, { sparsity: 20, backend })).x],

@@ -429,6 +429,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
       if (!s.ok()) throw Napi::Error(env, NativeError(env, Op::kName, s.message()));
       return env.Undefined();
     }
+    r.verify_shared();
     auto* worker = new KernelWorker<Op, Args>(env, std::move(args), r.take_references());
     Napi::Promise promise = worker->Promise();
     worker->Queue();

@@ -212,6 +212,25 @@ class ArgReader {
     }
   }
 
+  // Async entries only: the kernel runs on another thread after this call returns, so every array
+  // must sit on memory JavaScript cannot pull away meanwhile. A plain ArrayBuffer can be detached
+  // (transferred) or, if resizable, shrunk; a SharedArrayBuffer can neither.
+  void verify_shared() const {
+    for (const Checked& c : arrays_) {
+      napi_typedarray_type type;
+      napi_value buffer;
+      std::size_t length = 0, offset = 0;
+      void* data = nullptr;
+      bool plain = true;
+      if (napi_get_typedarray_info(env_, c.array, &type, &length, &data, &buffer, &offset) != napi_ok ||
+          napi_is_arraybuffer(env_, buffer, &plain) != napi_ok || plain) {
+        type_error(std::string(c.name) +
+                   " must be a view of a SharedArrayBuffer for the async entry (an ArrayBuffer can be detached "
+                   "or resized while the kernel runs); copy it into shared memory or call the Sync entry");
+      }
+    }
+  }
+
   // The references that keep every decoded array (and the argument object) alive.
   std::vector<Napi::Reference<Napi::Value>> take_references() { return std::move(refs_); }
 

@@ -4,5 +4,5 @@
  * browser helpers: the pool's state, and where its worker script lives.
  */
 export * from './index.js';
-export { poolStats } from './pool/split.js';
+export { poolStats } from './pool/control.js';
 export { setWorkerUrl } from './pool/web-pool.js';

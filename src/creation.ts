@@ -4,11 +4,11 @@
  */
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { mersenne } from 'pure-rand/generator/mersenne';
-import { allocate, dtypeOfArray, isDType, type DType, type TypedArray } from './dtype.js';
+import { dtypeOfArray, isDType, type DType, type DTypeArrays, type TypedArray } from './dtype.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from './errors.js';
 import { formatShape, sizeOf } from './shape.js';
-import { describe, Tensor, type Device, type NestedArray } from './tensor.js';
-import { uploadNow } from './backends/webgpu/default.js';
+import { describe, requireGpuBridge, Tensor, wrap, type Device, type NestedArray } from './tensor.js';
+import { takeStore } from './memory/cpu.js';
 
 export interface CreateOptions {
   /** Element type; `float32` unless the data is a typed array of another type. */
@@ -104,9 +104,10 @@ export function tensor(
       }
     }
   }
-  const storage = allocate(dtype, flat.length);
+  const store = takeStore(dtype, flat.length);
+  const storage = store.array;
   storage.set(flat as ArrayLike<number>);
-  return onDevice('tensor', new Tensor(dtype, finalShape, storage), options?.device);
+  return onDevice('tensor', wrap(dtype, finalShape, store), options?.device);
 }
 
 /** A tensor of zeros. */
@@ -133,9 +134,10 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
       `value must be a number${dtype === 'int32' ? ' (an integer for int32)' : ''}; received ${describe(value)}`,
     );
   }
-  const storage = allocate(dtype, sizeOf(s));
+  const store = takeStore(dtype, sizeOf(s));
+  const storage = store.array;
   if (value !== 0) storage.fill(value);
-  return onDevice(op, new Tensor(dtype, s, storage), options?.device);
+  return onDevice(op, wrap(dtype, s, store), options?.device);
 }
 
 /** The `n`×`m` identity (ones on the main diagonal). `m` defaults to `n`. */
@@ -143,9 +145,10 @@ export function eye(n: number, m: number = n, options: CreateOptions = {}): Tens
   checkSize('eye', 'n', n);
   checkSize('eye', 'm', m);
   const dtype = checkDtype('eye', options?.dtype) ?? 'float32';
-  const storage = allocate(dtype, n * m);
+  const store = takeStore(dtype, n * m);
+  const storage = store.array;
   for (let i = 0; i < Math.min(n, m); i++) storage[i * m + i] = 1;
-  return new Tensor(dtype, [n, m], storage);
+  return wrap(dtype, [n, m], store);
 }
 
 /**
@@ -165,22 +168,23 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
   if (step === 0) throw new InvalidArgumentError('arange', 'step must not be 0; received 0', 'Pass a positive or negative step');
   const dtype = checkDtype('arange', options?.dtype) ?? 'float32';
   const n = Math.max(0, Math.ceil((stop - start) / step));
-  const storage = allocate(dtype, n);
+  const store = takeStore(dtype, n);
+  const storage = store.array;
   for (let i = 0; i < n; i++) storage[i] = start + i * step;
-  return new Tensor(dtype, [n], storage);
+  return wrap(dtype, [n], store);
 }
 
 /** Uniform random values in [0, 1). Seeded runs are reproducible. */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const { storage, s, dtype } = randomSetup('rand', shape, options);
+  const { storage, store, s, dtype } = randomSetup('rand', shape, options);
   const rng = generator(options.seed);
   for (let i = 0; i < storage.length; i++) storage[i] = uniformFloat64(rng);
-  return new Tensor(dtype, s, storage);
+  return wrap(dtype, s, store);
 }
 
 /** Standard normal random values (mean 0, variance 1), by Box–Muller. Seeded runs are reproducible. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const { storage, s, dtype } = randomSetup('randn', shape, options);
+  const { storage, store, s, dtype } = randomSetup('randn', shape, options);
   const rng = generator(options.seed);
   for (let i = 0; i < storage.length; i += 2) {
     const u1 = 1 - uniformFloat64(rng); // (0, 1]: log never sees 0
@@ -189,7 +193,7 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
     storage[i] = r * Math.cos(2 * Math.PI * u2);
     if (i + 1 < storage.length) storage[i + 1] = r * Math.sin(2 * Math.PI * u2);
   }
-  return new Tensor(dtype, s, storage);
+  return wrap(dtype, s, store);
 }
 
 function randomSetup(op: string, shape: readonly number[], options: RandomOptions) {
@@ -202,7 +206,8 @@ function randomSetup(op: string, shape: readonly number[], options: RandomOption
   if (seed !== undefined && (!Number.isSafeInteger(seed))) {
     throw new InvalidArgumentError(op, `seed must be an integer; received ${describe(seed)}`);
   }
-  return { s, dtype, storage: allocate(dtype, sizeOf(s)) };
+  const store = takeStore(dtype, sizeOf(s));
+  return { s, dtype, store, storage: store.array };
 }
 
 /**
@@ -268,5 +273,19 @@ function onDevice(op: string, t: Tensor, device: unknown): Tensor {
   if (device !== 'webgpu') {
     throw new InvalidArgumentError(op, `device must be 'cpu' or 'webgpu'; received ${describe(device)}`);
   }
-  return uploadNow(op, t);
+  return requireGpuBridge(op).uploadNow(op, t);
+}
+
+/**
+ * A JavaScript number as a rank-0 tensor of `dtype`, for an op that takes numbers as operands
+ * (`mul(t, 2)`). The number must be finite or ±Infinity/NaN for floats, a 32-bit integer for int32.
+ */
+export function scalarLike(op: string, name: string, value: number, dtype: DType): Tensor {
+  if (dtype === 'int32' && (!Number.isInteger(value) || value < -2147483648 || value > 2147483647)) {
+    throw new InvalidArgumentError(op, `${name} is the number ${value}, which an int32 operand cannot take`,
+      'Pass a 32-bit integer, or make the tensor operand a float dtype');
+  }
+  const store = takeStore(dtype, 1);
+  (store.array as DTypeArrays[DType])[0] = value;
+  return wrap(dtype, [], store);
 }

@@ -112,3 +112,31 @@ export class NotPositiveDefiniteError extends LeptonError {
 export function invariant(condition: unknown, message: () => string): asserts condition {
   if (!condition) throw new Error(`lepton-compute internal error: ${message()}`);
 }
+
+/**
+ * The error of `code` with an already formatted `message` (an error that crossed a thread or a
+ * process as data), as the class that code belongs to.
+ */
+export function errorFromCode(code: string, message: string): LeptonError {
+  switch (code) {
+    case 'SHAPE_MISMATCH':
+      return new ShapeError(undefined, message);
+    case 'DTYPE_MISMATCH':
+      return new DTypeError(undefined, message);
+    case 'INVALID_ARGUMENT':
+      return new InvalidArgumentError(undefined, message);
+    case 'BACKEND_UNAVAILABLE':
+    case 'UNSUPPORTED_OP':
+      return new BackendUnavailableError(undefined, message, undefined, code);
+    case 'DEVICE_LOST':
+      return new DeviceLostError(undefined, message);
+    case 'WORKER_CRASHED':
+      return new WorkerCrashedError(undefined, message);
+    case 'DISPOSED_TENSOR':
+      return new DisposedTensorError(undefined, message);
+    case 'NOT_POSITIVE_DEFINITE':
+      return new NotPositiveDefiniteError(undefined, message);
+    default:
+      return new LeptonError(code as ErrorCode, undefined, message);
+  }
+}

@@ -29,18 +29,29 @@ export {
   NotPositiveDefiniteError,
   type ErrorCode,
 } from './errors.js';
-export { backends, setBackend, getBackend, type BackendInfo, type OpOptions } from './dispatch.js';
-export type { BackendName } from './backends/backend.js';
-export type { Activation } from './ops/checks.js';
+export {
+  backends,
+  setBackend,
+  getBackend,
+  configure,
+  memory,
+  type BackendInfo,
+  type Config,
+  type CpuMemory,
+  type GpuMemory,
+  type MemoryInfo,
+  type OpOptions,
+} from './dispatch.js';
+export type { Activation, BackendName } from './plans.js';
 export { matmul, planMatmul, type MatmulOptions, type MatmulPlan } from './ops/matmul.js';
 export { conv2d, planConv2d, type Conv2dOptions, type Conv2dPlan, type Layout, type Padding } from './ops/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
 export { relu, sigmoid } from './ops/unary.js';
-export { add, sub, mul, div } from './ops/binary.js';
+export { add, sub, mul, div, type Operand } from './ops/binary.js';
 export { sum, mean, type ReduceOptions } from './ops/reduce.js';
 export { linalg } from './ops/linalg.js';
 export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';
-export { memory, type MemoryInfo, type GpuMemory } from './memory.js';
+
 export {
   cs,
   type LinearOperator,
@@ -53,4 +64,4 @@ export {
   type ChooseLambdaOptions,
   type ChooseLambdaResult,
 } from './cs/index.js';
-export { configure, closePool, poolConfig, type PoolConfig } from './pool/split.js';
+export { closePool, poolConfig, type PoolConfig } from './pool/control.js';

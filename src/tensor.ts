@@ -2,13 +2,21 @@
  * Tensor: a dtype, a shape, element strides and an offset into a storage array (the scijs/ndarray
  * data model). `reshape` and `transpose` are stride arithmetic over the same storage, never a copy;
  * `contiguous()` makes a row-major copy when a view is not one already.
+ *
+ * A tensor may be *pending*: an op split across the worker pool, or run on the GPU, returns its
+ * output at once, and the next op or a read waits for the values. Every field is read-only; a
+ * forged object is not a tensor (`Tensor.is` checks a private field).
  */
-import { allocate, type DType, type DTypeArrays, type TypedArray } from './dtype.js';
+import { isDType, type DType, type DTypeArrays, type TypedArray } from './dtype.js';
 import { DisposedTensorError, InvalidArgumentError, ShapeError } from './errors.js';
+import { externalStore, release, retain, takeStore, type CpuStore } from './memory/cpu.js';
 import { contiguousStrides, formatShape, sizeOf, type Shape } from './shape.js';
 
 /** Where a tensor's values live. */
 export type Device = 'cpu' | 'webgpu';
+
+/** The most elements one tensor may hold (native kernels index with 32-bit counts per dimension product). */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
 
 /**
  * The storage of a GPU tensor: a GPU buffer shared by a tensor and its views, counted by handle
@@ -26,12 +34,48 @@ export interface GpuStorage {
   contiguous<D extends DType>(t: Tensor<D>): Tensor<D>;
 }
 
+/**
+ * Work that will produce a tensor's values (implemented by dispatch). `promise` resolves once the
+ * work has settled, done or failed, and never rejects; `error` is then set if it failed.
+ */
+export interface Pending {
+  readonly settled: boolean;
+  readonly error: unknown;
+  readonly promise: Promise<void>;
+  /** Blocks until settled, where the platform allows it; throws a typed error where it does not. */
+  waitSync(op: string): void;
+}
+
+/**
+ * The one seam between the tensor core and the GPU backend: moving a tensor there. Installed by
+ * dispatch (which knows the backends); the core imports none.
+ */
+export interface GpuBridge {
+  upload<D extends DType>(t: Tensor<D>): Promise<Tensor<D>>;
+  uploadNow<D extends DType>(op: string, t: Tensor<D>): Tensor<D>;
+}
+
+let gpuBridge: GpuBridge | undefined;
+/** Installs the GPU seam (dispatch does, once). */
+export function setGpuBridge(bridge: GpuBridge): void {
+  gpuBridge = bridge;
+}
+/** The GPU seam, or a typed error when this build has none. */
+export function requireGpuBridge(op: string): GpuBridge {
+  if (!gpuBridge) throw new InvalidArgumentError(op, 'this build of lepton-compute carries no webgpu backend', "Import lepton-compute's main entry");
+  return gpuBridge;
+}
+
 /** Safety net: a GPU tensor collected without dispose() still gives its reference back. */
 const gpuFinalizer: FinalizationRegistry<GpuStorage> | undefined =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry((s: GpuStorage) => s.release()) : undefined;
 
 function isGpuStorage(s: unknown): s is GpuStorage {
-  return !ArrayBuffer.isView(s);
+  return (
+    typeof s === 'object' && s !== null && !ArrayBuffer.isView(s) &&
+    typeof (s as GpuStorage).retain === 'function' && typeof (s as GpuStorage).release === 'function' &&
+    typeof (s as GpuStorage).read === 'function'
+  );
 }
 
 function gpuOnly(op: string, t: Tensor): InvalidArgumentError {
@@ -45,57 +89,110 @@ function gpuOnly(op: string, t: Tensor): InvalidArgumentError {
 /** Nested arrays of numbers, as `array()` returns them. */
 export type NestedArray = number | NestedArray[];
 
+const ARRAY_OF: Readonly<Record<DType, new (n: number) => TypedArray>> = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+};
+
+/** Set while the library builds a tensor it has already checked (see `wrap`). */
+let trusted = false;
+
 export class Tensor<D extends DType = DType> {
-  readonly dtype: D;
-  readonly shape: readonly number[];
-  /** Element strides, one per dimension (0 never appears: broadcasting is done inside ops). */
-  readonly strides: readonly number[];
-  /** Index of element [0, …, 0] in `storage`. */
-  readonly offset: number;
-  readonly size: number;
-  readonly device: Device;
-  #storage: DTypeArrays[D] | undefined;
+  #dtype: D;
+  #shape: readonly number[];
+  #strides: readonly number[];
+  #offset: number;
+  #size: number;
+  #device: Device;
+  #store: CpuStore | undefined;
   #gpu: GpuStorage | undefined;
+  #pending: Pending | undefined;
   #disposed = false;
+  /** Views taken while deferred, given their storage by _adopt. */
+  #deferredViews: Array<{ child: Tensor<D>; shape: number[]; strides: number[]; offset: number }> | undefined;
 
   /**
-   * Low level: wraps `storage` without a copy. Most code wants `tensor()` or the creation
-   * functions; this constructor trusts its arguments. Given a GpuStorage, the tensor lives on
-   * webgpu and takes one reference on it (given back by `dispose()`).
+   * Low level: wraps `storage` without a copy (the caller keeps the array; the library never
+   * hands a caller's non-shared array to another thread, it copies it first). Checks dtype,
+   * shape, strides, offset and that every element the view addresses lies inside `storage`.
+   * Most code wants `tensor()` or the creation functions.
+   * @throws INVALID_ARGUMENT or DTYPE_MISMATCH naming what is wrong.
    */
   constructor(dtype: D, shape: Shape, storage: DTypeArrays[D] | GpuStorage, strides?: Shape, offset = 0) {
-    this.dtype = dtype;
-    this.shape = Object.freeze([...shape]);
-    this.strides = Object.freeze(strides ? [...strides] : contiguousStrides(shape));
-    this.offset = offset;
-    this.size = sizeOf(shape);
+    if (trusted) {
+      trusted = false;
+      this.#dtype = dtype;
+      this.#shape = shape;
+      this.#strides = strides!;
+      this.#offset = offset;
+      this.#size = sizeOf(shape);
+      this.#device = 'cpu';
+      return;
+    }
+    const checked = checkConstruction(dtype, shape, storage, strides, offset);
+    this.#dtype = dtype;
+    this.#shape = checked.shape;
+    this.#strides = checked.strides;
+    this.#offset = offset;
+    this.#size = checked.size;
     if (isGpuStorage(storage)) {
-      this.device = 'webgpu';
+      this.#device = 'webgpu';
       this.#gpu = storage;
       storage.retain();
       gpuFinalizer?.register(this, storage, this);
     } else {
-      this.device = 'cpu';
-      this.#storage = storage;
+      this.#device = 'cpu';
+      this.#store = externalStore(storage);
     }
   }
 
-  get rank(): number {
-    return this.shape.length;
+  /** True for a real Tensor (not an object made to look like one). */
+  static is(value: unknown): value is Tensor {
+    return typeof value === 'object' && value !== null && #dtype in value;
   }
 
+  get dtype(): D {
+    return this.#dtype;
+  }
+  get shape(): readonly number[] {
+    return this.#shape;
+  }
+  /** Element strides, one per dimension. */
+  get strides(): readonly number[] {
+    return this.#strides;
+  }
+  /** Index of element [0, …, 0] in `storage`. */
+  get offset(): number {
+    return this.#offset;
+  }
+  get size(): number {
+    return this.#size;
+  }
+  get device(): Device {
+    return this.#device;
+  }
+  get rank(): number {
+    return this.#shape.length;
+  }
   get isDisposed(): boolean {
     return this.#disposed;
+  }
+  /** True while the op that computes this tensor has not finished (reads and later ops wait). */
+  get isPending(): boolean {
+    return this.#pending !== undefined && !this.#pending.settled;
   }
 
   /**
    * The storage array this tensor views (shared with its views). Kernels read it with `strides`
-   * and `offset`; user code wants `data()` or `dataSync()`. Throws for a GPU tensor.
+   * and `offset`; user code wants `data()` or `dataSync()`. Waits for a pending tensor (Node);
+   * throws for a GPU tensor.
    */
   get storage(): DTypeArrays[D] {
     this.assertAlive('storage');
-    if (!this.#storage) throw gpuOnly('storage', this);
-    return this.#storage;
+    this.#settle('storage');
+    if (!this.#store) throw gpuOnly('storage', this);
+    return this.#store.array as DTypeArrays[D];
   }
 
   /** The GPU storage this tensor views (undefined on the CPU). For the webgpu backend. */
@@ -107,9 +204,11 @@ export class Tensor<D extends DType = DType> {
   /** True when the elements are laid out row-major with no gaps (offset may be non-zero). */
   get isContiguous(): boolean {
     let expected = 1;
-    for (let i = this.shape.length - 1; i >= 0; i--) {
-      const d = this.shape[i]!;
-      if (d !== 1 && this.strides[i] !== expected) return false;
+    const shape = this.#shape;
+    const strides = this.#strides;
+    for (let i = shape.length - 1; i >= 0; i--) {
+      const d = shape[i]!;
+      if (d !== 1 && strides[i] !== expected) return false;
       expected *= d;
     }
     return true;
@@ -120,27 +219,42 @@ export class Tensor<D extends DType = DType> {
     if (this.#disposed) {
       throw new DisposedTensorError(
         op,
-        `tensor ${formatShape(this.shape)} ${this.dtype} was used after dispose()`,
+        `tensor ${formatShape(this.#shape)} ${this.#dtype} was used after dispose()`,
         'Keep the tensor alive until its last use, or create a new one',
       );
     }
   }
 
+  /** Waits (synchronously) for pending work and rethrows its error. */
+  #settle(op: string): void {
+    const p = this.#pending;
+    if (p === undefined) return;
+    if (!p.settled) p.waitSync(op);
+    if (p.error !== undefined) throw p.error;
+  }
+
   /** A row-major copy of the values (a new TypedArray the caller owns). */
   async data(): Promise<DTypeArrays[D]> {
     this.assertAlive('data');
+    const p = this.#pending;
+    if (p) {
+      if (!p.settled) await p.promise;
+      if (p.error !== undefined) throw p.error;
+    }
     if (this.#gpu) return this.#gpu.read(this);
     return this.dataSync();
   }
 
   /**
    * A row-major copy of the values, synchronously. CPU tensors only: a GPU tensor throws
-   * INVALID_ARGUMENT (use `await t.data()`).
+   * INVALID_ARGUMENT (use `await t.data()`). A pending tensor is waited for where the platform
+   * allows blocking (Node); a browser's main thread gets a typed error instead.
    */
   dataSync(): DTypeArrays[D] {
     this.assertAlive('dataSync');
-    if (this.#gpu) throw gpuOnly('dataSync', this);
-    const out = allocateLike(this.dtype, this.size);
+    this.#settle('dataSync');
+    if (this.#gpu || !this.#store) throw gpuOnly('dataSync', this);
+    const out = new ARRAY_OF[this.#dtype](this.#size) as DTypeArrays[D];
     copyStrided(this, out);
     return out;
   }
@@ -149,17 +263,12 @@ export class Tensor<D extends DType = DType> {
   async array(): Promise<NestedArray> {
     this.assertAlive('array');
     const flat = await this.data();
-    if (this.shape.length === 0) return flat[0]!;
-    const build = (dim: number, start: number): NestedArray[] => {
-      const n = this.shape[dim]!;
-      const step = sizeOf(this.shape.slice(dim + 1));
-      const out = new Array<NestedArray>(n);
-      for (let i = 0; i < n; i++) {
-        out[i] = dim === this.shape.length - 1 ? flat[start + i]! : build(dim + 1, start + i * step);
-      }
-      return out;
-    };
-    return build(0, 0);
+    return nest(this.#shape, flat);
+  }
+
+  /** The values as nested arrays, synchronously (CPU tensors; see dataSync). */
+  arraySync(): NestedArray {
+    return nest(this.#shape, this.dataSync());
   }
 
   /**
@@ -168,17 +277,12 @@ export class Tensor<D extends DType = DType> {
    */
   reshape(shape: readonly number[]): Tensor<D> {
     this.assertAlive('reshape');
-    const target = resolveReshape(this.shape, shape);
-    if (this.isContiguous) return new Tensor(this.dtype, target, this.#any(), undefined, this.offset);
+    const target = resolveReshape(this.#shape, shape);
+    if (this.isContiguous) return this.#view(target, contiguousStrides(target), this.#offset);
     const copy = this.contiguous();
-    const out = new Tensor(this.dtype, target, copy.#any(), undefined, 0);
+    const out = copy.#view(target, contiguousStrides(target), 0);
     copy.dispose();
     return out;
-  }
-
-  /** The storage, CPU or GPU (for views). */
-  #any(): DTypeArrays[D] | GpuStorage {
-    return (this.#storage ?? this.#gpu)!;
   }
 
   /**
@@ -187,8 +291,8 @@ export class Tensor<D extends DType = DType> {
    */
   transpose(perm?: readonly number[]): Tensor<D> {
     this.assertAlive('transpose');
-    const rank = this.shape.length;
-    const p = perm ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    const rank = this.#shape.length;
+    const p = perm === undefined ? Array.from({ length: rank }, (_, i) => rank - 1 - i) : Array.isArray(perm) ? [...perm] : perm;
     if (!Array.isArray(p) || p.length !== rank || !isPermutation(p)) {
       throw new InvalidArgumentError(
         'transpose',
@@ -196,33 +300,53 @@ export class Tensor<D extends DType = DType> {
         `Pass one index per dimension of the rank-${rank} tensor, each once`,
       );
     }
-    return new Tensor(
-      this.dtype,
-      p.map((i) => this.shape[i]!),
-      this.#any(),
-      p.map((i) => this.strides[i]!),
-      this.offset,
-    );
+    return this.#view(p.map((i) => this.#shape[i]!), p.map((i) => this.#strides[i]!), this.#offset);
+  }
+
+  /** A view on the same storage (and the same pending work). */
+  #view(shape: number[], strides: number[], offset: number): Tensor<D> {
+    if (!this.#store && !this.#gpu && this.#pending) {
+      // Deferred (its storage comes when its work settles): the view is deferred on that too, and
+      // gets its storage when this tensor does (in _adopt, even if this one is disposed by then).
+      const child = Tensor._deferred(this.#dtype, shape, this.#device, new Chained(this.#pending, () => undefined));
+      (this.#deferredViews ??= []).push({ child, shape, strides, offset });
+      return child;
+    }
+    trusted = true;
+    const t = new Tensor<D>(this.#dtype, Object.freeze(shape), undefined as never, Object.freeze(strides), offset);
+    t.#device = this.#device;
+    t.#pending = this.#pending;
+    if (this.#store) {
+      retain(this.#store);
+      t.#store = this.#store;
+    } else if (this.#gpu) {
+      t.#gpu = this.#gpu;
+      this.#gpu.retain();
+      gpuFinalizer?.register(t, this.#gpu, t);
+    }
+    return t;
   }
 
   /** A row-major tensor with the same values: a copy for a strided view, a new handle otherwise. */
   contiguous(): Tensor<D> {
     this.assertAlive('contiguous');
-    if (this.isContiguous) return new Tensor(this.dtype, this.shape, this.#any(), undefined, this.offset);
+    if (this.isContiguous) return this.#view([...this.#shape], contiguousStrides(this.#shape), this.#offset);
     if (this.#gpu) return this.#gpu.contiguous(this);
-    const out = allocateLike(this.dtype, this.size);
-    copyStrided(this, out);
-    return new Tensor(this.dtype, this.shape, out);
+    this.#settle('contiguous');
+    const store = takeStore(this.#dtype, this.#size);
+    copyStrided(this, store.array);
+    return wrap(this.#dtype, this.#shape, store);
   }
 
   /**
-   * Marks the tensor as dead: any later use throws DisposedTensorError. CPU memory is released
-   * by the garbage collector once no view refers to it; a GPU buffer goes back to the backend's
-   * pool once this tensor and every view of it are disposed. Calling it twice is harmless.
+   * Marks the tensor as dead: any later use throws DisposedTensorError. Its storage goes back to
+   * the library's pool (CPU) or the GPU buffer pool once this tensor, every view of it and every
+   * op still reading it are done with it. Calling it twice is harmless.
    */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    if (this.#store) release(this.#store);
     if (this.#gpu) {
       gpuFinalizer?.unregister(this);
       this.#gpu.release();
@@ -235,27 +359,221 @@ export class Tensor<D extends DType = DType> {
    * @throws BACKEND_UNAVAILABLE when WebGPU cannot run here; DTYPE_MISMATCH for float64 on webgpu.
    * @example
    * const g = await tensor([[1, 2], [3, 4]]).to('webgpu');
-   * const y = await relu(g);                     // runs on the GPU
+   * const y = relu(g);                           // runs on the GPU
    * const back = await y.to('cpu');
    */
   async to(device: Device): Promise<Tensor<D>> {
     this.assertAlive('to');
-    if (device === this.device) return this;
-    if (device === 'cpu') return new Tensor(this.dtype, this.shape, await this.data());
+    if (device === this.#device) return this;
+    if (device === 'cpu') {
+      const values = await this.data();
+      return wrap(this.#dtype, this.#shape, externalStore(values));
+    }
     if (device === 'webgpu') {
-      const { uploadToWebGpu } = await import('./backends/webgpu/default.js');
-      return uploadToWebGpu(this);
+      if (this.#pending && !this.#pending.settled) await this.#pending.promise;
+      return requireGpuBridge('to').upload(this);
     }
     throw new InvalidArgumentError('to', `device must be 'cpu' or 'webgpu'; received ${describe(device)}`);
   }
 
   toString(): string {
-    return `Tensor(${formatShape(this.shape)}, ${this.dtype}, ${this.device})`;
+    return `Tensor(${formatShape(this.#shape)}, ${this.#dtype}, ${this.#device})`;
+  }
+
+  // ── Library internals (not re-exported by the package) ──
+
+  /** @internal A trusted contiguous CPU tensor over `store` (which it takes over), maybe pending. */
+  static _wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {
+    trusted = true;
+    const frozen = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
+    const t = new Tensor<D>(dtype, frozen, undefined as never, Object.freeze(contiguousStrides(frozen)), 0);
+    t.#store = store;
+    t.#pending = pending;
+    return t;
+  }
+
+  /**
+   * @internal A pending tensor whose storage comes later: `adopt` moves a result's storage into
+   * it (GPU kernels and composite work that produce their own tensor).
+   */
+  static _deferred<D extends DType>(dtype: D, shape: readonly number[], device: Device, pending: Pending): Tensor<D> {
+    trusted = true;
+    const frozen = Object.freeze([...shape]);
+    const t = new Tensor<D>(dtype, frozen, undefined as never, Object.freeze(contiguousStrides(frozen)), 0);
+    t.#device = device;
+    t.#pending = pending;
+    return t;
+  }
+
+  /** @internal Moves `result`'s storage into this deferred tensor (same dtype and shape) and disposes `result`. */
+  _adopt(result: Tensor<D>): void {
+    if (result.#store) {
+      const c = result.isContiguous && result.#offset === 0 ? result : result.contiguous();
+      retain(c.#store!);
+      this.#store = c.#store;
+      if (c !== result) c.dispose();
+    } else if (result.#gpu) {
+      const c = result.isContiguous && result.#offset === 0 ? result : result.#gpu.contiguous(result);
+      this.#gpu = c.#gpu!;
+      this.#gpu.retain();
+      gpuFinalizer?.register(this, this.#gpu, this);
+      if (c !== result) c.dispose();
+    }
+    result.dispose();
+    const views = this.#deferredViews;
+    this.#deferredViews = undefined;
+    if (views) {
+      const disposed = this.#disposed;
+      this.#disposed = false;
+      for (const v of views) v.child._adopt(this.#view(v.shape, v.strides, v.offset));
+      this.#disposed = disposed;
+    }
+    if (this.#disposed) {
+      // Disposed while pending: give the storage straight back.
+      this.#disposed = false;
+      this.dispose();
+    }
+  }
+
+  /** @internal Another handle on the same view (its own reference), which a dispose() of this one does not affect. */
+  _alias(): Tensor<D> {
+    return this.#view([...this.#shape], [...this.#strides], this.#offset);
+  }
+
+  /** @internal The CPU store (undefined on the GPU or while deferred). */
+  get _store(): CpuStore | undefined {
+    return this.#store;
+  }
+
+  /** @internal The pending work, if any (settled or not). */
+  get _pending(): Pending | undefined {
+    return this.#pending;
   }
 }
 
-function allocateLike<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
-  return allocate(dtype, size);
+/** Pending work that runs `then` once `parent` has settled without error. */
+class Chained implements Pending {
+  settled = false;
+  error: unknown = undefined;
+  readonly promise: Promise<void>;
+  readonly #parent: Pending;
+  readonly #then: () => void;
+
+  constructor(parent: Pending, then: () => void) {
+    this.#parent = parent;
+    this.#then = then;
+    this.promise = parent.promise.then(() => this.#run());
+  }
+
+  #run(): void {
+    if (this.settled) return;
+    this.settled = true;
+    if (this.#parent.error !== undefined) {
+      this.error = this.#parent.error;
+      return;
+    }
+    try {
+      this.#then();
+    } catch (e) {
+      this.error = e;
+    }
+  }
+
+  waitSync(op: string): void {
+    if (this.settled) return;
+    this.#parent.waitSync(op);
+    this.#run();
+  }
+}
+
+/** @internal A trusted contiguous CPU tensor over `store`. */
+export function wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {
+  return Tensor._wrap(dtype, shape, store, pending);
+}
+
+function nest(shape: readonly number[], flat: TypedArray): NestedArray {
+  if (shape.length === 0) return flat[0]!;
+  const build = (dim: number, start: number): NestedArray[] => {
+    const n = shape[dim]!;
+    const step = sizeOf(shape.slice(dim + 1));
+    const out = new Array<NestedArray>(n);
+    for (let i = 0; i < n; i++) {
+      out[i] = dim === shape.length - 1 ? flat[start + i]! : build(dim + 1, start + i * step);
+    }
+    return out;
+  };
+  return build(0, 0);
+}
+
+/** Validates the public constructor's arguments (reading each array once). */
+function checkConstruction(
+  dtype: unknown,
+  shapeIn: unknown,
+  storage: unknown,
+  stridesIn: unknown,
+  offset: unknown,
+): { shape: readonly number[]; strides: readonly number[]; size: number } {
+  const op = 'new Tensor';
+  if (!isDType(dtype)) {
+    throw new InvalidArgumentError(op, `dtype must be 'float32', 'float64' or 'int32'; received ${describe(dtype)}`);
+  }
+  const shape = readDims(op, 'shape', shapeIn, false);
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size > MAX_ELEMENTS) {
+    throw new InvalidArgumentError(op, `a tensor holds at most ${MAX_ELEMENTS} elements; shape ${formatShape(shape)} has ${size}`,
+      'Split the data into several tensors');
+  }
+  const strides = stridesIn === undefined ? Object.freeze(contiguousStrides(shape)) : readDims(op, 'strides', stridesIn, true);
+  if (strides.length !== shape.length) {
+    throw new ShapeError(op, `strides must have one entry per dimension (${shape.length}); received ${formatShape(strides)}`);
+  }
+  if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+    throw new InvalidArgumentError(op, `offset must be a non-negative integer; received ${describe(offset)}`);
+  }
+  if (isGpuStorage(storage)) return { shape, strides, size };
+  if (!(storage instanceof ARRAY_OF[dtype])) {
+    throw new InvalidArgumentError(op, `storage for ${dtype} must be a ${ARRAY_OF[dtype].name}; received ${describe(storage)}`,
+      `Pass a ${ARRAY_OF[dtype].name}, or create the tensor with tensor(values, { dtype: '${dtype}' })`);
+  }
+  const buffer = (storage as TypedArray).buffer as ArrayBuffer & { resizable?: boolean };
+  if (buffer.resizable === true) {
+    throw new InvalidArgumentError(op, 'storage must be on a fixed-length buffer; received a view of a resizable ArrayBuffer',
+      'Copy the values into a new typed array first (e.g. Float32Array.from(view))');
+  }
+  if (size > 0) {
+    let lo = offset;
+    let hi = offset;
+    for (let i = 0; i < shape.length; i++) {
+      const span = (shape[i]! - 1) * strides[i]!;
+      if (span < 0) lo += span;
+      else hi += span;
+    }
+    const length = (storage as TypedArray).length;
+    if (lo < 0 || hi >= length) {
+      throw new ShapeError(op, `the view (shape ${formatShape(shape)}, strides ${formatShape(strides)}, offset ${offset}) addresses elements ${lo}…${hi}, outside storage of length ${length}`,
+        'Pass storage with at least as many elements as the shape needs');
+    }
+  }
+  return { shape, strides, size };
+}
+
+/** An array of integers read once (a getter or Proxy is called once per entry), frozen. */
+function readDims(op: string, name: string, value: unknown, signed: boolean): readonly number[] {
+  if (!Array.isArray(value)) {
+    throw new InvalidArgumentError(op, `${name} must be an array of integers; received ${describe(value)}`);
+  }
+  const length = value.length;
+  if (length > 64) throw new InvalidArgumentError(op, `${name} has ${length} entries; at most 64 dimensions are supported`);
+  const out = new Array<number>(length);
+  for (let i = 0; i < length; i++) {
+    const d: unknown = value[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || (!signed && d < 0)) {
+      throw new InvalidArgumentError(op, `${name} entries must be ${signed ? '' : 'non-negative '}integers; received ${describe(value)}`);
+    }
+    out[i] = d;
+  }
+  return Object.freeze(out);
 }
 
 /** Copies a strided tensor into `out` in row-major order. */
@@ -336,7 +654,8 @@ function isPermutation(p: readonly unknown[]): boolean {
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
-  if (value instanceof Tensor) return `a ${value.dtype} tensor ${formatShape(value.shape)}`;
+  if (Tensor.is(value)) return `a ${value.dtype} tensor ${formatShape(value.shape)}`;
+  if (value instanceof Tensor) return 'an object made to look like a Tensor (not created by lepton-compute)';
   if (Array.isArray(value)) {
     const parts = value.slice(0, 8).map((v) => (typeof v === 'number' ? String(v) : describe(v)));
     return `[${parts.join(',')}${value.length > 8 ? ',…' : ''}]`;

@@ -1,34 +1,65 @@
 /**
- * The Backend interface: a plain object with a name, a memoised probe and a typed kernel table
+ * The Backend interface: a plain object with a name, a memoised probe and typed kernel tables
  * (one optional entry per op in OpSpecs). Backends trust their inputs: the op layer has checked
- * them and frozen a plan.
+ * them and frozen a plan. They know nothing of the pool or of dispatch: a CPU kernel computes the
+ * whole output on the calling thread, a range kernel rows [begin, end) of it, and dispatch decides
+ * which runs where.
  */
-import type { OpName, OpSpecs } from '../ops/spec.js';
+import type { TypedArray } from '../dtype.js';
+import type { BackendName, OpName, OpSpecs, RangeOp } from '../plans.js';
 import type { Tensor } from '../tensor.js';
 
-export type BackendName = 'js' | 'native' | 'webgpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'webgpu'];
-
-/** What an op hands its kernel besides the plan and inputs. */
-export interface KernelOptions {
-  /** Aborts queued pool work; the op then rejects with an AbortError. */
-  signal?: AbortSignal;
-}
-
-export type Kernel<K extends OpName> = (
-  plan: OpSpecs[K]['plan'],
-  inputs: OpSpecs[K]['inputs'],
-  options?: KernelOptions,
-) => Promise<Tensor>;
-
-export type KernelTable = { readonly [K in OpName]?: Kernel<K> };
+export { BACKEND_NAMES, type BackendName } from '../plans.js';
 
 /** Whether a backend can run here, and why not. */
 export type Probe = { ok: true } | { ok: false; reason: string };
 
-export interface Backend {
+/** Computes the whole output of a CPU op into `out` (dense, row-major, zeroed, of the plan's dtype and shape). */
+export type CpuKernel<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray) => void;
+
+/** Computes output rows [begin, end) of a splittable op (matmul: rows of C; conv2d and pool2d: batch·outH rows; elementwise: elements). */
+export type RangeKernel<K extends RangeOp> = (
+  plan: OpSpecs[K]['plan'],
+  inputs: OpSpecs[K]['inputs'],
+  out: TypedArray,
+  begin: number,
+  end: number,
+) => void;
+
+export type CpuKernelTable = { readonly [K in OpName]?: CpuKernel<K> };
+export type RangeKernelTable = { readonly [K in RangeOp]?: RangeKernel<K> };
+
+export interface CpuBackend {
+  readonly kind: 'cpu';
+  readonly name: BackendName;
+  /** Memoised; never throws. Synchronous: a CPU backend loads or fails at once. */
+  probe(): Probe;
+  readonly kernels: CpuKernelTable;
+  readonly ranges: RangeKernelTable;
+  /**
+   * Flops this backend does in the time the js backend does one (the pool's split thresholds are
+   * in js flops).
+   */
+  readonly speed: number;
+  /**
+   * ridge with a Gram product below this many flops runs as the backend's one fused kernel on one
+   * thread, even with the pool on (measured per backend; absent: split whenever the Gram splits).
+   */
+  readonly fusedRidgeMaxFlops?: number;
+}
+
+/** A GPU kernel: encodes the op and returns its output tensor on the device. */
+export type GpuKernel<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs']) => Promise<Tensor>;
+export type GpuKernelTable = { readonly [K in OpName]?: GpuKernel<K> };
+
+export interface GpuBackend {
+  readonly kind: 'gpu';
   readonly name: BackendName;
   /** Memoised; never throws. */
   probe(): Promise<Probe>;
-  readonly kernels: KernelTable;
+  /** The probe's result once it has settled (undefined before). */
+  probed(): Probe | undefined;
+  readonly kernels: GpuKernelTable;
 }
+
+export type Backend = CpuBackend | GpuBackend;

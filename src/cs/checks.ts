@@ -2,7 +2,7 @@
  * Validators shared by the cs module: the sensing operand (a matrix or a LinearOperator), the
  * measurements, seeds and numeric options. Each throws a typed LeptonError naming the op.
  */
-import { checkOptions } from '../dispatch.js';
+import { checkOptions } from '../ops/checks.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from '../errors.js';
 import { expectFloat, expectRank, expectSameDtype, expectTensor } from '../ops/checks.js';
 import { formatShape } from '../shape.js';
@@ -55,8 +55,8 @@ export function expectLikeSolution(op: string, name: string, value: unknown, a: 
 }
 
 export function expectOptionsObject(op: string, options: unknown): Record<string, unknown> {
-  checkOptions(op, options);
-  return (options ?? {}) as Record<string, unknown>;
+  const known = options !== null && typeof options === 'object' ? Object.keys(options) : [];
+  return checkOptions<Record<string, unknown>>(op, options, known) as Record<string, unknown>;
 }
 
 export function expectSeed(op: string, seed: unknown): number | undefined {

@@ -209,8 +209,8 @@ export function matrixOperator(op: string, aIn: unknown): LinearOperator {
     throw new ShapeError(op, `A must have at least one row and one column; received ${formatShape(a.shape)}`);
   }
   return make<LinearOperator>({ kind: 'matrix', shape: Object.freeze([m, n]) as readonly [number, number], dtype, matrix: a }, 'cs.operator',
-    (x, options) => matmul(a, x, { backend: options?.backend, signal: options?.signal }),
-    (y, options) => matmul(a, y, { transA: true, backend: options?.backend, signal: options?.signal }));
+    async (x, options) => matmul(a, x, { backend: options?.backend, signal: options?.signal }),
+    async (y, options) => matmul(a, y, { transA: true, backend: options?.backend, signal: options?.signal }));
 }
 
 /**

@@ -3,45 +3,52 @@
  * int32 arithmetic wraps around at 32 bits like C; div needs a float dtype (numpy's true division
  * of integers would change the dtype, and lepton-compute never changes one silently).
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
-import type { DType } from '../dtype.js';
-import { broadcastShapes } from '../shape.js';
-import type { Tensor } from '../tensor.js';
-import { expectFloat, expectSameDtype, expectTensor } from './checks.js';
+import { dispatch } from '../dispatch.js';
+import type { BinaryFn, BinaryPlan, OpOptions } from '../plans.js';
+import { broadcastShapes, sameShape } from '../shape.js';
+import { Tensor } from '../tensor.js';
+import { scalarLike } from '../creation.js';
+import { checkOptions, expectFloat, expectSameDtype, expectTensor } from './checks.js';
 
-export type BinaryFn = 'add' | 'sub' | 'mul' | 'div';
+export type { BinaryFn, BinaryPlan };
 
-export interface BinaryPlan {
-  readonly fn: BinaryFn;
-  readonly dtype: DType;
-  readonly outShape: readonly number[];
-}
+/** A tensor operand, or a JavaScript number (a scalar of the other operand's dtype). */
+export type Operand = Tensor | number;
 
 export function planBinary(fn: BinaryFn, aIn: unknown, bIn: unknown, options?: OpOptions): BinaryPlan {
   const a = expectTensor(fn, 'a', aIn);
   const b = expectTensor(fn, 'b', bIn);
-  checkOptions(fn, options);
-  const dtype = expectSameDtype(fn, [['a', a], ['b', b]]);
+  if (options !== undefined) checkOptions(fn, options);
+  const dtype = a.dtype === b.dtype ? a.dtype : expectSameDtype(fn, [['a', a], ['b', b]]);
   if (fn === 'div') expectFloat(fn, 'a', a);
-  return Object.freeze({ fn, dtype, outShape: Object.freeze(broadcastShapes(fn, a.shape, b.shape)) });
+  // Equal shapes (the common case) need no broadcast: the operand's frozen shape is the output's.
+  const outShape = sameShape(a.shape, b.shape) ? a.shape : Object.freeze(broadcastShapes(fn, a.shape, b.shape));
+  return Object.freeze({ fn, dtype, outShape });
 }
 
-/** a + b, elementwise with broadcasting. */
-export async function add(a: Tensor, b: Tensor, options?: OpOptions): Promise<Tensor> {
-  return dispatch('binary', planBinary('add', a, b, options), [a, b], options, 'add');
+/** a + b, elementwise with broadcasting. ; either may be a number. */
+export function add(a: Operand, b: Operand, options?: OpOptions): Tensor {
+  return binaryOp('add', a, b, options);
 }
 
-/** a − b, elementwise with broadcasting. */
-export async function sub(a: Tensor, b: Tensor, options?: OpOptions): Promise<Tensor> {
-  return dispatch('binary', planBinary('sub', a, b, options), [a, b], options, 'sub');
+/** a − b, elementwise with broadcasting. ; either may be a number. */
+export function sub(a: Operand, b: Operand, options?: OpOptions): Tensor {
+  return binaryOp('sub', a, b, options);
 }
 
-/** a · b, elementwise with broadcasting. */
-export async function mul(a: Tensor, b: Tensor, options?: OpOptions): Promise<Tensor> {
-  return dispatch('binary', planBinary('mul', a, b, options), [a, b], options, 'mul');
+/** a · b, elementwise with broadcasting. ; either may be a number. */
+export function mul(a: Operand, b: Operand, options?: OpOptions): Tensor {
+  return binaryOp('mul', a, b, options);
 }
 
-/** a / b, elementwise with broadcasting (float dtypes; IEEE division, so x/0 is ±Infinity or NaN). */
-export async function div(a: Tensor, b: Tensor, options?: OpOptions): Promise<Tensor> {
-  return dispatch('binary', planBinary('div', a, b, options), [a, b], options, 'div');
+/** a / b, elementwise with broadcasting (float dtypes; IEEE division, so x/0 is ±Infinity or NaN). ; either may be a number. */
+export function div(a: Operand, b: Operand, options?: OpOptions): Tensor {
+  return binaryOp('div', a, b, options);
+}
+
+/** Validates, turns a number operand into a scalar of the other's dtype, and dispatches. */
+function binaryOp(fn: BinaryFn, aIn: Operand, bIn: Operand, options?: OpOptions): Tensor {
+  const a = typeof aIn === 'number' ? scalarLike(fn, 'a', aIn, expectTensor(fn, 'b', bIn).dtype) : aIn;
+  const b = typeof bIn === 'number' ? scalarLike(fn, 'b', bIn, expectTensor(fn, 'a', a).dtype) : bIn;
+  return dispatch('binary', planBinary(fn, a, b, options), [a, b], options, fn);
 }

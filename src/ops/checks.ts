@@ -5,10 +5,11 @@
 import { isFloat, type DType } from '../dtype.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
+import { BACKEND_NAMES, type OpOptions } from '../plans.js';
 import { describe, Tensor } from '../tensor.js';
 
 export function expectTensor(op: string, name: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) {
+  if (!Tensor.is(value)) {
     throw new InvalidArgumentError(
       op,
       `${name} must be a Tensor; received ${describe(value)}`,
@@ -104,5 +105,80 @@ export function expectPair(op: string, name: string, value: unknown): [number, n
   throw new InvalidArgumentError(op, `${name} must be a positive integer or [h, w]; received ${describe(value)}`);
 }
 
-export type Activation = 'none' | 'relu' | 'sigmoid';
-export const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'sigmoid'];
+export { ACTIVATIONS, type Activation } from '../plans.js';
+
+/**
+ * Reads an op's options once, as own data: a null-prototype record of the caller's own enumerable
+ * properties (each getter called once; nothing inherited from Object.prototype), with `backend`
+ * and `signal` checked. An option name the op does not know is an InvalidArgumentError that
+ * suggests the nearest known one.
+ */
+export function checkOptions<T extends object = OpOptions>(label: string, options: unknown, known: readonly string[] = []): Readonly<Partial<T>> {
+  if (options === undefined) return NO_OPTIONS as Partial<T>;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError(label, `options must be an object; received ${describe(options)}`);
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch (e) {
+    throw new InvalidArgumentError(label, `options could not be read (${(e as Error).message})`, 'Pass a plain object');
+  }
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of keys) {
+    if (!COMMON_OPTIONS.includes(key) && !known.includes(key)) {
+      const all = [...known, ...COMMON_OPTIONS];
+      const near = nearest(key, all);
+      throw new InvalidArgumentError(label, `unknown option '${key}'`,
+        near ? `Did you mean '${near}'? The options are ${all.join(', ')}` : `The options are ${all.join(', ')}`);
+    }
+    try {
+      out[key] = (options as Record<string, unknown>)[key];
+    } catch (e) {
+      throw new InvalidArgumentError(label, `option '${key}' could not be read (${(e as Error).message})`);
+    }
+  }
+  const { backend, signal } = out as OpOptions;
+  if (backend !== undefined && backend !== 'auto' && !BACKEND_NAMES.includes(backend)) {
+    throw new InvalidArgumentError(
+      label,
+      `backend must be one of 'auto', ${BACKEND_NAMES.map((n) => `'${n}'`).join(', ')}; received ${describe(backend)}`,
+    );
+  }
+  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(label, `signal must be an AbortSignal; received ${describe(signal)}`,
+      'Pass e.g. AbortSignal.timeout(1000) or an AbortController\'s signal');
+  }
+  return Object.freeze(out) as Partial<T>;
+}
+
+const NO_OPTIONS = Object.freeze(Object.create(null) as object);
+const COMMON_OPTIONS: readonly string[] = ['backend', 'signal'];
+
+/** The known name closest to `name` (edit distance ≤ 2, or one contains the other), if any. */
+function nearest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(name.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance || (best === undefined && (k.includes(name) || name.includes(k)))) {
+      best = k;
+      bestDistance = Math.min(d, bestDistance);
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}

@@ -2,12 +2,14 @@
  * conv2d: 2-D convolution (cross-correlation, as every deep-learning library computes it) with
  * stride, padding, dilation, groups, fused bias and activation, in NCHW (default) or NHWC.
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { dispatch } from '../dispatch.js';
+import { LAYOUTS, type Conv2dPlan, type Layout, type OpOptions, type Padding } from '../plans.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { describe, type Tensor } from '../tensor.js';
 import {
   ACTIVATIONS,
+  checkOptions,
   expectFloat,
   expectNonNegativeInt,
   expectOneOf,
@@ -19,11 +21,9 @@ import {
   type Activation,
 } from './checks.js';
 
-export type Layout = 'NCHW' | 'NHWC';
-export const LAYOUTS: readonly Layout[] = ['NCHW', 'NHWC'];
+export { LAYOUTS, type Conv2dPlan, type Layout, type Padding };
 
-/** `'valid'` (none), `'same'` (output = ceil(input / stride); the odd pixel at the bottom/right), a number for every side, or [top, bottom, left, right]. */
-export type Padding = 'valid' | 'same' | number | readonly [number, number, number, number];
+const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'activation', 'layout'] as const;
 
 export interface Conv2dOptions extends OpOptions {
   stride?: number | readonly [number, number];
@@ -36,33 +36,6 @@ export interface Conv2dOptions extends OpOptions {
   activation?: Activation;
   /** NCHW: x [batch, inC, inH, inW], w [outC, inC/groups, kh, kw]. NHWC: x [batch, inH, inW, inC], w [kh, kw, inC/groups, outC]. */
   layout?: Layout;
-}
-
-export interface Conv2dPlan {
-  readonly dtype: 'float32' | 'float64';
-  readonly layout: Layout;
-  readonly batch: number;
-  readonly inC: number;
-  readonly inH: number;
-  readonly inW: number;
-  readonly outC: number;
-  readonly outH: number;
-  readonly outW: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly dilationH: number;
-  readonly dilationW: number;
-  readonly padTop: number;
-  readonly padBottom: number;
-  readonly padLeft: number;
-  readonly padRight: number;
-  readonly groups: number;
-  readonly activation: Activation;
-  readonly hasBias: boolean;
-  /** [batch, outC, outH, outW] for NCHW, [batch, outH, outW, outC] for NHWC. */
-  readonly outShape: readonly number[];
 }
 
 /** Window geometry shared by conv2d and the pools. */
@@ -129,7 +102,7 @@ export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = 
   const op = 'conv2d';
   const x = expectTensor(op, 'x', xIn);
   const w = expectTensor(op, 'w', wIn);
-  checkOptions(op, options);
+  options = checkOptions<Conv2dOptions>(op, options, CONV2D_OPTIONS);
   const layout = options.layout === undefined ? 'NCHW' : expectOneOf(op, 'layout', options.layout, LAYOUTS);
   const activation = options.activation === undefined ? 'none' : expectOneOf(op, 'activation', options.activation, ACTIVATIONS);
   const stride = expectPair(op, 'stride', options.stride ?? 1);
@@ -207,10 +180,11 @@ export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = 
  *   window does not fit. @throws INVALID_ARGUMENT for a bad stride, padding, dilation or layout.
  * @example
  * const x = randn([1, 3, 32, 32], { seed: 1 }), w = randn([16, 3, 3, 3], { seed: 2 });
- * const y = await conv2d(x, w, { padding: 'same', activation: 'relu' });   // [1,16,32,32]
- * const d = await conv2d(x, randn([3, 1, 3, 3]), { groups: 3 });           // depthwise
+ * const y = conv2d(x, w, { padding: 'same', activation: 'relu' });   // [1,16,32,32]
+ * const d = conv2d(x, randn([3, 1, 3, 3]), { groups: 3 });           // depthwise
  */
-export async function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Promise<Tensor> {
-  const plan = planConv2d(x, w, options);
-  return dispatch('conv2d', plan, options.bias ? [x, w, options.bias] : [x, w], options);
+export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {
+  const o = checkOptions<Conv2dOptions>('conv2d', options, CONV2D_OPTIONS);
+  const plan = planConv2d(x, w, o);
+  return dispatch('conv2d', plan, o.bias ? [x, w, o.bias] : [x, w], o);
 }

@@ -3,25 +3,14 @@
  * Only the lower triangle of S is read (the LAPACK convention); the factorisation and the solves
  * run in float64 whatever the input dtype, and the result has the input's dtype.
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { dispatch } from '../dispatch.js';
+import type { CholeskyPlan, OpOptions, SolveSpdPlan } from '../plans.js';
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { expectFloat, expectRank, expectSameDtype, expectTensor } from './checks.js';
+import { checkOptions, expectFloat, expectRank, expectSameDtype, expectTensor } from './checks.js';
 
-export interface CholeskyPlan {
-  readonly dtype: 'float32' | 'float64';
-  readonly n: number;
-}
-
-export interface SolveSpdPlan {
-  readonly dtype: 'float32' | 'float64';
-  readonly n: number;
-  /** Number of right-hand sides (columns of B; 1 for a vector). */
-  readonly nrhs: number;
-  /** The result has shape [n] (B was a vector) or [n, nrhs]. */
-  readonly outShape: readonly number[];
-}
+export type { CholeskyPlan, SolveSpdPlan };
 
 function expectSquare(op: string, s: Tensor): number {
   expectRank(op, 'S', s, 2);
@@ -37,7 +26,8 @@ export function planCholesky(sIn: unknown, options?: OpOptions): CholeskyPlan {
   const s = expectTensor(op, 'S', sIn);
   checkOptions(op, options);
   const dtype = expectFloat(op, 'S', s);
-  return Object.freeze({ dtype, n: expectSquare(op, s) });
+  const n = expectSquare(op, s);
+  return Object.freeze({ dtype, n, outShape: Object.freeze([n, n]) });
 }
 
 export function planSolveSpd(sIn: unknown, bIn: unknown, options?: OpOptions): SolveSpdPlan {
@@ -64,9 +54,9 @@ export function planSolveSpd(sIn: unknown, bIn: unknown, options?: OpOptions): S
  * The lower-triangular L with S = L·Lᵀ, for symmetric positive definite S (lower triangle read).
  * @throws NOT_POSITIVE_DEFINITE when a pivot is not positive.
  * @example
- * const L = await linalg.cholesky(tensor([[4, 2], [2, 3]]));   // [[2, 0], [1, √2]]
+ * const L = linalg.cholesky(tensor([[4, 2], [2, 3]]));   // [[2, 0], [1, √2]]
  */
-async function cholesky(s: Tensor, options?: OpOptions): Promise<Tensor> {
+function cholesky(s: Tensor, options?: OpOptions): Tensor {
   return dispatch('cholesky', planCholesky(s, options), [s], options, 'linalg.cholesky');
 }
 
@@ -75,9 +65,9 @@ async function cholesky(s: Tensor, options?: OpOptions): Promise<Tensor> {
  * B is [n] or [n, k]: many right-hand sides are solved at once.
  * @throws NOT_POSITIVE_DEFINITE when S is not positive definite.
  * @example
- * const x = await linalg.solveSPD(tensor([[4, 2], [2, 3]]), tensor([2, 1]));
+ * const x = linalg.solveSPD(tensor([[4, 2], [2, 3]]), tensor([2, 1]));
  */
-async function solveSPD(s: Tensor, b: Tensor, options?: OpOptions): Promise<Tensor> {
+function solveSPD(s: Tensor, b: Tensor, options?: OpOptions): Tensor {
   return dispatch('solveSPD', planSolveSpd(s, b, options), [s, b], options, 'linalg.solveSPD');
 }
 

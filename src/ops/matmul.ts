@@ -3,12 +3,14 @@
  * (a to a row, b to a column) and the promoted dimension dropped from the result; dimensions
  * before the last two are batch dimensions and broadcast.
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { dispatch } from '../dispatch.js';
+import type { MatmulPlan, OpOptions } from '../plans.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { broadcastShapes, formatShape, sameShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import {
   ACTIVATIONS,
+  checkOptions,
   expectBoolean,
   expectFloat,
   expectMinRank,
@@ -17,6 +19,8 @@ import {
   expectTensor,
   type Activation,
 } from './checks.js';
+
+export type { MatmulPlan };
 
 export interface MatmulOptions extends OpOptions {
   /** Use Aᵀ (the last two dimensions of a swapped). */
@@ -27,22 +31,6 @@ export interface MatmulOptions extends OpOptions {
   bias?: Tensor;
   /** Applied after the bias. */
   activation?: Activation;
-}
-
-export interface MatmulPlan {
-  readonly dtype: 'float32' | 'float64';
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  readonly transA: boolean;
-  readonly transB: boolean;
-  /** Batch dimensions of the output (broadcast of a's and b's). */
-  readonly batchShape: readonly number[];
-  /** The kernel's output shape: [...batchShape, m, n]. */
-  readonly outShape: readonly number[];
-  readonly activation: Activation;
-  /** The bias input, when present, has rank outShape.length and broadcasts to outShape. */
-  readonly hasBias: boolean;
 }
 
 /**
@@ -58,7 +46,7 @@ export function planMatmul(
   const op = 'matmul';
   let a = expectTensor(op, 'a', aIn);
   let b = expectTensor(op, 'b', bIn);
-  checkOptions(op, options);
+  options = checkOptions<MatmulOptions>(op, options, ['transA', 'transB', 'bias', 'activation']);
   const transA = options.transA === undefined ? false : expectBoolean(op, 'transA', options.transA);
   const transB = options.transB === undefined ? false : expectBoolean(op, 'transB', options.transB);
   const activation = options.activation === undefined ? 'none' : expectOneOf(op, 'activation', options.activation, ACTIVATIONS);
@@ -143,11 +131,22 @@ export function planMatmul(
  * @throws DTYPE_MISMATCH for int32 or mixed dtypes.
  * @example
  * const W = randn([4, 3], { seed: 1 }), x = tensor([1, 2, 3]), b = tensor([0, 0, 1, 1]);
- * const y = await matmul(W, x, { bias: b });          // y = Wx + b, shape [4]
- * const z = await matmul(W, W, { transB: true, activation: 'relu' });
+ * const y = matmul(W, x, { bias: b });          // y = Wx + b, shape [4]
+ * const z = matmul(W, W, { transB: true, activation: 'relu' });
  */
-export async function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Promise<Tensor> {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   const { plan, inputs, resultShape } = planMatmul(a, b, options);
-  const out = await dispatch('matmul', plan, inputs, options);
-  return sameShape(out.shape, resultShape) ? out : out.reshape(resultShape);
+  let out: Tensor;
+  try {
+    out = dispatch('matmul', plan, inputs, options);
+  } finally {
+    // Views the planner made (1-D operands as matrices, the aligned bias): dispatch holds its own.
+    if (inputs[0] !== a) inputs[0].dispose();
+    if (inputs[1] !== b) inputs[1].dispose();
+    if (inputs[2] && inputs[2] !== options.bias) inputs[2].dispose();
+  }
+  if (sameShape(out.shape, resultShape)) return out;
+  const view = out.reshape(resultShape);
+  out.dispose();
+  return view;
 }

@@ -2,12 +2,15 @@
  * maxPool2d and avgPool2d: a reduction over 2-D windows of each channel. Padded cells are left out
  * of both (max ignores them; the average divides by the count of real cells, as TensorFlow does).
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { dispatch } from '../dispatch.js';
+import { LAYOUTS, type Layout, type OpOptions, type Padding, type Pool2dPlan } from '../plans.js';
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { expectFloat, expectOneOf, expectPair, expectRank, expectTensor } from './checks.js';
-import { LAYOUTS, windowGeometry, type Layout, type Padding } from './conv2d.js';
+import { checkOptions, expectFloat, expectOneOf, expectPair, expectRank, expectTensor } from './checks.js';
+import { windowGeometry } from './conv2d.js';
+
+export type { Pool2dPlan };
 
 export interface Pool2dOptions extends OpOptions {
   /** Window size, a number or [h, w]. Required. */
@@ -18,30 +21,11 @@ export interface Pool2dOptions extends OpOptions {
   layout?: Layout;
 }
 
-export interface Pool2dPlan {
-  readonly kind: 'max' | 'avg';
-  readonly dtype: 'float32' | 'float64';
-  readonly layout: Layout;
-  readonly batch: number;
-  readonly channels: number;
-  readonly inH: number;
-  readonly inW: number;
-  readonly outH: number;
-  readonly outW: number;
-  readonly kh: number;
-  readonly kw: number;
-  readonly strideH: number;
-  readonly strideW: number;
-  readonly padTop: number;
-  readonly padLeft: number;
-  readonly outShape: readonly number[];
-}
-
 /** Validates a pool's arguments and returns its frozen plan. */
 export function planPool2d(kind: 'max' | 'avg', xIn: unknown, options: Pool2dOptions): Pool2dPlan {
   const op = kind === 'max' ? 'maxPool2d' : 'avgPool2d';
   const x = expectTensor(op, 'x', xIn);
-  checkOptions(op, options);
+  options = checkOptions<Pool2dOptions>(op, options, ['kernel', 'stride', 'padding', 'layout']) as Pool2dOptions;
   const dtype = expectFloat(op, 'x', x);
   expectRank(op, 'x', x, 4);
   const layout = options?.layout === undefined ? 'NCHW' : expectOneOf(op, 'layout', options.layout, LAYOUTS);
@@ -82,7 +66,7 @@ export function planPool2d(kind: 'max' | 'avg', xIn: unknown, options: Pool2dOpt
  * @example
  * const y = await maxPool2d(x, { kernel: 2 });                 // [n,c,h,w] → [n,c,h/2,w/2]
  */
-export async function maxPool2d(x: Tensor, options: Pool2dOptions): Promise<Tensor> {
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   return dispatch('pool2d', planPool2d('max', x, options), [x], options, 'maxPool2d');
 }
 
@@ -91,6 +75,6 @@ export async function maxPool2d(x: Tensor, options: Pool2dOptions): Promise<Tens
  * @example
  * const y = await avgPool2d(x, { kernel: 3, stride: 1, padding: 'same' });
  */
-export async function avgPool2d(x: Tensor, options: Pool2dOptions): Promise<Tensor> {
+export function avgPool2d(x: Tensor, options: Pool2dOptions): Tensor {
   return dispatch('pool2d', planPool2d('avg', x, options), [x], options, 'avgPool2d');
 }

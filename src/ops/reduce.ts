@@ -2,12 +2,15 @@
  * sum and mean over axes (all of them by default), with keepDims. The sum of int32 stays int32
  * (wrapping at 32 bits); the mean of int32 is float64, as numpy gives it.
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { dispatch } from '../dispatch.js';
 import type { DType } from '../dtype.js';
+import type { OpOptions, ReducePlan } from '../plans.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { describe, type Tensor } from '../tensor.js';
-import { expectBoolean, expectTensor } from './checks.js';
+import { checkOptions, expectBoolean, expectTensor } from './checks.js';
+
+export type { ReducePlan };
 
 export interface ReduceOptions extends OpOptions {
   /** One axis or several; negative counts from the end. All axes when absent. */
@@ -16,20 +19,9 @@ export interface ReduceOptions extends OpOptions {
   keepDims?: boolean;
 }
 
-export interface ReducePlan {
-  readonly fn: 'sum' | 'mean';
-  /** The output dtype. */
-  readonly dtype: DType;
-  /** Sorted, non-negative, unique. */
-  readonly axes: readonly number[];
-  /** Number of input elements that fold into each output element. */
-  readonly count: number;
-  readonly outShape: readonly number[];
-}
-
 export function planReduce(fn: 'sum' | 'mean', xIn: unknown, options: ReduceOptions = {}): ReducePlan {
   const x = expectTensor(fn, 'x', xIn);
-  checkOptions(fn, options);
+  options = checkOptions<ReduceOptions>(fn, options, ['axis', 'keepDims']);
   const keepDims = options.keepDims === undefined ? false : expectBoolean(fn, 'keepDims', options.keepDims);
   const rank = x.rank;
   const raw = options.axis === undefined ? [...x.shape.keys()] : typeof options.axis === 'number' ? [options.axis] : options.axis;
@@ -61,11 +53,11 @@ export function planReduce(fn: 'sum' | 'mean', xIn: unknown, options: ReduceOpti
 }
 
 /** The sum over `axis` (all axes by default). */
-export async function sum(x: Tensor, options: ReduceOptions = {}): Promise<Tensor> {
+export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   return dispatch('reduce', planReduce('sum', x, options), [x], options, 'sum');
 }
 
 /** The mean over `axis` (all axes by default). */
-export async function mean(x: Tensor, options: ReduceOptions = {}): Promise<Tensor> {
+export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
   return dispatch('reduce', planReduce('mean', x, options), [x], options, 'mean');
 }

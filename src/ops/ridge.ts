@@ -3,13 +3,14 @@
  * n unknowns). The dual form Aᵀ(AAᵀ + λI)⁻¹y gives the same x̂ and solves an m×m system instead of
  * n×n; 'auto' takes it when m < n. Both are solved by Cholesky, never by forming an inverse.
  */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
+import { dispatch } from '../dispatch.js';
+import type { MatmulPlan, OpOptions, RidgeForm, RidgePlan } from '../plans.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { describe, type Tensor } from '../tensor.js';
-import { expectFloat, expectOneOf, expectRank, expectSameDtype, expectTensor } from './checks.js';
+import { checkOptions, expectFloat, expectOneOf, expectRank, expectSameDtype, expectTensor } from './checks.js';
 
-export type RidgeForm = 'auto' | 'primal' | 'dual';
+export type { RidgeForm, RidgePlan };
 
 export interface RidgeOptions extends OpOptions {
   /** The regularisation weight λ: finite and ≥ 0. Required: its scale depends on the data. */
@@ -18,25 +19,11 @@ export interface RidgeOptions extends OpOptions {
   form?: RidgeForm;
 }
 
-export interface RidgePlan {
-  readonly dtype: 'float32' | 'float64';
-  /** Measurements (rows of A). */
-  readonly m: number;
-  /** Unknowns (columns of A). */
-  readonly n: number;
-  /** Signals solved at once (columns of y; 1 for a vector). */
-  readonly signals: number;
-  readonly form: 'primal' | 'dual';
-  readonly lambda: number;
-  /** [n] or [n, signals]. */
-  readonly outShape: readonly number[];
-}
-
 export function planRidge(aIn: unknown, yIn: unknown, options: RidgeOptions): RidgePlan {
   const op = 'ridge';
   const a = expectTensor(op, 'A', aIn);
   const y = expectTensor(op, 'y', yIn);
-  checkOptions(op, options);
+  options = checkOptions<RidgeOptions>(op, options, ['lambda', 'form']) as RidgeOptions;
   const lambda = options?.lambda;
   if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
     throw new InvalidArgumentError(
@@ -63,7 +50,25 @@ export function planRidge(aIn: unknown, yIn: unknown, options: RidgeOptions): Ri
   }
   const signals = y.rank === 1 ? 1 : y.shape[1]!;
   const form = requested === 'auto' ? (m < n ? 'dual' : 'primal') : requested;
-  return Object.freeze({ dtype, m, n, signals, form, lambda, outShape: Object.freeze(y.rank === 1 ? [n] : [n, signals]) });
+  const size = form === 'primal' ? n : m;
+  const primal = form === 'primal';
+  return Object.freeze({
+    dtype, m, n, signals, form, lambda, size,
+    outShape: Object.freeze(y.rank === 1 ? [n] : [n, signals]),
+    // G = AᵀA [n, n] (primal) or AAᵀ [m, m] (dual), over A [m, n].
+    gram: product(size, size, primal ? m : n, primal, !primal),
+    // primal: Aᵀy [n, signals]; dual: Aᵀz [n, signals] with z = G⁻¹y.
+    product: product(n, signals, m, true, false),
+    solve: Object.freeze({ dtype: 'float64' as const, n: size, nrhs: signals, outShape: Object.freeze([size, signals]) }),
+  });
+}
+
+/** The plan of a float64 product op(A)·op(B) of [rows, cols] over depth `depth`. */
+function product(rows: number, cols: number, depth: number, transA: boolean, transB: boolean): MatmulPlan {
+  return Object.freeze({
+    dtype: 'float64', m: rows, n: cols, k: depth, transA, transB,
+    batchShape: Object.freeze([]), outShape: Object.freeze([rows, cols]), activation: 'none', hasBias: false,
+  });
 }
 
 /**
@@ -74,6 +79,6 @@ export function planRidge(aIn: unknown, yIn: unknown, options: RidgeOptions): Ri
  * const A = randn([64, 256], { seed: 1 }), y = randn([64], { seed: 2 });
  * const x = await ridge(A, y, { lambda: 0.1 });                 // shape [256], dual form
  */
-export async function ridge(a: Tensor, y: Tensor, options: RidgeOptions): Promise<Tensor> {
+export function ridge(a: Tensor, y: Tensor, options: RidgeOptions): Tensor {
   return dispatch('ridge', planRidge(a, y, options), [a, y], options);
 }

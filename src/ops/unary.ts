@@ -1,16 +1,10 @@
 /** relu and sigmoid, elementwise. relu also takes int32; sigmoid needs a float dtype. */
-import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
-import type { DType } from '../dtype.js';
+import { dispatch } from '../dispatch.js';
+import type { OpOptions, UnaryFn, UnaryPlan } from '../plans.js';
 import type { Tensor } from '../tensor.js';
-import { expectFloat, expectTensor } from './checks.js';
+import { checkOptions, expectFloat, expectTensor } from './checks.js';
 
-export type UnaryFn = 'relu' | 'sigmoid';
-
-export interface UnaryPlan {
-  readonly fn: UnaryFn;
-  readonly dtype: DType;
-  readonly outShape: readonly number[];
-}
+export type { UnaryFn, UnaryPlan };
 
 export function planUnary(fn: UnaryFn, xIn: unknown, options?: OpOptions): UnaryPlan {
   const x = expectTensor(fn, 'x', xIn);
@@ -20,11 +14,11 @@ export function planUnary(fn: UnaryFn, xIn: unknown, options?: OpOptions): Unary
 }
 
 /** max(x, 0), elementwise. */
-export async function relu(x: Tensor, options?: OpOptions): Promise<Tensor> {
+export function relu(x: Tensor, options?: OpOptions): Tensor {
   return dispatch('unary', planUnary('relu', x, options), [x], options, 'relu');
 }
 
 /** 1 / (1 + e^(−x)), elementwise. */
-export async function sigmoid(x: Tensor, options?: OpOptions): Promise<Tensor> {
+export function sigmoid(x: Tensor, options?: OpOptions): Tensor {
   return dispatch('unary', planUnary('sigmoid', x, options), [x], options, 'sigmoid');
 }

@@ -44,6 +44,8 @@ export interface TensorDesc {
 export interface JobMessage {
   backend: 'js' | 'native' | 'webgpu';
   op: string;
+  /** Run the backend's whole-op kernel (begin and end are then 0 and 1). */
+  whole: boolean;
   plan: unknown;
   inputs: Array<TensorDesc | undefined>;
   out: Float32Array | Float64Array | Int32Array;

@@ -12,12 +12,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { BackendName } from '../backends/backend.js';
-import type { RangeOp } from '../backends/js/ranges.js';
-import type { TypedArray } from '../dtype.js';
-import { LeptonError, WorkerCrashedError, type ErrorCode } from '../errors.js';
-import type { OpSpecs } from '../ops/spec.js';
-import type { Tensor } from '../tensor.js';
+import { errorFromCode, LeptonError, WorkerCrashedError } from '../errors.js';
 import { POOL_CALLER_SPIN_MICROS, POOL_SPIN_MICROS } from '../tuning.js';
 import {
   boardLength,
@@ -33,8 +28,7 @@ import {
   type JobMessage,
   type TensorDesc,
 } from './board.js';
-import { partition } from './partition.js';
-import type { PoolLike } from './split.js';
+import type { PlatformPool, PoolJob, PoolLike } from './types.js';
 
 interface Member {
   worker: Worker;
@@ -43,6 +37,18 @@ interface Member {
   posted: number;
   /** Why it died, once it has. */
   death?: string;
+  /** Terminated on purpose (a restart): its exit is not a crash. */
+  replaced?: boolean;
+}
+
+/** After this many workers in a row die before loading, the pool is broken (it says so once). */
+const MAX_EARLY_DEATHS = 4;
+
+/** How long a small joined op waits for its workers' parts before it runs them itself (ms). */
+const JOINED_WAIT_MS = 1000;
+
+function closedError(op: string): LeptonError {
+  return new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed', 'The op runs again once the pool restarts; configure({ threads }) starts it');
 }
 
 export class NodePool implements PoolLike {
@@ -55,6 +61,13 @@ export class NodePool implements PoolLike {
   readonly #members: Member[] = [];
   #tail: Promise<void> = Promise.resolve();
   #closed = false;
+  /** Jobs waiting in the tail, and the one whose parts are posted. */
+  #queued = 0;
+  #running: PoolJob | undefined;
+  /** The members the posted job's parts went to. */
+  #used: Member[] = [];
+  /** Workers that died before loading, in a row. */
+  #earlyDeaths = 0;
   /** Set when a worker could not even load its script: the pool is then unusable. */
   broken: string | undefined;
 
@@ -69,37 +82,31 @@ export class NodePool implements PoolLike {
     return this.#members.map((m) => m.worker);
   }
 
-  run<K extends RangeOp>(
-    backend: BackendName,
-    op: K,
-    plan: OpSpecs[K]['plan'],
-    inputs: readonly Tensor[],
-    out: TypedArray,
-    parts: number,
-    rows: number,
-    signal?: AbortSignal,
-    callerPart?: (begin: number, end: number) => void,
-  ): Promise<void> {
-    if (this.#closed) return Promise.reject(new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed'));
-    const descs = inputs.map(describeTensor);
+  run(job: PoolJob): Promise<void> {
+    if (this.#closed) return Promise.reject(closedError(job.op));
+    const signal = job.signal;
     let settle!: { resolve: () => void; reject: (e: unknown) => void };
     const result = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
     const onAbort = () => {
       // Queued work is dropped; running work finishes on its workers, and its result is ignored.
-      settle.reject(abortError(signal!, op));
+      if (job.state === 'queued') job.state = 'cancelled';
+      settle.reject(abortError(signal!, job.op));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.#queued++;
     const task = async () => {
-      if (signal?.aborted || this.#closed) {
-        if (this.#closed) settle.reject(new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed'));
-        return;
-      }
+      this.#queued--;
       try {
-        await this.#execute(backend, op, plan, descs, out, partition(rows, Math.min(parts, this.size)), callerPart);
-        settle.resolve();
+        if (job.state === 'cancelled') return settle.resolve();
+        if (signal?.aborted) return settle.reject(abortError(signal, job.op));
+        this.#running = job;
+        await this.#execute(job);
+        if (job.error !== undefined) settle.reject(job.error);
+        else settle.resolve();
       } catch (e) {
         settle.reject(e);
       } finally {
+        this.#running = undefined;
         signal?.removeEventListener('abort', onAbort);
       }
     };
@@ -107,86 +114,154 @@ export class NodePool implements PoolLike {
     return result;
   }
 
+  waitSync(job: PoolJob): boolean {
+    if (job.state === 'queued' || job.state === 'cancelled') {
+      job.state = 'cancelled';
+      return false;
+    }
+    if (job.state === 'posted') {
+      this.#waitAllSync();
+      this.#collect(job);
+    }
+    if (job.error !== undefined) throw job.error;
+    return true;
+  }
+
+  runJoined(job: PoolJob, callerPart: (begin: number, end: number) => void): boolean {
+    if (this.#closed || this.broken || this.#running || this.#queued > 0) return false;
+    // Workers still loading their script would keep this thread waiting: run it whole instead.
+    for (let i = 0; i < job.ranges.length - 1; i++) {
+      if (!Atomics.load(this.#board, slotIndex(i) + LOADED)) return false;
+    }
+    const own = job.ranges[0]!;
+    this.#post(job, job.ranges.slice(1));
+    let ownError: unknown;
+    try {
+      callerPart(own[0], own[1]);
+    } catch (e) {
+      ownError = e ?? new Error('unknown error');
+    }
+    if (!this.#waitAllSync(JOINED_WAIT_MS)) {
+      // A worker did not finish a small part in time: it died (its exit event cannot be seen while
+      // this thread blocks) or is stalled. Run the missing parts here and start fresh workers.
+      for (let i = 1; i < job.ranges.length; i++) {
+        if (Atomics.load(this.#board, slotIndex(i - 1)) !== DONE) callerPart(job.ranges[i]![0], job.ranges[i]![1]);
+      }
+      job.state = 'settled';
+      this.#restart();
+      if (ownError !== undefined) throw ownError;
+      return true;
+    }
+    this.#collect(job);
+    if (ownError !== undefined) throw ownError;
+    if (job.error !== undefined) throw job.error;
+    return true;
+  }
+
+  /** Lets every queued and running op finish, then ends the workers; ops submitted after this reject. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#tail;
     await Promise.all(this.#members.map((m) => m.worker.terminate()));
   }
 
-  async #execute(
-    backend: BackendName,
-    op: string,
-    plan: unknown,
-    inputs: Array<TensorDesc | undefined>,
-    out: TypedArray,
-    ranges: Array<[number, number]>,
-    callerPart?: (begin: number, end: number) => void,
-  ): Promise<void> {
+  /** Posts the job's parts (all of them, or `parts`) to the first workers. */
+  #post(job: PoolJob, parts: ReadonlyArray<readonly [number, number]> = job.ranges): void {
     const board = this.#board;
-    // A small op: the calling thread runs the first part itself while the workers run the rest,
-    // so nobody waits for a wake-up; a large one goes wholly to the workers (event loop free).
-    const own = callerPart ? ranges[0] : undefined;
-    const parts = own ? ranges.slice(1) : ranges;
     Atomics.store(board, CRASHED, 0);
     Atomics.store(board, REMAINING, parts.length);
-    const used = this.#members.slice(0, parts.length);
+    this.#used = this.#members.slice(0, parts.length);
+    job.state = 'posted';
+    parts.forEach(([begin, end], i) => {
+      const message: JobMessage = { backend: job.backend, op: job.op, whole: job.whole, plan: job.plan, inputs: job.inputs as TensorDesc[], out: job.out, begin, end };
+      const member = this.#used[i]!;
+      member.port.postMessage(message);
+      member.posted++;
+      Atomics.store(board, slotIndex(i), READY);
+      Atomics.notify(board, slotIndex(i));
+    });
+  }
+
+  async #execute(job: PoolJob): Promise<void> {
+    this.#post(job);
+    const used = this.#used;
     for (const m of used) m.worker.ref();
     try {
-      parts.forEach(([begin, end], i) => {
-        const job: JobMessage = { backend, op, plan, inputs, out, begin, end };
-        used[i]!.port.postMessage(job);
-        used[i]!.posted++;
-        Atomics.store(board, slotIndex(i), READY);
-        Atomics.notify(board, slotIndex(i));
-      });
-      let ownError: unknown;
-      if (own) {
-        try {
-          callerPart!(own[0], own[1]);
-        } catch (e) {
-          ownError = e ?? new Error('unknown error');
-        }
-      }
-      await this.#waitAll(own ? POOL_CALLER_SPIN_MICROS : 0);
-      if (ownError !== undefined && !Atomics.load(board, CRASHED)) throw ownError;
-      if (this.broken) {
-        throw new WorkerCrashedError(op, `the worker pool could not start: ${this.broken}`, 'The op can run with configure({ threads: 1 })');
-      }
-      if (Atomics.load(board, CRASHED)) {
-        const dead = used.find((m) => m.death);
-        await this.#quiesce(used);
-        throw new WorkerCrashedError(
-          op,
-          `a pool worker died while it ran this op (${dead?.death ?? 'unknown cause'})`,
-          'The worker was replaced; retry the op',
-        );
-      }
-      for (let i = 0; i < used.length; i++) {
-        if (Atomics.load(board, slotIndex(i)) === FAILED) {
-          const failure = receiveMessageOnPort(used[i]!.port)?.message as FailureMessage | undefined;
-          throw rebuild(op, failure);
-        }
-      }
+      await this.#waitAll();
+      this.#collect(job);
+      if (Atomics.load(this.#board, CRASHED)) await this.#quiesce(used);
     } finally {
       for (const m of used) m.worker.unref();
     }
   }
 
-  /**
-   * Resolves when REMAINING reaches 0 or a worker died. It spins for `spinMicros` first: worth it
-   * only when the caller has just run a part itself (the workers are awake and about to finish);
-   * otherwise spinning would take a core from the workers.
-   */
-  async #waitAll(spinMicros: number): Promise<void> {
+  /** Reads the outcome of the posted job off the board once its parts are done (or a worker died). */
+  #collect(job: PoolJob): void {
+    if (job.state !== 'posted') return;
+    job.state = 'settled';
     const board = this.#board;
-    const deadline = performance.now() + spinMicros / 1000;
-    while (performance.now() < deadline) {
-      if (Atomics.load(board, REMAINING) === 0 || Atomics.load(board, CRASHED)) return;
+    const used = this.#used;
+    const op = job.op;
+    if (this.broken) {
+      job.error = new WorkerCrashedError(op, `the worker pool could not start: ${this.broken}`, 'The op can run with configure({ threads: 1 })');
+      return;
     }
+    if (Atomics.load(board, CRASHED)) {
+      const dead = used.find((m) => m.death);
+      job.error = new WorkerCrashedError(op, `a pool worker died while it ran this op (${dead?.death ?? 'unknown cause'})`, 'The worker was replaced; retry the op');
+      return;
+    }
+    for (let i = 0; i < used.length; i++) {
+      if (Atomics.load(board, slotIndex(i)) === FAILED) {
+        let failure = receiveMessageOnPort(used[i]!.port)?.message as FailureMessage | undefined;
+        // The failure is posted before FAILED is stored, so it is there.
+        for (let tries = 0; !failure && tries < 1000; tries++) failure = receiveMessageOnPort(used[i]!.port)?.message as FailureMessage | undefined;
+        job.error = rebuild(op, failure);
+        return;
+      }
+    }
+  }
+
+  /**
+   * Resolves when REMAINING reaches 0 or a worker died: the event loop stays free meanwhile.
+   */
+  async #waitAll(): Promise<void> {
+    const board = this.#board;
     for (;;) {
       const remaining = Atomics.load(board, REMAINING);
       if (remaining === 0 || Atomics.load(board, CRASHED)) return;
       const wait = Atomics.waitAsync(board, REMAINING, remaining);
       if (wait.async) await wait.value;
+    }
+  }
+
+  /**
+   * Blocks until REMAINING reaches 0 (spinning first, as the parts are about to finish), or a
+   * worker died, or `timeoutMs` passed (false).
+   */
+  #waitAllSync(timeoutMs = Infinity): boolean {
+    const board = this.#board;
+    const start = performance.now();
+    const spinUntil = start + POOL_CALLER_SPIN_MICROS / 1000;
+    while (performance.now() < spinUntil) {
+      if (Atomics.load(board, REMAINING) === 0 || Atomics.load(board, CRASHED)) return true;
+    }
+    for (;;) {
+      const remaining = Atomics.load(board, REMAINING);
+      if (remaining === 0 || Atomics.load(board, CRASHED)) return true;
+      const left = timeoutMs - (performance.now() - start);
+      if (left <= 0) return false;
+      Atomics.wait(board, REMAINING, remaining, Math.min(left, 50));
+    }
+  }
+
+  /** Ends every worker and starts fresh ones (after a part that never came back). */
+  #restart(): void {
+    for (let i = 0; i < this.#members.length; i++) {
+      const old = this.#members[i]!;
+      old.replaced = true;
+      void old.worker.terminate();
+      this.#members[i] = this.#spawn(i);
     }
   }
 
@@ -231,9 +306,20 @@ export class NodePool implements PoolLike {
     let error: unknown;
     worker.on('error', (e) => (error = e));
     worker.on('exit', (code) => {
-      if (this.#closed) return;
+      if (this.#closed || member.replaced) return;
       member.death = error ? `${(error as Error).message}` : `exit code ${code}`;
-      if (!Atomics.load(board, slotIndex(i) + LOADED)) this.broken ??= member.death;
+      // Dying before its script loaded: a script that throws (an error event) cannot run at all,
+      // and neither can one that keeps dying while it starts; one killed while starting is
+      // replaced like any other.
+      if (!Atomics.load(board, slotIndex(i) + LOADED)) {
+        this.#earlyDeaths++;
+        if (error !== undefined || this.#earlyDeaths >= MAX_EARLY_DEATHS) {
+          this.broken ??= member.death;
+          console.warn(`lepton-compute: the worker pool cannot start its workers (${this.broken}); ops run on the calling thread`);
+        }
+      } else {
+        this.#earlyDeaths = 0;
+      }
       Atomics.store(board, CRASHED, 1);
       Atomics.notify(board, REMAINING);
       if (this.broken) return;
@@ -248,13 +334,8 @@ export class NodePool implements PoolLike {
   }
 }
 
-function describeTensor(t: Tensor | undefined): TensorDesc | undefined {
-  if (!t) return undefined;
-  return { dtype: t.dtype, shape: [...t.shape], strides: [...t.strides], offset: t.offset, storage: t.storage };
-}
-
 function rebuild(op: string, failure: FailureMessage | undefined): Error {
-  if (failure?.code) return new LeptonError(failure.code as ErrorCode, undefined, failure.message);
+  if (failure?.code) return errorFromCode(failure.code, failure.message);
   return new LeptonError('NATIVE_FAILURE', op, `a pool worker failed: ${failure?.message ?? 'unknown error'}`);
 }
 
@@ -281,8 +362,9 @@ function workerScript(): string {
 }
 
 /** The pool `#pool` provides in Node (package.json `imports`, the `node` condition). */
-export const platformPool = {
+export const platformPool: PlatformPool = {
   kind: 'worker_threads' as const,
+  canBlock: true,
   defaultThreads: (): number => NodePool.defaultThreads(),
   create: (threads: number): PoolLike | undefined => (threads > 1 ? new NodePool(threads) : undefined),
 };

@@ -11,15 +11,11 @@
  * The worker script is `lepton-worker.js`, beside the bundle (`new URL(…, import.meta.url)`,
  * which bundlers also understand).
  */
-import type { BackendName } from '../backends/backend.js';
-import type { RangeOp } from '../backends/js/ranges.js';
 import type { TypedArray } from '../dtype.js';
-import { LeptonError, WorkerCrashedError, type ErrorCode } from '../errors.js';
-import type { OpSpecs } from '../ops/spec.js';
-import type { Tensor } from '../tensor.js';
+import { errorFromCode, InvalidArgumentError, LeptonError, WorkerCrashedError } from '../errors.js';
+import type { BackendName } from '../plans.js';
 import { boardLength, CRASHED, DONE, LOADED, READY, REMAINING, slotIndex, FAILED, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
-import { partition } from './partition.js';
-import type { PoolLike } from './split.js';
+import type { PlatformPool, PoolJob, PoolLike } from './types.js';
 
 /** Offset within a slot of the count of parts this worker has run (written by the worker). */
 export const JOBS = 3;
@@ -87,44 +83,53 @@ export class WebPool implements PoolLike {
     return { workers: this.size, loaded, jobs };
   }
 
-  run<K extends RangeOp>(
-    backend: BackendName,
-    op: K,
-    plan: OpSpecs[K]['plan'],
-    inputs: readonly Tensor[],
-    out: TypedArray,
-    parts: number,
-    rows: number,
-    signal?: AbortSignal,
-  ): Promise<void> {
-    if (this.#closed) return Promise.reject(new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed'));
-    const descs = inputs.map(describeTensor);
+  run(job: PoolJob): Promise<void> {
+    if (this.#closed) return Promise.reject(new LeptonError('INVALID_ARGUMENT', job.op, 'the worker pool was closed'));
     const task = async () => {
-      signal?.throwIfAborted();
-      await this.#execute(backend, op, plan, descs, out, partition(rows, Math.min(parts, this.size)));
+      if (job.state === 'cancelled') return;
+      job.signal?.throwIfAborted();
+      job.state = 'posted';
+      try {
+        await this.#execute(job.backend, job.op, job.whole, job.plan, job.inputs as TensorDesc[], job.out, job.ranges);
+      } finally {
+        job.state = 'settled';
+      }
     };
     const result = this.#tail.then(task, task);
     this.#tail = result.then(() => undefined, () => undefined);
     return result;
   }
 
+  /** A browser's main thread cannot block: a queued job is cancelled (the caller runs it); a running one cannot be waited for. */
+  waitSync(job: PoolJob): boolean {
+    if (job.state === 'queued' || job.state === 'cancelled') {
+      job.state = 'cancelled';
+      return false;
+    }
+    throw new InvalidArgumentError(job.op, 'the values are still being computed on the worker pool, and a browser\'s main thread cannot wait for them',
+      'Use await t.data() or await t.array()');
+  }
+
+  /** Lets every queued and running op finish, then ends the workers; ops submitted after this reject. */
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#tail;
     for (const m of this.#members) m.worker.terminate();
   }
 
   async #execute(
     backend: BackendName,
     op: string,
+    whole: boolean,
     plan: unknown,
     inputs: Array<TensorDesc | undefined>,
     out: TypedArray,
-    ranges: Array<[number, number]>,
+    ranges: ReadonlyArray<readonly [number, number]>,
   ): Promise<void> {
     const board = this.#board;
     Atomics.store(board, REMAINING, ranges.length);
     ranges.forEach(([begin, end], i) => {
-      const job: JobMessage = { backend, op, plan, inputs, out, begin, end };
+      const job: JobMessage = { backend, op, whole, plan, inputs, out, begin, end };
       Atomics.store(board, slotIndex(i), READY);
       this.#members[i]!.worker.postMessage(job);
     });
@@ -159,19 +164,16 @@ export class WebPool implements PoolLike {
   }
 }
 
-function describeTensor(t: Tensor | undefined): TensorDesc | undefined {
-  if (!t) return undefined;
-  return { dtype: t.dtype, shape: [...t.shape], strides: [...t.strides], offset: t.offset, storage: t.storage };
-}
-
 function rebuild(op: string, failure: FailureMessage | undefined): Error {
-  if (failure?.code) return new LeptonError(failure.code as ErrorCode, undefined, failure.message);
+  if (failure?.code) return errorFromCode(failure.code, failure.message);
   return new LeptonError('NATIVE_FAILURE', op, `a pool worker failed: ${failure?.message ?? 'unknown error'}`);
 }
 
 /** The pool `#pool` provides in browsers. */
-export const platformPool = {
+export const platformPool: PlatformPool = {
   kind: 'web-workers' as const,
+  /** A page's main thread may not block in Atomics.wait. */
+  canBlock: false,
   /**
    * The split threshold here: a split op costs ~0.2 ms more than a local one in Chromium (the
    * job's message event plus the waitAsync wake-up; measured on 2 cores), which 10⁶ flops per

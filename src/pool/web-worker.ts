@@ -3,10 +3,9 @@
  * it the job board and its slot; every later one is a job, run at once on shared memory (see
  * web-pool.ts for the protocol).
  */
-import { jsRanges, type RangeOp } from '../backends/js/ranges.js';
-import type { TypedArray } from '../dtype.js';
-import { Tensor } from '../tensor.js';
-import { DONE, FAILED, LOADED, REMAINING, RUNNING, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
+import { jsBackend } from '../backends/js/index.js';
+import { runJob } from './run-job.js';
+import { DONE, FAILED, LOADED, REMAINING, RUNNING, type FailureMessage, type JobMessage } from './board.js';
 
 const JOBS = 3; // web-pool.ts: the slot's jobs counter
 
@@ -19,20 +18,9 @@ let board: Int32Array | undefined;
 const noWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync !== 'function';
 let slot = 0;
 
-function toTensor(d: TensorDesc | undefined): Tensor | undefined {
-  return d && new Tensor(d.dtype, d.shape, d.storage, d.strides, d.offset);
-}
-
 function run(job: JobMessage): void {
   if (job.backend !== 'js') throw new Error(`this worker has no ${job.backend} kernels`);
-  const kernel = jsRanges[job.op as RangeOp] as (
-    plan: unknown,
-    inputs: readonly (Tensor | undefined)[],
-    out: TypedArray,
-    begin: number,
-    end: number,
-  ) => void;
-  kernel(job.plan, job.inputs.map(toTensor), job.out, job.begin, job.end);
+  runJob(jsBackend, job);
 }
 
 scope.addEventListener('message', (e: MessageEvent) => {

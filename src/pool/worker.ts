@@ -5,11 +5,11 @@
  * before it sleeps in Atomics.wait (a wake-up costs tens of microseconds).
  */
 import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { jsRanges, type RangeOp } from '../backends/js/ranges.js';
-import { nativeRanges, type NativeRanges } from '../backends/native/ranges.js';
-import type { TypedArray } from '../dtype.js';
-import { Tensor } from '../tensor.js';
-import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
+import type { CpuBackend } from '../backends/backend.js';
+import { jsBackend } from '../backends/js/index.js';
+import { nativeBackend } from '../backends/native/index.js';
+import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, type FailureMessage, type JobMessage } from './board.js';
+import { runJob } from './run-job.js';
 
 const { board, slot, port, spinMicros } = workerData as {
   board: Int32Array;
@@ -18,29 +18,16 @@ const { board, slot, port, spinMicros } = workerData as {
   spinMicros: number;
 };
 
-function toTensor(d: TensorDesc | undefined): Tensor | undefined {
-  return d && new Tensor(d.dtype, d.shape, d.storage, d.strides, d.offset);
-}
-
-/** The native range entries, loaded on first use (this thread loads its own addon instance). */
-let native: NativeRanges | undefined;
+const BACKENDS: Readonly<Record<string, CpuBackend>> = { js: jsBackend, native: nativeBackend };
 
 function run(job: JobMessage): void {
-  const inputs = job.inputs.map(toTensor);
-  if (job.backend === 'native') {
-    native ??= nativeRanges();
-    native(job.op as RangeOp, job.plan, inputs as Tensor[], job.out, job.begin, job.end);
-    return;
+  const backend = BACKENDS[job.backend];
+  if (!backend) throw new Error(`pool workers have no ${job.backend} kernels`);
+  if (backend.name === 'native') {
+    const probe = backend.probe();
+    if (!probe.ok) throw new Error(`the native addon does not load in this worker: ${probe.reason}`);
   }
-  if (job.backend !== 'js') throw new Error(`pool workers have no ${job.backend} kernels`);
-  const kernel = jsRanges[job.op as RangeOp] as (
-    plan: unknown,
-    inputs: readonly (Tensor | undefined)[],
-    out: TypedArray,
-    begin: number,
-    end: number,
-  ) => void;
-  kernel(job.plan, inputs, job.out, job.begin, job.end);
+  runJob(backend, job);
 }
 
 function waitForJob(): void {

@@ -42,6 +42,22 @@ const VALID: Record<string, () => AddonArgs> = {
   ridge: () => ({ a: f32(12), y: f32(6), out: f32(8), m: 3, n: 4, signals: 2, lambda: 0.5, form: 'dual', info: f64(3) }),
 };
 
+/** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
+function shared(args: AddonArgs): AddonArgs {
+  const out: AddonArgs = {};
+  for (const [key, value] of Object.entries(args)) {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      const v = value as Float32Array | Float64Array | Int32Array;
+      const copy = new (v.constructor as new (b: SharedArrayBuffer) => typeof v)(new SharedArrayBuffer(v.byteLength));
+      copy.set(v);
+      out[key] = copy;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
 type Case = [label: string, patch: AddonArgs, error: 'TypeError' | 'RangeError'];
 
 const HUGE = 2 ** 60;
@@ -165,7 +181,17 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
         const sync = (addon as unknown as Record<string, (a: AddonArgs) => unknown>)[`${entry}Sync`]!;
         const async_ = (addon as unknown as Record<string, (a: AddonArgs) => Promise<void>>)[entry]!;
         expect(sync(VALID[entry]!())).toBeUndefined();
-        await expect(async_(VALID[entry]!())).resolves.toBeUndefined();
+        await expect(async_(shared(VALID[entry]!()))).resolves.toBeUndefined();
+      });
+      it('async: refuses arrays a caller could detach or shrink while the kernel runs', () => {
+        const async_ = (addon as unknown as Record<string, (a: AddonArgs) => Promise<void>>)[entry]!;
+        // Plain ArrayBuffers (transferable) and resizable ones (shrinkable): a TypeError, before any work is queued.
+        expect(() => async_(VALID[entry]!())).toThrow(/SharedArrayBuffer/);
+        const args = shared(VALID[entry]!());
+        const [key, value] = Object.entries(args).find(([, v]) => ArrayBuffer.isView(v))! as [string, Float32Array];
+        const resizable = new ArrayBuffer(value.byteLength, { maxByteLength: value.byteLength * 2 });
+        const view = new (value.constructor as new (b: ArrayBuffer) => Float32Array)(resizable);
+        expect(() => async_({ ...args, [key]: view })).toThrow(TypeError);
       });
       it.each(cases)('%s → %s', async (_label, patch, error) => {
         const args = { ...VALID[entry]!(), ...patch };
@@ -219,15 +245,32 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
 
   it('an async call keeps its inputs alive and resolves after the garbage collector ran', async () => {
     const pending: Promise<void>[] = [];
+    const outs: Float64Array[] = [];
     for (let i = 0; i < 20; i++) {
       const n = 64;
-      pending.push(addon.matmul({
+      const args = shared({
         a: f64(n * n).fill(1), aOffset: 0, aStrides: [n, 1], b: f64(n * n).fill(1), bOffset: 0, bStrides: [n, 1], out: f64(n * n),
         batchShape: [], m: n, n, k: n, activation: 'none', rowBegin: 0, rowEnd: n,
-      }));
+      });
+      outs.push(args['out'] as Float64Array);
+      pending.push(addon.matmul(args));
     }
     (globalThis as { gc?: () => void }).gc?.();
     await Promise.all(pending);
+    for (const out of outs) expect(out.every((v) => v === 64)).toBe(true);
+  });
+
+  it('the memory of an async call cannot be pulled away: shared buffers neither transfer nor shrink', async () => {
+    const n = 96;
+    const args = shared({
+      a: f32(n * n).fill(1), aOffset: 0, aStrides: [n, 1], b: f32(n * n).fill(2), bOffset: 0, bStrides: [n, 1], out: f32(n * n),
+      batchShape: [], m: n, n, k: n, activation: 'none', rowBegin: 0, rowEnd: n,
+    });
+    const running = addon.matmul(args);
+    const a = args['a'] as Float32Array;
+    expect(() => structuredClone(a.buffer, { transfer: [a.buffer as unknown as ArrayBuffer] })).toThrow();
+    await running;
+    expect((args['out'] as Float32Array).every((v) => v === 2 * n)).toBe(true);
   });
 
   it('the process is still alive and computing', () => {

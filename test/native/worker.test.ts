@@ -15,13 +15,19 @@ const { parentPort, workerData } = require('node:worker_threads');
 const addon = require(workerData.path);
 const { isa } = addon.init({ isa: workerData.isa });
 const n = 96;
-const a = new Float64Array(n * n).map((_, i) => (i % 7) - 3);
-const b = new Float64Array(n * n).map((_, i) => (i % 5) - 2);
-const out = new Float64Array(n * n);
+// The async entry takes arrays on shared memory only (nothing can detach them mid-kernel).
+const shared = (len) => new Float64Array(new SharedArrayBuffer(len * 8));
+const a = shared(n * n);
+const b = shared(n * n);
+for (let i = 0; i < n * n; i++) {
+  a[i] = (i % 7) - 3;
+  b[i] = (i % 5) - 2;
+}
+const out = shared(n * n);
 const args = { a, aOffset: 0, aStrides: [n, 1], b, bOffset: 0, bStrides: [n, 1], out, batchShape: [], m: n, n, k: n,
   activation: 'none', rowBegin: 0, rowEnd: n };
 addon.matmulSync(args);
-addon.matmul({ ...args, out: new Float64Array(n * n) }).then(() => {
+addon.matmul({ ...args, out: shared(n * n) }).then(() => {
   let s = 0;
   for (const v of out) s += v;
   parentPort.postMessage({ isa, sum: s });

@@ -15,7 +15,7 @@
  * reference is NaN, the same infinity where it is infinite.
  */
 import { describe, expect, it } from 'vitest';
-import { gemm, type GemmArgs } from '../../src/backends/js/gemm.js';
+import { gemm, type GemmArgs } from '../../src/kernels/gemm.js';
 import { JS_GEMM } from '../../src/tuning.js';
 
 type DType = 'float32' | 'float64';

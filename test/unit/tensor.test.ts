@@ -54,8 +54,9 @@ describe('tensor()', () => {
     expect(t.dataSync()[0]).toBe(1);
   });
 
-  it('stores values on a SharedArrayBuffer in Node', () => {
-    expect(zeros([4]).storage.buffer).toBeInstanceOf(SharedArrayBuffer);
+  it('stores values from 16 KiB up on a SharedArrayBuffer in Node (smaller ones on a plain buffer)', () => {
+    expect(zeros([4096]).storage.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(zeros([4]).storage.buffer).toBeInstanceOf(ArrayBuffer);
   });
 });
 

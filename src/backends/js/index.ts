@@ -1,18 +1,53 @@
 /**
- * The js backend: pure TypeScript kernels, in Node and in every browser. Always available.
+ * The js backend: pure TypeScript kernels, in Node and in every browser. Always available. Its
+ * range kernels are what pool workers run for it; each whole-op kernel is its range kernel over
+ * every row, or a kernel of its own for the ops that do not split.
  */
-import type { Backend } from '../backend.js';
-import { binary } from './binary.js';
-import { conv2d } from './conv2d.js';
-import { cholesky, solveSPD } from './linalg.js';
-import { matmul } from './matmul.js';
-import { pool2d } from './pool2d.js';
-import { reduce } from './reduce.js';
-import { ridge } from './ridge.js';
-import { unary } from './unary.js';
+import type { CpuBackend, RangeKernel, RangeKernelTable } from '../backend.js';
+import type { FloatArray } from '../../dtype.js';
+import type { RangeOp } from '../../plans.js';
+import { costOf } from '../../cost.js';
+import { binaryRange } from '../../kernels/binary.js';
+import { conv2dRange } from '../../kernels/conv2d.js';
+import { cholesky, solveSPD } from '../../kernels/linalg.js';
+import { matmulRange } from '../../kernels/matmul.js';
+import { pool2dRange } from '../../kernels/pool2d.js';
+import { reduce } from '../../kernels/reduce.js';
+import { ridge } from '../../kernels/ridge.js';
+import { unaryRange } from '../../kernels/unary.js';
 
-export const jsBackend: Backend = Object.freeze({
+const ranges = Object.freeze({
+  matmul: (plan, inputs, out, begin, end) => matmulRange(plan, inputs, out as FloatArray, begin, end),
+  conv2d: (plan, inputs, out, begin, end) => conv2dRange(plan, inputs, out as FloatArray, begin, end),
+  pool2d: (plan, inputs, out, begin, end) => pool2dRange(plan, inputs, out as FloatArray, begin, end),
+  unary: unaryRange,
+  binary: binaryRange,
+} satisfies Required<RangeKernelTable>);
+
+/** The whole-op kernel of a range kernel: every row on the calling thread. */
+function whole<K extends RangeOp>(op: K, range: RangeKernel<K>) {
+  return (plan: Parameters<RangeKernel<K>>[0], inputs: Parameters<RangeKernel<K>>[1], out: Parameters<RangeKernel<K>>[2]): void => {
+    // Elementwise ops: the rows are the output's elements (out is exactly that long).
+    const rows = op === 'unary' || op === 'binary' ? out.length : costOf(op, plan).rows;
+    if (rows > 0) range(plan, inputs, out, 0, rows);
+  };
+}
+
+export const jsBackend: CpuBackend = Object.freeze({
+  kind: 'cpu',
   name: 'js',
-  probe: async () => ({ ok: true }) as const,
-  kernels: Object.freeze({ matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge }),
+  probe: () => ({ ok: true }) as const,
+  speed: 1,
+  ranges,
+  kernels: Object.freeze({
+    matmul: whole('matmul', ranges.matmul),
+    conv2d: whole('conv2d', ranges.conv2d),
+    pool2d: whole('pool2d', ranges.pool2d),
+    unary: whole('unary', ranges.unary),
+    binary: whole('binary', ranges.binary),
+    reduce,
+    cholesky,
+    solveSPD,
+    ridge,
+  }),
 });

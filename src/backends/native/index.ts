@@ -1,26 +1,25 @@
 /**
  * The native backend: thin wrappers that hand the addon (native/addon.cc) the plan's numbers and
  * the tensors' storage. matmul and the binary ops pass strided views (offsets and element strides,
- * transposes included: the C++ packing absorbs them); the other ops pass dense row-major inputs.
- * Outputs are allocated here, in JavaScript, and written by the kernel. Nothing is validated again
- * at this level (the op layer did it); the addon still checks every length against every shape.
+ * transposes included: the C++ packing absorbs them); the other ops pass dense row-major inputs
+ * (dispatch makes them so). Outputs are allocated by dispatch and written by the kernel. Nothing
+ * is validated again here (the op layer did it); the addon still checks every length against
+ * every shape.
+ *
+ * The surface is one table, ARGS: for each op of the op table, the builder of its addon arguments.
+ * The addon's entries (`<op>Sync`, and the async `<op>` used off the JS thread), their TypeScript
+ * types (load.ts) and the tests' lists all derive from the op table (OP_NAMES), so adding an op
+ * is one line here.
  */
-import { allocate, type DType, type TypedArray } from '../../dtype.js';
+import type { TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
-import type { Conv2dPlan } from '../../ops/conv2d.js';
-import type { CholeskyPlan, SolveSpdPlan } from '../../ops/linalg.js';
-import type { MatmulPlan } from '../../ops/matmul.js';
-import type { Pool2dPlan } from '../../ops/pool2d.js';
-import type { ReducePlan } from '../../ops/reduce.js';
-import type { RidgePlan } from '../../ops/ridge.js';
-import type { BinaryPlan } from '../../ops/binary.js';
-import type { UnaryPlan } from '../../ops/unary.js';
-import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
-import { poolConfig, splitOnPool, type RunOptions } from '../../pool/split.js';
-import { NATIVE_RIDGE_SPLIT_MIN_FLOPS, NATIVE_SYNC_MAX_FLOPS } from '../../tuning.js';
-import type { Backend, Probe } from '../backend.js';
-import { toFloat64 } from '../js/linalg.js';
+import type { BinaryPlan, CholeskyPlan, Conv2dPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan, RangeOp, ReducePlan, RidgePlan, SolveSpdPlan, UnaryPlan } from '../../plans.js';
+import { broadcastStrides, contiguousStrides } from '../../shape.js';
+import type { Tensor } from '../../tensor.js';
+import type { CpuBackend, CpuKernel, Probe, RangeKernel } from '../backend.js';
+import { binaryRange } from '../../kernels/binary.js';
+import { unaryRange } from '../../kernels/unary.js';
+import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
 
 let loaded: LoadResult | undefined;
@@ -37,44 +36,17 @@ function addon(): NativeAddon {
   return r.addon;
 }
 
-type Entry = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary' | 'reduce' | 'cholesky' | 'solveSPD' | 'ridge';
-
-/**
- * Runs one addon entry: small work synchronously on this thread (the libuv hand-off would cost
- * more than the work), the rest on the libuv pool so that the event loop stays free.
- */
-async function run(entry: Entry, args: AddonArgs, flops: number): Promise<void> {
-  const a = addon();
-  if (flops <= NATIVE_SYNC_MAX_FLOPS) {
-    a[`${entry}Sync`](args);
-    return;
-  }
-  // An error from the libuv thread has no JavaScript frames: re-attach the caller's.
-  const site = new Error('called from');
-  try {
-    await a[entry](args);
-  } catch (e) {
-    if (e instanceof Error && site.stack) e.stack = `${e.stack ?? e.message}\n    --- ${site.stack.split('\n').slice(1).join('\n')}`;
-    throw e;
-  }
-}
-
-/** A tensor's values as a dense typed array (a view when already contiguous). */
+/** A tensor's values as a dense typed array (dispatch passes dense inputs to these ops). */
 function dense(t: Tensor): TypedArray {
-  const c = t.contiguous();
-  return c.storage.subarray(c.offset, c.offset + c.size);
-}
-
-function out<D extends DType>(dtype: D, shape: readonly number[]): Tensor<D> {
-  return new Tensor(dtype, shape, allocate(dtype, sizeOf(shape)));
+  return t.storage.subarray(t.offset, t.offset + t.size);
 }
 
 /**
- * Argument builders of the range kernels: the addon's arguments for output rows [begin, end) of
- * `out` (matmul: rows of the flattened [batch·m, n]; conv2d and pool2d: [batch·outH] rows; unary
- * and binary: elements). The worker pool runs `addon.<op>Sync(args)` on each part.
+ * Argument builders: the addon's arguments for output rows [begin, end) of `out` (matmul: rows of
+ * the flattened [batch·m, n]; conv2d and pool2d: [batch·outH] rows; unary and binary: elements)
+ * or, for the ops that do not split, for the whole output.
  */
-export function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
+function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
   const { batchShape, m, n, k, transA, transB } = plan;
   const operand = (t: Tensor, trans: boolean): number[] => {
     const [r, c] = t.strides.slice(-2) as [number, number];
@@ -88,7 +60,7 @@ export function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Ten
   };
 }
 
-export function conv2dArgs(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
+function conv2dArgs(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
   const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation } = plan;
   return {
     x: dense(x), w: dense(w), ...(bias ? { bias: dense(bias) } : {}), out,
@@ -97,7 +69,7 @@ export function conv2dArgs(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Ten
   };
 }
 
-export function pool2dArgs(plan: Pool2dPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
+function pool2dArgs(plan: Pool2dPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
   const { kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft } = plan;
   return {
     x: dense(x), out, kind, layout, batch, channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft,
@@ -105,11 +77,11 @@ export function pool2dArgs(plan: Pool2dPlan, [x]: readonly [Tensor], out: TypedA
   };
 }
 
-export function unaryArgs(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
+function unaryArgs(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
   return { x: dense(x), out, fn: plan.fn, begin, end };
 }
 
-export function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
+function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
   const shape = plan.outShape;
   return {
     a: a.storage, aOffset: a.offset, aStrides: broadcastStrides(a.shape, a.strides, shape),
@@ -118,59 +90,47 @@ export function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], 
   };
 }
 
-async function matmul(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], options?: RunOptions): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  const inputs = bias ? ([a, b, bias.contiguous()] as const) : ([a, b] as const);
-  if (await splitOnPool('native', 'matmul', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().matmulSync(matmulArgs(p, i, o, r0, r1)))) return result;
-  const rows = sizeOf(plan.batchShape) * plan.m;
-  await run('matmul', matmulArgs(plan, inputs, result.storage, 0, rows), 2 * rows * plan.n * plan.k);
-  return result;
-}
-
-async function conv2d(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], options?: RunOptions): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  // Contiguous once here, so that pool workers do not each copy a strided view.
-  const inputs = bias ? ([x.contiguous(), w.contiguous(), bias.contiguous()] as const) : ([x.contiguous(), w.contiguous()] as const);
-  if (await splitOnPool('native', 'conv2d', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().conv2dSync(conv2dArgs(p, i, o, r0, r1)))) return result;
-  const flops = 2 * result.size * (plan.inC / plan.groups) * plan.kh * plan.kw;
-  await run('conv2d', conv2dArgs(plan, inputs, result.storage, 0, plan.batch * plan.outH), flops);
-  return result;
-}
-
-async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  const inputs = [x.contiguous()] as const;
-  if (await splitOnPool('native', 'pool2d', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().pool2dSync(pool2dArgs(p, i, o, r0, r1)))) return result;
-  await run('pool2d', pool2dArgs(plan, inputs, result.storage, 0, plan.batch * plan.outH), result.size * plan.kh * plan.kw);
-  return result;
-}
-
-async function unary(plan: UnaryPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  const inputs = [x.contiguous()] as const;
-  if (await splitOnPool('native', 'unary', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().unarySync(unaryArgs(p, i, o, r0, r1)))) return result;
-  await run('unary', unaryArgs(plan, inputs, result.storage, 0, result.size), result.size);
-  return result;
-}
-
-async function binary(plan: BinaryPlan, inputs: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  if (await splitOnPool('native', 'binary', plan, inputs, result.storage, options, (p, i, o, r0, r1) => addon().binarySync(binaryArgs(p, i, o, r0, r1)))) return result;
-  await run('binary', binaryArgs(plan, inputs, result.storage, 0, result.size), result.size);
-  return result;
-}
-
-async function reduce(plan: ReducePlan, [x]: readonly [Tensor]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
+function reduceArgs(plan: ReducePlan, [x]: readonly [Tensor], out: TypedArray): AddonArgs {
   const shape = x.shape;
   // Output strides seen from the input's dimensions: 0 on reduced axes.
   const kept = contiguousStrides(shape.map((d, i) => (plan.axes.includes(i) ? 1 : d)));
   const outStrides = shape.map((_, i) => (plan.axes.includes(i) ? 0 : kept[i]!));
-  await run('reduce', {
-    x: dense(x), out: result.storage, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1),
-  }, x.size);
-  return result;
+  return { x: dense(x), out, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1) };
 }
+
+/** [pivot, value, tolerance] of a failed factorisation (pivot −1: none). Reused: one call at a time per thread. */
+const info = new Float64Array(3);
+
+function choleskyArgs(plan: CholeskyPlan, [s]: readonly [Tensor], out: TypedArray): AddonArgs {
+  info[0] = -1;
+  return { s: dense(s), out, n: plan.n, info };
+}
+
+function solveSPDArgs(plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor], out: TypedArray): AddonArgs {
+  info[0] = -1;
+  return { s: dense(s), b: dense(b), out, n: plan.n, nrhs: plan.nrhs, info };
+}
+
+function ridgeArgs(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor], out: TypedArray): AddonArgs {
+  info[0] = -1;
+  const { m, n, signals, lambda, form } = plan;
+  return { a: dense(a), y: dense(y), out, m, n, signals, lambda, form, info };
+}
+
+type ArgsBuilder<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, begin: number, end: number) => AddonArgs;
+
+/** The native surface: one argument builder per op of the op table. */
+export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
+  matmul: matmulArgs,
+  conv2d: conv2dArgs,
+  pool2d: pool2dArgs,
+  unary: unaryArgs,
+  binary: binaryArgs,
+  reduce: reduceArgs,
+  cholesky: choleskyArgs,
+  solveSPD: solveSPDArgs,
+  ridge: ridgeArgs,
+});
 
 const SPD_HINT = 'Pass a symmetric positive definite matrix (e.g. AᵀA + λI with λ > 0)';
 
@@ -179,79 +139,90 @@ function short(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-function checkPivot(info: Float64Array, op: string, matrix: string, hint: string): void {
+/** Throws the typed error of a failed factorisation, as the addon reported it in `info`. */
+function checkPivot(op: string, matrix: string, hint: string): void {
   if (info[0]! < 0) return;
   throw new NotPositiveDefiniteError(op, `${matrix} is not positive definite: pivot ${info[0]} is ${short(info[1]!)} (tolerance ${short(info[2]!)})`, hint);
 }
 
-async function cholesky(plan: CholeskyPlan, [s]: readonly [Tensor]): Promise<Tensor> {
-  const result = out(plan.dtype, [plan.n, plan.n]);
-  const info = new Float64Array(3);
-  await run('cholesky', { s: dense(s), out: result.storage, n: plan.n, info }, plan.n ** 3 / 3);
-  checkPivot(info, 'linalg.cholesky', 'S', SPD_HINT);
-  return result;
+function ridgeMessage(plan: RidgePlan): [string, string] {
+  const matrix = `${plan.form === 'primal' ? 'AᵀA + λI' : 'AAᵀ + λI'} (${plan.form} form, λ = ${plan.lambda})`;
+  return [matrix, plan.lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda'];
 }
 
-async function solveSPD(plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  const info = new Float64Array(3);
-  await run('solveSPD', { s: dense(s), b: dense(b), out: result.storage, n: plan.n, nrhs: plan.nrhs, info },
-    plan.n ** 3 / 3 + 2 * plan.n ** 2 * plan.nrhs);
-  checkPivot(info, 'linalg.solveSPD', 'S', SPD_HINT);
-  return result;
+/**
+ * Elementwise ops this small run the js loop: an addon call (~1 µs of argument decoding) costs
+ * more than the work below this many elements.
+ */
+export const NATIVE_ELEMENTWISE_MIN = 256;
+
+function range<K extends RangeOp>(op: K): RangeKernel<K> {
+  const entry = `${op}Sync` as const;
+  const build = ARGS[op] as ArgsBuilder<K>;
+  return (plan, inputs, out, begin, end) => {
+    (addon()[entry] as (args: AddonArgs) => void)(build(plan, inputs, out, begin, end));
+  };
 }
 
-async function ridge(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
-  const result = out(plan.dtype, plan.outShape);
-  const info = new Float64Array(3);
-  const { m, n, signals, lambda, form } = plan;
-  const primal = form === 'primal';
-  const size = primal ? n : m;
-  const matrix = `${primal ? 'AᵀA + λI' : 'AAᵀ + λI'} (${form} form, λ = ${lambda})`;
-  const hint = lambda === 0 ? 'A is rank-deficient for this form; use lambda > 0' : 'Use a larger lambda';
-  const gramFlops = 2 * m * n * size;
-  // Split only where it pays (a forced split threshold of 0, as in the tests, splits everything).
-  const splitFrom = poolConfig().minFlopsPerPart === 0 ? 0 : NATIVE_RIDGE_SPLIT_MIN_FLOPS;
-  if (poolConfig().threads === 1 || gramFlops < splitFrom) {
-    // One fused call: Gram, Cholesky and solves in float64 inside the addon.
-    await run('ridge', { a: dense(a), y: dense(y), out: result.storage, m, n, signals, lambda, form, info },
-      gramFlops + size ** 3 / 3 + 2 * (m * n + size ** 2) * signals);
-    checkPivot(info, 'ridge', matrix, hint);
-    return result;
-  }
-  // With the pool on: the Gram product and the right-hand-side products are float64 matmuls that
-  // the pool splits by rows; the addon factors and solves.
-  const a64 = toFloat64(a, [m, n]);
-  const y64 = toFloat64(y, [m, signals]);
-  const g = await matmul(product(size, size, primal ? m : n, primal, !primal), [a64, a64], options);
-  const gs = g.storage as Float64Array;
-  for (let i = 0; i < size; i++) gs[i * size + i] += lambda;
-  const rhs = primal ? await matmul(product(n, signals, m, true, false), [a64, y64], options) : y64;
-  const z = out('float64', [size, signals]);
-  await run('solveSPD', { s: gs, b: rhs.storage, out: z.storage, n: size, nrhs: signals, info },
-    size ** 3 / 3 + 2 * size ** 2 * signals);
-  checkPivot(info, 'ridge', matrix, hint);
-  const x = primal ? z : await matmul(product(n, signals, m, true, false), [a64, z], options);
-  result.storage.set(x.storage);
-  return result;
+const ranges = Object.freeze({
+  matmul: range('matmul'),
+  conv2d: range('conv2d'),
+  pool2d: range('pool2d'),
+  unary: ((plan, inputs, out, begin, end) => {
+    if (end - begin < NATIVE_ELEMENTWISE_MIN) unaryRange(plan, inputs, out, begin, end);
+    else addon().unarySync(unaryArgs(plan, inputs, out, begin, end));
+  }) as RangeKernel<'unary'>,
+  binary: ((plan, inputs, out, begin, end) => {
+    if (end - begin < NATIVE_ELEMENTWISE_MIN) binaryRange(plan, inputs, out, begin, end);
+    else addon().binarySync(binaryArgs(plan, inputs, out, begin, end));
+  }) as RangeKernel<'binary'>,
+});
+
+const rowsOf = (shape: readonly number[], lastDims: number): number => {
+  let r = 1;
+  for (let i = 0; i < shape.length - lastDims; i++) r *= shape[i]!;
+  return r;
+};
+
+function whole<K extends RangeOp>(r: RangeKernel<K>, rows: (plan: OpSpecs[K]['plan']) => number): CpuKernel<K> {
+  return (plan, inputs, out) => r(plan, inputs, out, 0, rows(plan));
 }
 
-/** The plan of a float64 product op(A)·op(B) of [rows, cols] over depth `depth`. */
-function product(rows: number, cols: number, depth: number, transA: boolean, transB: boolean): MatmulPlan {
-  return Object.freeze({
-    dtype: 'float64', m: rows, n: cols, k: depth, transA, transB, batchShape: [], outShape: [rows, cols], activation: 'none', hasBias: false,
-  });
-}
+const sizeOfShape = (s: readonly number[]): number => rowsOf(s, 0);
 
+let probed: Probe | undefined;
 
-let probed: Promise<Probe> | undefined;
-
-export const nativeBackend: Backend = Object.freeze({
+export const nativeBackend: CpuBackend = Object.freeze({
+  kind: 'cpu',
   name: 'native',
-  probe: () =>
-    (probed ??= Promise.resolve().then((): Probe => {
-      const r = nativeAddon();
-      return r.ok ? { ok: true } : { ok: false, reason: r.reason };
-    })),
-  kernels: Object.freeze({ matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge }),
+  probe: (): Probe => {
+    if (probed) return probed;
+    const r = nativeAddon();
+    probed = r.ok ? { ok: true } : { ok: false, reason: r.reason };
+    return probed;
+  },
+  // The pool's split thresholds are in js flops; native does the same time's work in ~10× the flops.
+  speed: 10,
+  fusedRidgeMaxFlops: NATIVE_RIDGE_SPLIT_MIN_FLOPS,
+  ranges,
+  kernels: Object.freeze({
+    matmul: whole(ranges.matmul, (p: MatmulPlan) => rowsOf(p.outShape, 1)),
+    conv2d: whole(ranges.conv2d, (p: Conv2dPlan) => p.batch * p.outH),
+    pool2d: whole(ranges.pool2d, (p: Pool2dPlan) => p.batch * p.outH),
+    unary: whole(ranges.unary, (p: UnaryPlan) => sizeOfShape(p.outShape)),
+    binary: whole(ranges.binary, (p: BinaryPlan) => sizeOfShape(p.outShape)),
+    reduce: (plan: ReducePlan, inputs: readonly [Tensor], out: TypedArray) => addon().reduceSync(reduceArgs(plan, inputs, out)),
+    cholesky: (plan: CholeskyPlan, inputs: readonly [Tensor], out: TypedArray) => {
+      addon().choleskySync(choleskyArgs(plan, inputs, out));
+      checkPivot('linalg.cholesky', 'S', SPD_HINT);
+    },
+    solveSPD: (plan: SolveSpdPlan, inputs: readonly [Tensor, Tensor], out: TypedArray) => {
+      addon().solveSPDSync(solveSPDArgs(plan, inputs, out));
+      checkPivot('linalg.solveSPD', 'S', SPD_HINT);
+    },
+    ridge: (plan: RidgePlan, inputs: readonly [Tensor, Tensor], out: TypedArray) => {
+      addon().ridgeSync(ridgeArgs(plan, inputs, out));
+      checkPivot('ridge', ...ridgeMessage(plan));
+    },
+  }),
 });

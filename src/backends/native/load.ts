@@ -14,33 +14,20 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LeptonError } from '../../errors.js';
+import type { OpName } from '../../plans.js';
 
 /** Arguments of every raw kernel entry: one object of named typed arrays, numbers and choices. */
 export type AddonArgs = Record<string, unknown>;
 
-/** The raw addon, as `native/addon.cc` exports it. Each async entry has a synchronous twin. */
-export interface NativeAddon {
+/**
+ * The raw addon, as `native/addon.cc` exports it: for every op of the op table an async entry
+ * `<op>(args)` (off the JS thread; its arrays must be on SharedArrayBuffers) and a synchronous
+ * twin `<op>Sync(args)`.
+ */
+export type NativeAddon = {
   init(options?: { isa?: string; nativeError?: (op: string, message: string) => Error }): { isa: string; available: string };
   isa(): string;
-  matmul(args: AddonArgs): Promise<void>;
-  matmulSync(args: AddonArgs): void;
-  conv2d(args: AddonArgs): Promise<void>;
-  conv2dSync(args: AddonArgs): void;
-  pool2d(args: AddonArgs): Promise<void>;
-  pool2dSync(args: AddonArgs): void;
-  unary(args: AddonArgs): Promise<void>;
-  unarySync(args: AddonArgs): void;
-  binary(args: AddonArgs): Promise<void>;
-  binarySync(args: AddonArgs): void;
-  reduce(args: AddonArgs): Promise<void>;
-  reduceSync(args: AddonArgs): void;
-  cholesky(args: AddonArgs): Promise<void>;
-  choleskySync(args: AddonArgs): void;
-  solveSPD(args: AddonArgs): Promise<void>;
-  solveSPDSync(args: AddonArgs): void;
-  ridge(args: AddonArgs): Promise<void>;
-  ridgeSync(args: AddonArgs): void;
-}
+} & { [K in OpName]: (args: AddonArgs) => Promise<void> } & { [K in OpName as `${K}Sync`]: (args: AddonArgs) => void };
 
 export type LoadResult =
   | { ok: true; addon: NativeAddon; path: string; isa: string; available: string[] }

@@ -6,7 +6,7 @@
  * Cost: 2·batch·outC·outH·outW·(inC/groups)·kh·kw flops.
  */
 import { ShapeError } from '../../errors.js';
-import type { Conv2dPlan } from '../../ops/conv2d.js';
+import type { Conv2dPlan } from '../../plans.js';
 import { contiguousStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';

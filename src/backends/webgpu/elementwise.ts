@@ -3,8 +3,8 @@
  * output element; operands are read through strides (broadcast dimensions have stride 0), so views
  * and broadcasts cost no copy. int32 for relu, add, sub, mul. Cost: one pass over the output.
  */
-import type { BinaryPlan } from '../../ops/binary.js';
-import type { UnaryPlan } from '../../ops/unary.js';
+import type { BinaryPlan } from '../../plans.js';
+import type { UnaryPlan } from '../../plans.js';
 import { broadcastStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';

@@ -7,7 +7,7 @@
  */
 import { BackendUnavailableError } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
-import type { Backend, Probe } from '../backend.js';
+import type { GpuBackend, Probe } from '../backend.js';
 import { GpuContext, type GpuMemory } from './context.js';
 import { conv2d } from './conv2d.js';
 import { binary, unary } from './elementwise.js';
@@ -28,7 +28,7 @@ export interface WebGpuOptions {
   adapter?: GPURequestAdapterOptions;
 }
 
-export interface WebGpuBackend extends Backend {
+export interface WebGpuBackend extends GpuBackend {
   /** The initialised context (probing first); throws BackendUnavailableError when WebGPU cannot run. */
   context(op: string): Promise<GpuContext>;
   /** The context when the device is already initialised (for the synchronous `tensor(..., { device: 'webgpu' })`). */
@@ -109,9 +109,12 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
     async (plan: P, inputs: I): Promise<Tensor> =>
       fn(await context(op), plan, inputs);
 
+  let settled: Probe | undefined;
   return Object.freeze({
+    kind: 'gpu' as const,
     name: 'webgpu' as const,
-    probe,
+    probe: async (): Promise<Probe> => (settled = await probe()),
+    probed: (): Probe | undefined => (settled && settled.ok && ctx?.lostReason !== undefined ? { ok: false, reason: ctx.lostReason } : settled),
     context,
     current: () => (ctx && ctx.lostReason === undefined ? ctx : undefined),
     memory: (): GpuMemory => ctx?.memory() ?? { tensors: 0, buffers: 0, bytes: 0, pooled: { buffers: 0, bytes: 0 }, pipelines: 0 },

@@ -7,14 +7,14 @@
  * dominant work (the Gram product and the right-hand sides) on the GPU and recovers float64
  * accuracy by iterative refinement on the CPU (below).
  */
-import type { CholeskyPlan, SolveSpdPlan } from '../../ops/linalg.js';
-import type { MatmulPlan } from '../../ops/matmul.js';
-import type { RidgePlan } from '../../ops/ridge.js';
+import type { CholeskyPlan, SolveSpdPlan } from '../../plans.js';
+import type { MatmulPlan } from '../../plans.js';
+import type { RidgePlan } from '../../plans.js';
 import { Tensor } from '../../tensor.js';
-import { choleskyInPlace, choleskySolveInPlace } from '../js/cholesky.js';
-import { gemm } from '../js/gemm.js';
-import * as js from '../js/linalg.js';
-import { ridge as jsRidge } from '../js/ridge.js';
+import { choleskyInPlace, choleskySolveInPlace } from '../../kernels/cholesky.js';
+import { gemm } from '../../kernels/gemm.js';
+import * as js from '../../kernels/linalg.js';
+import { ridge as jsRidge } from '../../kernels/ridge.js';
 import { checkDtype, type GpuContext } from './context.js';
 import { matmul } from './matmul.js';
 
@@ -22,14 +22,25 @@ async function onCpu(t: Tensor): Promise<Tensor> {
   return t.device === 'webgpu' ? t.to('cpu') : t;
 }
 
+/** Runs a js kernel into a fresh CPU array of the plan's output. */
+function onHost(dtype: 'float32' | 'float64', shape: readonly number[], run: (out: Float32Array | Float64Array) => void): Tensor {
+  const size = shape.reduce((p, d) => p * d, 1);
+  const out = dtype === 'float32' ? new Float32Array(size) : new Float64Array(size);
+  run(out);
+  return new Tensor(dtype, shape, out);
+}
+
 export async function cholesky(ctx: GpuContext, plan: CholeskyPlan, [s]: readonly [Tensor]): Promise<Tensor> {
   checkDtype('linalg.cholesky', plan.dtype);
-  return ctx.upload('linalg.cholesky', await js.cholesky(plan, [await onCpu(s)]));
+  const sc = await onCpu(s);
+  return ctx.upload('linalg.cholesky', onHost(plan.dtype, plan.outShape, (out) => js.cholesky(plan, [sc], out)));
 }
 
 export async function solveSPD(ctx: GpuContext, plan: SolveSpdPlan, [s, b]: readonly [Tensor, Tensor]): Promise<Tensor> {
   checkDtype('linalg.solveSPD', plan.dtype);
-  return ctx.upload('linalg.solveSPD', await js.solveSPD(plan, [await onCpu(s), await onCpu(b)]));
+  const sc = await onCpu(s);
+  const bc = await onCpu(b);
+  return ctx.upload('linalg.solveSPD', onHost(plan.dtype, plan.outShape, (out) => js.solveSPD(plan, [sc, bc], out)));
 }
 
 /**
@@ -47,11 +58,11 @@ export async function ridge(ctx: GpuContext, plan: RidgePlan, [a, y]: readonly [
   const primal = form === 'primal';
   const size = primal ? n : m;
   // GPU: G̃ (size×size) and, for the primal form, b̃ = Aᵀy (n×k).
-  const product = (inner: number, rows: number, cols: number, transA: boolean, transB: boolean): MatmulPlan =>
-    Object.freeze({ dtype: 'float32', m: rows, n: cols, k: inner, transA, transB, batchShape: [], outShape: [rows, cols], activation: 'none', hasBias: false });
+  // The plan's products, in float32 on the GPU.
+  const f32 = (p: MatmulPlan): MatmulPlan => Object.freeze({ ...p, dtype: 'float32' });
   const y2 = y.reshape([m, k]);
-  const gGpu = await matmul(ctx, product(primal ? m : n, size, size, primal, !primal), [a, a]);
-  const bGpu = primal ? await matmul(ctx, product(m, n, k, true, false), [a, y2]) : undefined;
+  const gGpu = await matmul(ctx, f32(plan.gram), [a, a]);
+  const bGpu = primal ? await matmul(ctx, f32(plan.product), [a, y2]) : undefined;
   const g = Float64Array.from(await gGpu.data());
   const bApprox = bGpu ? Float64Array.from(await bGpu.data()) : undefined;
   gGpu.dispose();
@@ -94,7 +105,9 @@ export async function ridge(ctx: GpuContext, plan: RidgePlan, [a, y]: readonly [
   }
   if (!converged) {
     // Not converging: the float32 factor is too poor a preconditioner here. Solve in float64.
-    return ctx.upload('ridge', await jsRidge(plan, [await onCpu(a), await onCpu(y)]));
+    const ac = await onCpu(a);
+    const yc = await onCpu(y);
+    return ctx.upload('ridge', onHost(plan.dtype, plan.outShape, (out) => jsRidge(plan, [ac, yc], out)));
   }
   const x = primal ? z : transposeTimes(aData, m, n, z, k);
   return ctx.upload('ridge', new Tensor('float32', plan.outShape, Float32Array.from(x)));

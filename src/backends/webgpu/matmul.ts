@@ -8,7 +8,7 @@
  * Cost: 2·batch·m·n·k flops; A is read n/(4·WG_X) times, B m/(4·WG_Y) times.
  */
 import { ShapeError } from '../../errors.js';
-import type { MatmulPlan } from '../../ops/matmul.js';
+import type { MatmulPlan } from '../../plans.js';
 import { broadcastStrides, sizeOf } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';

@@ -3,7 +3,7 @@
  * window, padded cells left out. NCHW and NHWC differ only in the strides passed.
  * Cost: batch·channels·outH·outW·kh·kw reads.
  */
-import type { Pool2dPlan } from '../../ops/pool2d.js';
+import type { Pool2dPlan } from '../../plans.js';
 import { contiguousStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';

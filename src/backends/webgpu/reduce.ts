@@ -4,7 +4,7 @@
  * wrap at 32 bits; the mean of int32 is float64 in lepton-compute, which WGSL cannot hold.
  */
 import { DTypeError } from '../../errors.js';
-import type { ReducePlan } from '../../ops/reduce.js';
+import type { ReducePlan } from '../../plans.js';
 import type { Tensor } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';
 import { bufferOf, checkDtype, stridedParams, type GpuContext } from './context.js';

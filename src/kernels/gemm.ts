@@ -40,8 +40,8 @@
  * Why 4×3: V8 keeps at most 16 doubles in registers. A 4×3 tile holds 12 accumulators and reads
  * 7 values per depth step for 24 flops; a 4×4 tile spills more than it saves.
  */
-import type { FloatArray } from '../../dtype.js';
-import { JS_GEMM } from '../../tuning.js';
+import type { FloatArray } from '../dtype.js';
+import { JS_GEMM } from '../tuning.js';
 
 export interface GemmArgs {
   m: number;
@@ -69,6 +69,8 @@ if (JS_GEMM.MR !== MR || JS_GEMM.NR !== NR) {
   throw new Error(`JS_GEMM asks for a ${JS_GEMM.MR}×${JS_GEMM.NR} tile; gemm.ts is unrolled for ${MR}×${NR}`);
 }
 const { MC, KC, NC } = JS_GEMM;
+/** Products of at most this many multiply-adds skip packing (measured: 16³ is faster as dot products). */
+const SMALL_GEMM = 16 * 16 * 16;
 
 export function gemm(g: GemmArgs, rowBegin = 0, rowEnd = g.m): void {
   const { n, k, c, cOffset, cRowStride, alpha, beta } = g;
@@ -77,6 +79,14 @@ export function gemm(g: GemmArgs, rowBegin = 0, rowEnd = g.m): void {
   const cFirst = cOffset + rowBegin * cRowStride;
   if (k <= 0) {
     scaleRows(c, cFirst, cRowStride, rows, n, beta);
+    return;
+  }
+  if (g.m * n * k <= SMALL_GEMM || (g.m <= MR && n <= NR)) {
+    // Small products: packing and the blocked loops cost more than the work; dot products (four
+    // partial sums each) are fastest. The test is on the whole product, not the row range, so any
+    // split of C by rows gives the same bits.
+    if (n === 1 && Math.abs(g.aColStride) > Math.abs(g.aRowStride)) gemvColumns(g, rowBegin, rowEnd);
+    else gemmDots(g, rowBegin, rowEnd);
     return;
   }
   if (g.m === 1 || n === 1) {

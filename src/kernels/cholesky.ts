@@ -5,8 +5,8 @@
  * GEMM (C −= P·Pᵀ, one block row at a time so that only the lower half is computed).
  * Cost: n³/3 flops, almost all of them in GEMM. Only the lower triangle is read or written.
  */
-import { NotPositiveDefiniteError } from '../../errors.js';
-import { JS_CHOLESKY_BLOCK } from '../../tuning.js';
+import { NotPositiveDefiniteError } from '../errors.js';
+import { JS_CHOLESKY_BLOCK } from '../tuning.js';
 import { gemm } from './gemm.js';
 
 /** Where a failure is reported: the op name and what the matrix is, for the message. */

@@ -5,11 +5,10 @@
  * Range kernel: `matmulRange` computes output rows [rowBegin, rowEnd) of the flattened
  * [batch·m, n] output, so a pool can split C by rows and by batches.
  */
-import { allocate, type FloatArray } from '../../dtype.js';
-import type { MatmulPlan } from '../../ops/matmul.js';
-import { broadcastStrides, sizeOf } from '../../shape.js';
-import { runRanges, type RunOptions } from '../../pool/split.js';
-import { Tensor } from '../../tensor.js';
+import type { FloatArray } from '../dtype.js';
+import type { MatmulPlan } from '../plans.js';
+import { broadcastStrides } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 import { activateRange } from './activation.js';
 import { gemm } from './gemm.js';
 
@@ -23,6 +22,23 @@ export function matmulRange(
   const { m, n, k, batchShape, transA, transB, activation } = plan;
   if (n === 0 || m === 0) return;
   const batchRank = batchShape.length;
+  if (batchRank === 0 && !bias) {
+    // A plain 2-D product (the common case): no batch walk, no stride arrays.
+    const as = a.strides;
+    const bs = b.strides;
+    const aR = as[as.length - 2]!;
+    const aC = as[as.length - 1]!;
+    const bR = bs[bs.length - 2]!;
+    const bC = bs[bs.length - 1]!;
+    gemm({
+      m, n, k,
+      a: a.storage as FloatArray, aOffset: a.offset, aRowStride: transA ? aC : aR, aColStride: transA ? aR : aC,
+      b: b.storage as FloatArray, bOffset: b.offset, bRowStride: transB ? bC : bR, bColStride: transB ? bR : bC,
+      c: out, cOffset: 0, cRowStride: n, alpha: 1, beta: 0,
+    }, rowBegin, rowEnd);
+    activateRange(out, rowBegin * n, rowEnd * n, activation);
+    return;
+  }
   const aBatch = broadcastStrides(a.shape.slice(0, -2), a.strides.slice(0, -2), batchShape);
   const bBatch = broadcastStrides(b.shape.slice(0, -2), b.strides.slice(0, -2), batchShape);
   const biasStrides = bias ? broadcastStrides(bias.shape, bias.strides, plan.outShape) : undefined;
@@ -70,15 +86,3 @@ export function matmulRange(
     row += end - begin;
   }
 }
-
-export async function matmul(
-  plan: MatmulPlan,
-  [a, b, bias]: readonly [Tensor, Tensor, Tensor?],
-  options?: RunOptions,
-): Promise<Tensor> {
-  const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  const inputs = bias ? ([a, b, bias.contiguous()] as const) : ([a, b] as const);
-  await runRanges('js', 'matmul', plan, inputs, out, (p, i, o, r0, r1) => matmulRange(p, i, o as FloatArray, r0, r1), options);
-  return new Tensor(plan.dtype, plan.outShape, out);
-}
-

@@ -10,26 +10,13 @@
  * rows (every channel and column of those rows), so a pool can split by batch × output rows.
  * Cost: 2·batch·outC·outH·outW·(inC/groups)·kh·kw flops; scratch ≤ IM2COL_BUDGET elements.
  */
-import { allocate, scratch, type FloatArray } from '../../dtype.js';
-import type { Conv2dPlan } from '../../ops/conv2d.js';
-import { sizeOf } from '../../shape.js';
-import { runRanges, type RunOptions } from '../../pool/split.js';
-import { Tensor } from '../../tensor.js';
-import { JS_IM2COL_BUDGET } from '../../tuning.js';
+import { scratch, type FloatArray } from '../dtype.js';
+import type { Conv2dPlan } from '../plans.js';
+import type { Tensor } from '../tensor.js';
+import { dense } from './dense.js';
+import { JS_IM2COL_BUDGET } from '../tuning.js';
 import { activateRange } from './activation.js';
 import { gemm } from './gemm.js';
-
-export async function conv2d(
-  plan: Conv2dPlan,
-  [x, w, bias]: readonly [Tensor, Tensor, Tensor?],
-  options?: RunOptions,
-): Promise<Tensor> {
-  const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  // Contiguous once here, so that pool workers do not each copy a strided view.
-  const inputs = bias ? ([x.contiguous(), w.contiguous(), bias.contiguous()] as const) : ([x.contiguous(), w.contiguous()] as const);
-  await runRanges('js', 'conv2d', plan, inputs, out, (p, i, o, r0, r1) => conv2dRange(p, i, o as FloatArray, r0, r1), options);
-  return new Tensor(plan.dtype, plan.outShape, out);
-}
 
 export function conv2dRange(
   plan: Conv2dPlan,
@@ -38,9 +25,10 @@ export function conv2dRange(
   begin: number,
   end: number,
 ): void {
-  const x = inputs[0].contiguous();
-  const w = inputs[1].contiguous();
-  const bias = inputs[2]?.contiguous();
+  // Dense inputs (dispatch passes them so; a direct caller may not).
+  const x = dense(inputs[0]);
+  const w = dense(inputs[1]);
+  const bias = inputs[2] && dense(inputs[2]);
   const xs = x.storage as FloatArray;
   const ws = w.storage as FloatArray;
   const xo = x.offset;

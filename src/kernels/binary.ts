@@ -3,17 +3,10 @@
  * dimension); each operand is read through broadcast strides (0 where it repeats), so views and
  * broadcasts cost no copy. int32 results wrap at 32 bits (Math.imul for products).
  */
-import { allocate, type TypedArray } from '../../dtype.js';
-import type { BinaryFn, BinaryPlan } from '../../ops/binary.js';
-import { broadcastStrides, sizeOf } from '../../shape.js';
-import { runRanges, type RunOptions } from '../../pool/split.js';
-import { Tensor } from '../../tensor.js';
-
-export async function binary(plan: BinaryPlan, inputs: readonly [Tensor, Tensor], options?: RunOptions): Promise<Tensor> {
-  const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  await runRanges('js', 'binary', plan, inputs, out, binaryRange, options);
-  return new Tensor(plan.dtype, plan.outShape, out);
-}
+import type { TypedArray } from '../dtype.js';
+import type { BinaryFn, BinaryPlan } from '../plans.js';
+import { broadcastStrides } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 
 /** Writes out[begin, end) (row-major output indices); `begin` and `end` need not align with rows. */
 export function binaryRange(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): void {

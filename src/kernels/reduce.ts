@@ -3,13 +3,12 @@
  * slot (reduced axes have output stride 0). Floats accumulate in float64; int32 sums wrap at 32
  * bits as the stored int32 result would.
  */
-import { allocate } from '../../dtype.js';
-import type { ReducePlan } from '../../ops/reduce.js';
-import { contiguousStrides, sizeOf } from '../../shape.js';
-import { Tensor } from '../../tensor.js';
+import type { TypedArray } from '../dtype.js';
+import type { ReducePlan } from '../plans.js';
+import { contiguousStrides, sizeOf } from '../shape.js';
+import type { Tensor } from '../tensor.js';
 
-export async function reduce(plan: ReducePlan, [input]: readonly [Tensor]): Promise<Tensor> {
-  const x = input.contiguous();
+export function reduce(plan: ReducePlan, [x]: readonly [Tensor], out: TypedArray): void {
   const shape = x.shape;
   const rank = shape.length;
   const outSize = sizeOf(plan.outShape);
@@ -47,8 +46,6 @@ export async function reduce(plan: ReducePlan, [input]: readonly [Tensor]): Prom
       }
     }
   }
-  const out = allocate(plan.dtype, outSize);
   if (plan.fn === 'mean') for (let i = 0; i < outSize; i++) out[i] = acc[i]! / plan.count;
   else out.set(acc);
-  return new Tensor(plan.dtype, plan.outShape, out);
 }

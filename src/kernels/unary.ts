@@ -1,14 +1,7 @@
 /** js relu and sigmoid, elementwise over a row-major input. int32 relu stays int32. */
-import { allocate, type TypedArray } from '../../dtype.js';
-import type { UnaryPlan } from '../../ops/unary.js';
-import { runRanges, type RunOptions } from '../../pool/split.js';
-import { Tensor } from '../../tensor.js';
-
-export async function unary(plan: UnaryPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
-  const out = allocate(plan.dtype, x.size);
-  await runRanges('js', 'unary', plan, [x.contiguous()], out, unaryRange, options);
-  return new Tensor(plan.dtype, plan.outShape, out);
-}
+import type { TypedArray } from '../dtype.js';
+import type { UnaryPlan } from '../plans.js';
+import type { Tensor } from '../tensor.js';
 
 /** out[i] = f(x[i]) for row-major positions i in [begin, end); x must be contiguous. */
 export function unaryRange(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): void {

@@ -3,20 +3,13 @@
  * them, avg divides by the number of real cells). Range kernel over the flattened [batch·outH]
  * output rows. Cost: batch·channels·outH·outW·kh·kw comparisons or additions.
  */
-import { allocate, type FloatArray } from '../../dtype.js';
-import type { Pool2dPlan } from '../../ops/pool2d.js';
-import { sizeOf } from '../../shape.js';
-import { runRanges, type RunOptions } from '../../pool/split.js';
-import { Tensor } from '../../tensor.js';
-
-export async function pool2d(plan: Pool2dPlan, [x]: readonly [Tensor], options?: RunOptions): Promise<Tensor> {
-  const out = allocate(plan.dtype, sizeOf(plan.outShape));
-  await runRanges('js', 'pool2d', plan, [x.contiguous()], out, (p, i, o, r0, r1) => pool2dRange(p, i, o as FloatArray, r0, r1), options);
-  return new Tensor(plan.dtype, plan.outShape, out);
-}
+import type { FloatArray } from '../dtype.js';
+import type { Pool2dPlan } from '../plans.js';
+import type { Tensor } from '../tensor.js';
+import { dense } from './dense.js';
 
 export function pool2dRange(p: Pool2dPlan, [input]: readonly [Tensor], out: FloatArray, begin: number, end: number): void {
-  const x = input.contiguous();
+  const x = dense(input);
   const xs = x.storage as FloatArray;
   const { channels, inH, inW, outH, outW, kh, kw, strideH, strideW, padTop, padLeft } = p;
   const nchw = p.layout === 'NCHW';

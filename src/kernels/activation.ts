@@ -1,6 +1,6 @@
 /** The fused epilogue shared by matmul and conv2d: activation applied in place over a range. */
-import type { Activation } from '../../ops/checks.js';
-import type { FloatArray } from '../../dtype.js';
+import type { Activation } from '../plans.js';
+import type { FloatArray } from '../dtype.js';
 
 /** relu keeps NaN (as numpy's maximum does); sigmoid is 1 / (1 + e^(−v)). */
 export function activateRange(out: FloatArray, begin: number, end: number, activation: Activation): void {

@@ -1,0 +1,150 @@
+/**
+ * The cost of an op beyond its kernel: tiny ops through the public API beside numpy (through
+ * python3, timed with timeit in the same run) and ml-matrix; workloads (the seed's CNN pass, a
+ * FISTA iteration's products) beside their kernels called alone; a split op beside the same op
+ * unsplit.
+ *
+ *   npm run build && node bench/dispatch.bench.mjs [--quick]
+ *
+ * Every figure is µs per call: the median of benchmark.js samples, with the interquartile range.
+ */
+import { spawnSync } from 'node:child_process';
+import { Matrix } from 'ml-matrix';
+import * as L from '../dist/index.js';
+import * as I from '../dist/internal.js';
+import { machineInfo, measure, table, writeResults } from './harness.mjs';
+
+const quick = process.argv.includes('--quick');
+const maxTime = quick ? 0.5 : 2;
+const rows = [];
+const us = (s) => s.median * 1000;
+const spread = (s) => `${(s.q1 * 1000).toFixed(2)}–${(s.q3 * 1000).toFixed(2)}`;
+
+async function time(name, fn, extra = {}) {
+  for (let i = 0; i < 200; i++) fn(); // warm-up: the JIT and the pool (~15 calls to settle)
+  const s = await measure(name, fn, { maxTime });
+  rows.push({ case: name, us: us(s).toFixed(3), iqr: spread(s), ...extra });
+  return us(s);
+}
+
+await L.configure({ threads: 1 });
+const native = (await L.backends()).find((b) => b.name === 'native')?.available;
+const cpu = native ? ['js', 'native'] : ['js'];
+
+// ── tiny ops ──
+const a2 = L.tensor([1, 2]);
+const b2 = L.tensor([3, 4]);
+for (const backend of cpu) await time(`add 2×f32 [${backend}]`, () => L.add(a2, b2, { backend }).dispose(), { group: 'add2' });
+const m4a = L.randn([4, 4], { seed: 1, dtype: 'float64' });
+const m4b = L.randn([4, 4], { seed: 2, dtype: 'float64' });
+for (const backend of cpu) await time(`matmul 4×4 f64 [${backend}]`, () => L.matmul(m4a, m4b, { backend }).dispose(), { group: 'mm4' });
+const mlA = new Matrix(4, 4).fill(0.5);
+const mlB = new Matrix(4, 4).fill(0.25);
+await time('matmul 4×4 f64 [ml-matrix]', () => mlA.mmul(mlB), { group: 'mm4' });
+const A = L.randn([128, 256], { seed: 3, dtype: 'float64' });
+const x = L.randn([256], { seed: 4, dtype: 'float64' });
+for (const backend of cpu) await time(`matvec 128×256 f64 [${backend}]`, () => L.matmul(A, x, { backend }).dispose(), { group: 'mv' });
+const mlM = Matrix.rand(128, 256);
+const mlX = Matrix.rand(256, 1);
+await time('matvec 128×256 f64 [ml-matrix]', () => mlM.mmul(mlX), { group: 'mv' });
+
+// numpy, timed in its own process in this run.
+const py = spawnSync('python3', ['-c', `
+import numpy as np, timeit, json
+a=np.array([1,2],np.float32); b=np.array([3,4],np.float32)
+m=np.random.rand(4,4); n=np.random.rand(4,4); A=np.random.rand(128,256); x=np.random.rand(256)
+def t(f):
+    n_=200000 if ${quick ? 'False' : 'True'} else 20000
+    r=[min(timeit.repeat(f, number=n_//10, repeat=5))/(n_//10)*1e6 for _ in range(3)]
+    return sorted(r)
+print(json.dumps({'add2': t(lambda: np.add(a,b)), 'mm4': t(lambda: m@n), 'mv': t(lambda: A@x)}))
+`], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+const numpy = py.status === 0 ? JSON.parse(py.stdout) : undefined;
+if (numpy) {
+  for (const [group, label] of [['add2', 'add 2×f32'], ['mm4', 'matmul 4×4 f64'], ['mv', 'matvec 128×256 f64']]) {
+    const r = numpy[group];
+    rows.push({ case: `${label} [numpy]`, us: r[1].toFixed(3), iqr: `${r[0].toFixed(2)}–${r[2].toFixed(2)}`, group });
+  }
+} else {
+  console.warn(`numpy peer unavailable: ${py.stderr?.slice(0, 200)}`);
+}
+
+// ── the seed's CNN pass, batch 64: public ops vs its kernels alone ──
+const backend = native ? I.nativeBackend : I.jsBackend;
+const bname = native ? 'native' : 'js';
+const X = L.randn([64, 3, 32, 32], { seed: 5 });
+const W = L.randn([32, 3, 3, 3], { seed: 6 });
+const cb = L.randn([32], { seed: 7 });
+const W1 = L.randn([8192, 128], { seed: 8 });
+const b1 = L.randn([128], { seed: 9 });
+const W2 = L.randn([128, 1], { seed: 10 });
+const b2 = L.randn([1], { seed: 11 });
+const o = { backend: bname };
+const cnn = () => {
+  const c = L.conv2d(X, W, { padding: 1, bias: cb, activation: 'relu', ...o });
+  const p = L.maxPool2d(c, { kernel: 2, ...o });
+  const f = p.reshape([64, 8192]);
+  const d = L.matmul(f, W1, { bias: b1, activation: 'relu', ...o });
+  const y = L.matmul(d, W2, { bias: b2, activation: 'sigmoid', ...o });
+  for (const t of [c, p, f, d, y]) t.dispose();
+};
+const cnnOps = await time(`CNN b64 public ops [${bname}]`, cnn, { group: 'cnn' });
+// The same kernels on preallocated outputs and ready plans.
+const convPlan = I.planConv2d(X, W, { padding: 1, bias: cb, activation: 'relu' });
+const poolPlan = I.planPool2d(L.tensor(new Float32Array(64 * 32 * 32 * 32), [64, 32, 32, 32]), { kernel: 2 });
+const cOut = new Float32Array(64 * 32 * 32 * 32);
+const pOut = new Float32Array(64 * 32 * 16 * 16);
+const cT = new L.Tensor('float32', [64, 32, 32, 32], cOut);
+const pT = new L.Tensor('float32', [64, 8192], pOut);
+const d1 = I.planMatmul(pT, W1, { bias: b1, activation: 'relu' });
+const dOut = new Float32Array(64 * 128);
+const dT = new L.Tensor('float32', [64, 128], dOut);
+const d2 = I.planMatmul(dT, W2, { bias: b2, activation: 'sigmoid' });
+const yOut = new Float32Array(64);
+const kernels = () => {
+  backend.kernels.conv2d(convPlan, [X, W, cb], cOut);
+  backend.kernels.pool2d(poolPlan, [cT], pOut);
+  backend.kernels.matmul(d1.plan, d1.inputs, dOut);
+  backend.kernels.matmul(d2.plan, d2.inputs, yOut);
+};
+const cnnKernels = await time(`CNN b64 kernels alone [${bname}]`, kernels, { group: 'cnn' });
+
+// ── FISTA iteration's products at N = 512, K = 192 (float64): public ops vs kernels ──
+const Af = L.randn([192, 512], { seed: 12, dtype: 'float64' });
+const xf = L.randn([512], { seed: 13, dtype: 'float64' });
+const rf = L.randn([192], { seed: 14, dtype: 'float64' });
+const fistaOps = await time(`FISTA N512 K192 two products [${bname}]`, () => {
+  L.matmul(Af, xf, o).dispose();
+  L.matmul(Af, rf, { transA: true, ...o }).dispose();
+}, { group: 'fista' });
+const f1 = I.planMatmul(Af, xf, {});
+const f2 = I.planMatmul(Af, rf, { transA: true });
+const o1 = new Float64Array(192);
+const o2 = new Float64Array(512);
+const fistaKernels = await time(`FISTA N512 K192 kernels alone [${bname}]`, () => {
+  backend.kernels.matmul(f1.plan, f1.inputs, o1);
+  backend.kernels.matmul(f2.plan, f2.inputs, o2);
+}, { group: 'fista' });
+
+// ── a split op vs the same op unsplit (2 threads; relu of 64 Ki float32, caller joins) ──
+await L.configure({ threads: 2, minFlopsPerPart: 0 });
+const big = L.randn([1 << 16], { seed: 15 });
+const split = await time('relu 64Ki split on 2 threads [js]', () => L.relu(big, { backend: 'js' }).dispose(), { group: 'split' });
+await L.configure({ threads: 1 });
+const whole = await time('relu 64Ki unsplit [js]', () => L.relu(big, { backend: 'js' }).dispose(), { group: 'split' });
+await L.configure({ threads: 2, minFlopsPerPart: 200_000 });
+
+// ── 100 000 small ops with dispose(): memory before and after ──
+const before = L.memory().cpu;
+const rss0 = process.memoryUsage().rss;
+for (let i = 0; i < 100_000; i++) L.add(a2, b2).dispose();
+const after = L.memory().cpu;
+const rss1 = process.memoryUsage().rss;
+
+console.log(table(['case', 'us', 'iqr'], rows));
+console.log(`CNN: public ops ${cnnOps.toFixed(0)} µs vs kernels alone ${cnnKernels.toFixed(0)} µs: ${(cnnOps / cnnKernels).toFixed(3)}×`);
+console.log(`FISTA products: public ops ${fistaOps.toFixed(1)} µs vs kernels ${fistaKernels.toFixed(1)} µs: ${(fistaOps / fistaKernels).toFixed(3)}×`);
+console.log(`split − unsplit: ${(split - whole).toFixed(2)} µs (split ${split.toFixed(2)}, unsplit ${whole.toFixed(2)})`);
+console.log(`100k add+dispose: cpu buffers ${before.buffers} → ${after.buffers}, bytes ${before.bytes} → ${after.bytes}; RSS ${(rss0 / 2 ** 20).toFixed(1)} → ${(rss1 / 2 ** 20).toFixed(1)} MiB (${(((rss1 - rss0) / rss0) * 100).toFixed(1)} %)`);
+writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels }, fista: { ops: fistaOps, kernels: fistaKernels }, split: { split, whole }, memory: { before, after, rss0, rss1 } });
+await L.closePool();

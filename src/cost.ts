@@ -1,0 +1,88 @@
+/**
+ * The one cost model: what a plan costs, in flops and bytes, and how many output rows the pool
+ * could split it into. Dispatch weighs it to choose between the calling thread and the pool; the
+ * benches label their figures with it. Pure, and a leaf apart from the plan types.
+ */
+import type { OpName, OpSpecs, RangeOp } from './plans.js';
+
+export interface Cost {
+  /** Floating-point operations (a multiply-add counts 2; an exp about 20). */
+  readonly flops: number;
+  /** Bytes read and written (operands once, output once). */
+  readonly bytes: number;
+  /** Rows of the output the pool can split (0 for ops that run whole). */
+  readonly rows: number;
+}
+
+const size = (shape: readonly number[]): number => {
+  let s = 1;
+  for (let i = 0; i < shape.length; i++) s *= shape[i]!;
+  return s;
+};
+
+const width = (dtype: string): number => (dtype === 'float64' ? 8 : 4);
+
+/** Whether the pool can split this op's output by rows. */
+export function isRangeOp(op: OpName): op is RangeOp {
+  return op === 'matmul' || op === 'conv2d' || op === 'pool2d' || op === 'unary' || op === 'binary';
+}
+
+export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost {
+  switch (op) {
+    case 'matmul': {
+      const p = plan as OpSpecs['matmul']['plan'];
+      const batch = size(p.batchShape);
+      const w = width(p.dtype);
+      return { rows: batch * p.m, flops: 2 * batch * p.m * p.n * p.k, bytes: w * batch * (p.m * p.k + p.k * p.n + p.m * p.n) };
+    }
+    case 'conv2d': {
+      const p = plan as OpSpecs['conv2d']['plan'];
+      const perRow = 2 * p.outC * p.outW * (p.inC / p.groups) * p.kh * p.kw;
+      const w = width(p.dtype);
+      const bytes = w * (p.batch * p.inC * p.inH * p.inW + p.outC * (p.inC / p.groups) * p.kh * p.kw + size(p.outShape));
+      return { rows: p.batch * p.outH, flops: p.batch * p.outH * perRow, bytes };
+    }
+    case 'pool2d': {
+      const p = plan as OpSpecs['pool2d']['plan'];
+      const w = width(p.dtype);
+      return {
+        rows: p.batch * p.outH,
+        flops: p.batch * p.outH * p.outW * p.channels * p.kh * p.kw,
+        bytes: w * (p.batch * p.channels * p.inH * p.inW + size(p.outShape)),
+      };
+    }
+    case 'unary': {
+      const p = plan as OpSpecs['unary']['plan'];
+      const n = size(p.outShape);
+      // sigmoid costs an exp per element; relu one comparison.
+      return { rows: n, flops: p.fn === 'sigmoid' ? 20 * n : n, bytes: 2 * width(p.dtype) * n };
+    }
+    case 'binary': {
+      const p = plan as OpSpecs['binary']['plan'];
+      const n = size(p.outShape);
+      return { rows: n, flops: n, bytes: 3 * width(p.dtype) * n };
+    }
+    case 'reduce': {
+      const p = plan as OpSpecs['reduce']['plan'];
+      const n = p.count * size(p.outShape);
+      return { rows: 0, flops: n, bytes: width(p.dtype) * (n + size(p.outShape)) };
+    }
+    case 'cholesky': {
+      const p = plan as OpSpecs['cholesky']['plan'];
+      return { rows: 0, flops: p.n ** 3 / 3, bytes: 16 * p.n * p.n };
+    }
+    case 'solveSPD': {
+      const p = plan as OpSpecs['solveSPD']['plan'];
+      return { rows: 0, flops: p.n ** 3 / 3 + 2 * p.n * p.n * p.nrhs, bytes: 8 * (2 * p.n * p.n + 2 * p.n * p.nrhs) };
+    }
+    case 'ridge': {
+      const p = plan as OpSpecs['ridge']['plan'];
+      const gram = costOf('matmul', p.gram);
+      const product = costOf('matmul', p.product);
+      const solve = costOf('solveSPD', p.solve);
+      return { rows: 0, flops: gram.flops + product.flops + solve.flops, bytes: gram.bytes + product.bytes + solve.bytes };
+    }
+    default:
+      return { rows: 0, flops: 0, bytes: 0 };
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Library internals for the benchmarks (bench/dispatch.bench.mjs times kernels alone beside the
+ * public ops). Not public API: nothing here is covered by semver.
+ */
+export { jsBackend } from './backends/js/index.js';
+export { nativeBackend } from '#native';
+export { costOf } from './cost.js';
+export { takeStore, release } from './memory/cpu.js';
+export { planMatmul } from './ops/matmul.js';
+export { planBinary } from './ops/binary.js';
+export { planConv2d } from './ops/conv2d.js';
+export { planPool2d } from './ops/pool2d.js';
+export { planUnary } from './ops/unary.js';

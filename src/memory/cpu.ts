@@ -1,0 +1,168 @@
+/**
+ * The CPU storage pool. Every array the library allocates for a tensor comes from here; storage
+ * that `dispose()` frees (once no tensor or view refers to it and no op in flight reads it) goes
+ * back to a free list of its size class, and the next output of that class takes it instead of a
+ * fresh buffer. Fresh buffers fault on first touch (5–15 % of a 1024² matmul); pooled ones are
+ * warm. The pool is bounded: past `cap` bytes of free buffers, returned ones are left to the
+ * garbage collector.
+ *
+ * Buffers from `SHARED_MIN_BYTES` up are SharedArrayBuffers where the platform shares memory
+ * (always in Node; in a browser only when cross-origin isolated), so worker threads use them
+ * without a copy; smaller ones are plain ArrayBuffers, which allocate faster. Shared buffers
+ * cannot be detached or shrunk, which is why only they ever cross to another thread.
+ */
+import { BYTES_PER_ELEMENT, type DType, type DTypeArrays, type TypedArray } from '../dtype.js';
+
+/** Buffers of at least this many bytes are shared (worker threads may read and write them). */
+export const SHARED_MIN_BYTES = 16 * 1024;
+
+/** The default cap on free pooled bytes. */
+export const DEFAULT_CAP_BYTES = 256 * 1024 * 1024;
+
+/** A storage allocation, counted by the tensors (and in-flight ops) that refer to it. */
+export interface CpuStore {
+  readonly array: TypedArray;
+  /** Tensors and in-flight ops holding it; the last release returns it to the pool. */
+  refs: number;
+  /** False for arrays a caller handed in: never pooled, never reused. */
+  readonly pooled: boolean;
+}
+
+/** What `memory().cpu` reports. */
+export interface CpuMemory {
+  /**
+   * Library-allocated storage buffers handed out and not given back by dispose() (a tensor left to
+   * the garbage collector stays counted, as TensorFlow.js counts undisposed tensors): a loop that
+   * disposes what it makes keeps this flat.
+   */
+  buffers: number;
+  /** Bytes of those buffers. */
+  bytes: number;
+  /** Free buffers kept for reuse, and their bytes. */
+  pooled: { buffers: number; bytes: number };
+  /** The bound on pooled bytes (`configure({ cpuPoolBytes })`). */
+  cap: number;
+  /** Allocations served from the pool, and those that needed a new buffer. */
+  hits: number;
+  misses: number;
+}
+
+const free = new Map<number, ArrayBufferLike[]>();
+let cap = DEFAULT_CAP_BYTES;
+let pooledBytes = 0;
+let pooledBuffers = 0;
+let liveBuffers = 0;
+let liveBytes = 0;
+let hits = 0;
+let misses = 0;
+
+let shareable: boolean | undefined;
+/** Whether this platform can share memory with worker threads. */
+export function canShare(): boolean {
+  if (shareable === undefined) {
+    const g = globalThis as { crossOriginIsolated?: boolean; SharedArrayBuffer?: unknown };
+    shareable = typeof g.SharedArrayBuffer === 'function' && g.crossOriginIsolated !== false;
+  }
+  return shareable;
+}
+
+/** The size class of `bytes`: 64, then powers of two and 1.5× powers of two (≤ 33 % slack). */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 64) return 64;
+  const p = 2 ** Math.ceil(Math.log2(bytes));
+  const mid = (p / 4) * 3;
+  return mid >= bytes ? mid : p;
+}
+
+function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number): DTypeArrays[D] {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(buffer, 0, length) as DTypeArrays[D];
+    case 'float64':
+      return new Float64Array(buffer, 0, length) as DTypeArrays[D];
+    default:
+      return new Int32Array(buffer, 0, length) as DTypeArrays[D];
+  }
+}
+
+/**
+ * A zeroed array of `size` elements of `dtype` (from the pool when a buffer of its class is free),
+ * wrapped in a store with one reference.
+ */
+export function takeStore<D extends DType>(dtype: D, size: number, shared = false): CpuStore & { array: DTypeArrays[D] } {
+  const bytes = size * BYTES_PER_ELEMENT[dtype];
+  // Shared on request: classes below SHARED_MIN_BYTES are plain, so a forced one is rounded up.
+  const cls = shared && canShare() ? Math.max(sizeClass(bytes), SHARED_MIN_BYTES) : sizeClass(bytes);
+  const list = free.get(cls);
+  let buffer = list?.pop();
+  const hit = buffer !== undefined;
+  if (buffer) {
+    pooledBytes -= cls;
+    pooledBuffers--;
+    hits++;
+  } else {
+    misses++;
+    buffer = cls >= SHARED_MIN_BYTES && canShare() ? new SharedArrayBuffer(cls) : new ArrayBuffer(cls);
+  }
+  liveBuffers++;
+  liveBytes += cls;
+  const array = view(dtype, buffer, size);
+  // A reused buffer holds the values of its last tensor.
+  if (hit) array.fill(0);
+  return { array: array as never, refs: 1, pooled: true };
+}
+
+/** A store over an array the caller owns: counted by nobody, never pooled. */
+export function externalStore(array: TypedArray): CpuStore {
+  return { array, refs: 1, pooled: false };
+}
+
+export function retain(store: CpuStore): void {
+  store.refs++;
+}
+
+/** Drops one reference; the last one returns a pooled buffer to its free list (within the cap). */
+export function release(store: CpuStore): void {
+  if (--store.refs > 0 || !store.pooled) return;
+  const buffer = store.array.buffer;
+  const cls = buffer.byteLength;
+  liveBuffers--;
+  liveBytes -= cls;
+  if (pooledBytes + cls > cap) return;
+  let list = free.get(cls);
+  if (!list) free.set(cls, (list = []));
+  list.push(buffer);
+  pooledBytes += cls;
+  pooledBuffers++;
+}
+
+/** Sets the bound on pooled bytes (0 turns pooling off); frees what exceeds it. */
+export function setCap(bytes: number): void {
+  cap = bytes;
+  if (pooledBytes <= cap) return;
+  for (const [cls, list] of [...free].sort((a, b) => b[0] - a[0])) {
+    while (list.length > 0 && pooledBytes > cap) {
+      list.pop();
+      pooledBytes -= cls;
+      pooledBuffers--;
+    }
+  }
+}
+
+/** Empties the free lists (the garbage collector takes the buffers). */
+export function trim(): void {
+  free.clear();
+  pooledBytes = 0;
+  pooledBuffers = 0;
+}
+
+export function cpuMemory(): CpuMemory {
+  return {
+    buffers: liveBuffers,
+    bytes: liveBytes,
+    pooled: { buffers: pooledBuffers, bytes: pooledBytes },
+    cap,
+    hits,
+    misses,
+  };
+}

@@ -1,0 +1,211 @@
+/**
+ * Every plan type, the op table (OpSpecs) and the option types plans share. A leaf: it imports
+ * nothing but the Tensor type, so that ops, the cost model, dispatch, backends and the pool can
+ * all depend on it without depending on each other.
+ *
+ * A plan is the frozen result of an op's validation: output dtype and shape, geometry, the
+ * algorithm variant. Every backend gets the same plan; none validates again.
+ */
+import type { DType } from './dtype.js';
+import type { Tensor } from './tensor.js';
+
+/** Applied after a fused bias. */
+export type Activation = 'none' | 'relu' | 'sigmoid';
+export const ACTIVATIONS: readonly Activation[] = ['none', 'relu', 'sigmoid'];
+
+export type Layout = 'NCHW' | 'NHWC';
+export const LAYOUTS: readonly Layout[] = ['NCHW', 'NHWC'];
+
+/** `'valid'` (none), `'same'` (output = ceil(input / stride); the odd pixel at the bottom/right), a number for every side, or [top, bottom, left, right]. */
+export type Padding = 'valid' | 'same' | number | readonly [number, number, number, number];
+
+export type FloatDType = 'float32' | 'float64';
+
+/** The backends this library knows (whether or not this build or machine can run them). */
+export type BackendName = 'js' | 'native' | 'webgpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'webgpu'];
+
+/** Options every op takes. */
+export interface OpOptions {
+  /** Run on this backend, or throw if it cannot; `'auto'` (the default) picks one. */
+  backend?: BackendName | 'auto';
+  /** Cancels the op: queued work is dropped and the op rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+export interface MatmulPlan {
+  readonly dtype: FloatDType;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
+  /** Batch dimensions of the output (broadcast of a's and b's). */
+  readonly batchShape: readonly number[];
+  /** The kernel's output shape: [...batchShape, m, n]. */
+  readonly outShape: readonly number[];
+  readonly activation: Activation;
+  /** The bias input, when present, has rank outShape.length and broadcasts to outShape. */
+  readonly hasBias: boolean;
+}
+
+export interface Conv2dPlan {
+  readonly dtype: FloatDType;
+  readonly layout: Layout;
+  readonly batch: number;
+  readonly inC: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly outC: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly dilationH: number;
+  readonly dilationW: number;
+  readonly padTop: number;
+  readonly padBottom: number;
+  readonly padLeft: number;
+  readonly padRight: number;
+  readonly groups: number;
+  readonly activation: Activation;
+  readonly hasBias: boolean;
+  /** [batch, outC, outH, outW] for NCHW, [batch, outH, outW, outC] for NHWC. */
+  readonly outShape: readonly number[];
+}
+
+export interface Pool2dPlan {
+  readonly kind: 'max' | 'avg';
+  readonly dtype: FloatDType;
+  readonly layout: Layout;
+  readonly batch: number;
+  readonly channels: number;
+  readonly inH: number;
+  readonly inW: number;
+  readonly outH: number;
+  readonly outW: number;
+  readonly kh: number;
+  readonly kw: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  readonly padTop: number;
+  readonly padLeft: number;
+  readonly outShape: readonly number[];
+}
+
+export type UnaryFn = 'relu' | 'sigmoid';
+
+export interface UnaryPlan {
+  readonly fn: UnaryFn;
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+}
+
+export type BinaryFn = 'add' | 'sub' | 'mul' | 'div';
+
+export interface BinaryPlan {
+  readonly fn: BinaryFn;
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+}
+
+export type ReduceFn = 'sum' | 'mean';
+
+export interface ReducePlan {
+  readonly fn: ReduceFn;
+  /** The output dtype. */
+  readonly dtype: DType;
+  /** Sorted, non-negative, unique. */
+  readonly axes: readonly number[];
+  /** Number of input elements that fold into each output element. */
+  readonly count: number;
+  readonly outShape: readonly number[];
+}
+
+export interface CholeskyPlan {
+  readonly dtype: FloatDType;
+  readonly n: number;
+  /** [n, n]. */
+  readonly outShape: readonly number[];
+}
+
+export interface SolveSpdPlan {
+  readonly dtype: FloatDType;
+  readonly n: number;
+  /** Number of right-hand sides (columns of B; 1 for a vector). */
+  readonly nrhs: number;
+  /** The result has shape [n] (B was a vector) or [n, nrhs]. */
+  readonly outShape: readonly number[];
+}
+
+export type RidgeForm = 'auto' | 'primal' | 'dual';
+
+/**
+ * ridge: x̂ = (AᵀA + λI)⁻¹Aᵀy (primal) or Aᵀ(AAᵀ + λI)⁻¹y (dual). The form is decided once, here,
+ * and the products are plans of their own (float64, on float64 copies of A and y), so that every
+ * backend and the pool run the same steps: G = gram(A, A); G += λI; then primal
+ * x = solve(G, rhs(A, y)), dual x = back(A, solve(G, y)).
+ */
+export interface RidgePlan {
+  readonly dtype: FloatDType;
+  /** Measurements (rows of A). */
+  readonly m: number;
+  /** Unknowns (columns of A). */
+  readonly n: number;
+  /** Signals solved at once (columns of y; 1 for a vector). */
+  readonly signals: number;
+  readonly form: 'primal' | 'dual';
+  readonly lambda: number;
+  /** [n] or [n, signals]. */
+  readonly outShape: readonly number[];
+  /** Order of the system: n (primal) or m (dual). */
+  readonly size: number;
+  /** AᵀA (primal: transA) or AAᵀ (dual: transB), float64 [size, size]. */
+  readonly gram: MatmulPlan;
+  /** primal: Aᵀy, float64 [n, signals]; dual: Aᵀz, float64 [n, signals]. */
+  readonly product: MatmulPlan;
+  /** (G + λI) z = rhs, float64, size × signals. */
+  readonly solve: SolveSpdPlan;
+}
+
+/**
+ * The table of contents of the library: one line per kernel, naming its inputs and its plan. A
+ * backend's kernel table is typed from this interface, so a kernel with the wrong inputs or plan
+ * does not compile. Every plan names its output's dtype and shape, which dispatch allocates.
+ */
+export interface OpSpecs {
+  /** C = op(A)·op(B) (+ bias, then activation), batched with broadcast batch dimensions. */
+  matmul: { inputs: readonly [a: Tensor, b: Tensor, bias?: Tensor]; plan: MatmulPlan };
+  /** 2-D convolution (cross-correlation, as every deep-learning library computes it). */
+  conv2d: { inputs: readonly [x: Tensor, w: Tensor, bias?: Tensor]; plan: Conv2dPlan };
+  /** Max or average pooling over 2-D windows. */
+  pool2d: { inputs: readonly [x: Tensor]; plan: Pool2dPlan };
+  /** relu, sigmoid. */
+  unary: { inputs: readonly [x: Tensor]; plan: UnaryPlan };
+  /** add, sub, mul, div with numpy broadcasting. */
+  binary: { inputs: readonly [a: Tensor, b: Tensor]; plan: BinaryPlan };
+  /** sum, mean over axes. */
+  reduce: { inputs: readonly [x: Tensor]; plan: ReducePlan };
+  /** Lower Cholesky factor of an SPD matrix. */
+  cholesky: { inputs: readonly [s: Tensor]; plan: CholeskyPlan };
+  /** X = S⁻¹B for SPD S, by Cholesky. */
+  solveSPD: { inputs: readonly [s: Tensor, b: Tensor]; plan: SolveSpdPlan };
+  /** x̂ = (AᵀA + λI)⁻¹Aᵀy (primal) or Aᵀ(AAᵀ + λI)⁻¹y (dual). */
+  ridge: { inputs: readonly [a: Tensor, y: Tensor]; plan: RidgePlan };
+}
+
+export type OpName = keyof OpSpecs;
+
+/** Every op of the table, in one list (the native surface and the tests derive theirs from it). */
+export const OP_NAMES: readonly OpName[] = Object.freeze([
+  'matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge',
+] as const);
+
+/** Ops whose output the pool can split by rows (the others run whole, on one thread). */
+export type RangeOp = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary';
+export const RANGE_OPS: readonly RangeOp[] = Object.freeze(['matmul', 'conv2d', 'pool2d', 'unary', 'binary'] as const);
+
+export type PlanOf<K extends OpName> = OpSpecs[K]['plan'];
+export type InputsOf<K extends OpName> = OpSpecs[K]['inputs'];
