@@ -54,3 +54,6 @@ export {
   type ChooseLambdaResult,
 } from './cs/index.js';
 export { configure, closePool, poolConfig, type PoolConfig } from './pool/split.js';
+export { fromNpy, toNpy, readNpyHeader, type NpyHeader } from './npy.js';
+export { load, save } from '#npy-file';
+export type { TensorJson } from './format.js';
