@@ -17,7 +17,7 @@ import { reduce } from './reduce.js';
 import { cholesky, ridge, solveSPD } from './linalg.js';
 import { copyWgsl } from './shaders.gen.js';
 import { WEBGPU } from '../../tuning.js';
-import { probeInChild } from './node-probe.js';
+import { probeInChild } from '#webgpu-probe';
 
 export interface WebGpuOptions {
   /**
@@ -72,7 +72,7 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
       // a GPU hears nothing of Dawn's and the Vulkan loader's warnings (see node-probe.ts).
       if (options.gpu === undefined && !navigatorGpu() && isNode() && process.env['LEPTON_WEBGPU_PROBE'] !== 'inline') {
         const child = await probeInChild(options.adapter);
-        if (!child.ok) return child;
+        if (child && !child.ok) return child;
       }
       const gpu = typeof options.gpu === 'function' ? await options.gpu() : (options.gpu ?? (await defaultGpu()));
       const adapter = await gpu.requestAdapter(options.adapter);

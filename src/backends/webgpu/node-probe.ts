@@ -6,11 +6,15 @@
  * when the child finds an adapter does the calling process load Dawn itself. A child that crashes
  * inside Dawn is a reason too, not a crash of the caller.
  *
- * Node only, reached through variable-specifier dynamic imports, so bundlers and the browser
- * build never see `node:child_process`. Costs one Node start plus Dawn's load (about 0.2 s),
+ * Node only: `#webgpu-probe` resolves here under the `node` condition of package.json `imports`
+ * and to probe-absent.ts elsewhere, so the browser build never sees `node:child_process`. Costs one Node start plus Dawn's load (about 0.2 s),
  * once per process; `LEPTON_WEBGPU_PROBE=inline` skips it (Dawn then probes in-process, noise
  * and all).
  */
+
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 /** The child's answer. */
 export type ChildProbe =
@@ -43,13 +47,7 @@ export function summariseDawnOutput(stderr: string): string {
  * Asks a child Node process whether Dawn finds an adapter.
  * @param adapterOptions passed to `requestAdapter` (must survive JSON).
  */
-export async function probeInChild(adapterOptions: unknown): Promise<ChildProbe> {
-  const moduleName = 'node:module';
-  const childName = 'node:child_process';
-  const urlName = 'node:url';
-  const { createRequire } = (await import(moduleName)) as typeof import('node:module');
-  const { spawn } = (await import(childName)) as typeof import('node:child_process');
-  const { pathToFileURL } = (await import(urlName)) as typeof import('node:url');
+export async function probeInChild(adapterOptions: unknown): Promise<ChildProbe | undefined> {
   let entry: string;
   try {
     entry = pathToFileURL(createRequire(import.meta.url).resolve('webgpu')).href;
