@@ -100,5 +100,22 @@ describe.runIf(slow)('the packed tarball', () => {
     // CommonJS users get the same.
     writeFileSync(join(app, 'check.cjs'), "require('lepton-compute').backends().then((l) => console.log(l.find((b) => b.name === 'native').available));");
     expect(run(process.execPath, ['check.cjs'], app).trim()).toBe('true');
+
+    // TypeScript users get types for both entries (the browser one adds setWorkerUrl and poolStats).
+    writeFileSync(
+      join(app, 'types.mts'),
+      [
+        "import { tensor, load, type Tensor } from 'lepton-compute';",
+        "import { setWorkerUrl, poolStats, matmul } from 'lepton-compute/browser';",
+        "setWorkerUrl(new URL('./lepton-worker.js', import.meta.url));",
+        'const stats: { workers: number; jobs?: number } = await poolStats();',
+        'const t: Tensor = tensor([1, 2]);',
+        'const loaded: Promise<Tensor> = load(\'x.npy\');',
+        'void matmul; void stats; void t; void loaded;',
+        '// @ts-expect-error setWorkerUrl takes a string or a URL',
+        'setWorkerUrl(42);',
+      ].join('\n'),
+    );
+    run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules', '@types'), 'types.mts'], app);
   });
 });
