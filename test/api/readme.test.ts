@@ -4,7 +4,8 @@
  *     figures are checked; the compressive-sensing example runs in test/cs/readme.test.ts;
  *   - the error message quoted is the one the library throws;
  *   - the shell blocks name only npm scripts that exist;
- *   - the HTML block imports only names the browser bundle exports;
+ *   - the HTML block imports only names the browser bundle exports (and runs as written in
+ *     Chromium in test/browser/bundlers.test.ts);
  *   - the layout block lists paths that exist;
  * plus the headline table's ratios equal `node bench/headline.mjs`'s, and relative links resolve.
  * A new block the classifier does not know fails the test, so no block goes unchecked.

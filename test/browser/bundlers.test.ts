@@ -7,10 +7,11 @@
  * one warning that names the fix (and still compute the right answer on the calling thread).
  *   - Vite dev server, with optimizeDeps.exclude (docs/bundlers.md) and without it (the warning);
  *   - Vite build (Vite emits lepton-worker.js as an asset from `new URL(…, import.meta.url)`);
- *   - esbuild bundle with lepton-worker.js copied beside it, and without (the warning).
+ *   - esbuild bundle with lepton-worker.js copied beside it, and without (the warning);
+ *   - the README's no-bundler HTML block, as written, with dist/browser/ copied to ./lepton/.
  * Without Chromium the tests skip and say why; under CI=true they fail instead.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,6 +172,35 @@ describe.skipIf(missing !== undefined)('bundled apps in Chromium', () => {
         await server.close();
       }
     });
+  });
+
+  it("the README's HTML block runs as written: backends() lists js, webgpu and native (unavailable), matmul runs", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = /## Browser[\s\S]*?```html\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, 'README has an html block under Browser').toBeTruthy();
+    const out = join(work, 'readme-html');
+    cpSync(join(ROOT, 'dist', 'browser'), join(out, 'lepton'), { recursive: true });
+    // One line added at the end of the module so the test knows it finished.
+    writeFileSync(join(out, 'index.html'), `<!doctype html><link rel="icon" href="data:,"><body>\n${block!.replace('</script>', '  window.done = [...c.shape];\n</script>')}`);
+    const server = await serveDir(out);
+    try {
+      const { page, errors } = await openPage(session, server.url);
+      const logged: unknown[] = [];
+      page.on('console', async (m) => {
+        if (m.type() === 'log') logged.push(await m.args()[0]?.jsonValue());
+      });
+      await page.reload({ waitUntil: 'load' });
+      await page.waitForFunction(() => (window as { done?: unknown }).done !== undefined, undefined, { timeout: 30_000 });
+      expect(await page.evaluate(() => (window as unknown as { done: number[] }).done)).toEqual([256, 256]);
+      const list = logged[0] as { name: string; available: boolean; reason: string }[];
+      expect(list.map((b) => b.name)).toEqual(['js', 'native', 'webgpu']);
+      expect(list.find((b) => b.name === 'native')!.available).toBe(false);
+      expect(list.find((b) => b.name === 'js')!.available).toBe(true);
+      expect(errors, errors.join('\n')).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
   });
 
   it('a page without the isolation headers warns once that threads need them', async () => {
