@@ -6,7 +6,9 @@ export default defineConfig({
   entry: { index: 'src/index.ts', internal: 'src/internal.ts', 'pool-worker': 'src/pool/worker.ts' },
   shims: true,
   format: ['esm', 'cjs'],
-  dts: true,
+  // Types for both entries: the Node one and the browser one (`lepton-compute/browser`, which adds
+  // poolStats and setWorkerUrl; its code is dist/browser/lepton.js, built by scripts/build-browser.mjs).
+  dts: { entry: { index: 'src/index.ts', browser: 'src/browser.ts' } },
   sourcemap: true,
   clean: true,
   target: 'node20',

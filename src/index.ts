@@ -65,3 +65,13 @@ export {
   type ChooseLambdaResult,
 } from './cs/index.js';
 export { closePool, poolConfig, type PoolConfig } from './pool/control.js';
+export { fromNpy, toNpy, readNpyHeader, type NpyHeader } from './npy.js';
+export { load, save } from '#npy-file';
+export type { TensorJson } from './format.js';
+// Types the API above refers to (the TypeDoc check, `npm run docs:check`, fails on any left out).
+export type { DTypeArrays } from './dtype.js';
+export type { Shape } from './shape.js';
+export type { GpuStorage } from './tensor.js';
+export type { RidgePlan } from './plans.js';
+export type { MatrixOptions, GaussianOptions, PartialDctOptions, Dct2dOptions } from './cs/operators.js';
+export type { PsnrOptions } from './cs/metrics.js';

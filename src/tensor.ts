@@ -10,6 +10,7 @@
 import { isDType, type DType, type DTypeArrays, type TypedArray } from './dtype.js';
 import { DisposedTensorError, InvalidArgumentError, ShapeError } from './errors.js';
 import { externalStore, release, retain, takeStore, type CpuStore } from './memory/cpu.js';
+import { formatTensor, tensorJson, type TensorJson } from './format.js';
 import { contiguousStrides, formatShape, sizeOf, type Shape } from './shape.js';
 
 /** Where a tensor's values live. */
@@ -376,8 +377,24 @@ export class Tensor<D extends DType = DType> {
     throw new InvalidArgumentError('to', `device must be 'cpu' or 'webgpu'; received ${describe(device)}`);
   }
 
+  /** `console.log(t)` in Node: the same text as toString(). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
+  /**
+   * dtype, shape, device, then the values as numpy prints them (summarised with … past 1000
+   * elements); a pending or GPU tensor says how to read its values instead.
+   */
   toString(): string {
-    return `Tensor(${formatShape(this.#shape)}, ${this.#dtype}, ${this.#device})`;
+    const readable = !this.#disposed && this.#device === 'cpu' && !this.isPending && this.#pending?.error === undefined;
+    const values = readable ? this.dataSync() : undefined;
+    return formatTensor(this.#dtype, this.#shape, values, this.#device, { disposed: this.#disposed });
+  }
+
+  /** `JSON.stringify(t)` → `{ dtype, shape, data }` (CPU tensors; a GPU one: `await t.to('cpu')` first). */
+  toJSON(): TensorJson {
+    return tensorJson(this.#dtype, this.#shape, this.dataSync());
   }
 
   // ── Library internals (not re-exported by the package) ──

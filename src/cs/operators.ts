@@ -33,7 +33,7 @@ const OPERATOR = Symbol.for('lepton-compute.cs.operator');
 export interface LinearOperator {
   /** 'matrix' (an explicit Tensor), 'partialDCT', 'dct2d', 'compose' or 'transpose'. */
   readonly kind: 'matrix' | 'partialDCT' | 'dct2d' | 'compose' | 'transpose';
-  /** [m, n]: measurements × unknowns. */
+  /** `[m, n]`: measurements × unknowns. */
   readonly shape: readonly [number, number];
   readonly dtype: 'float32' | 'float64';
   /** The explicit matrix, for kind 'matrix'. */

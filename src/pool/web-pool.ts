@@ -28,8 +28,27 @@ interface Member {
 
 /** The URL of the worker script (overridable before the pool starts, e.g. for a CDN copy). */
 let workerUrl: string | URL | undefined;
+/**
+ * Where the pool loads its worker script from, instead of `lepton-worker.js` beside the bundle
+ * (docs/bundlers.md says when a bundler needs it). Call it before the first op that splits.
+ * @example
+ * setWorkerUrl('/assets/lepton-worker.js');
+ */
 export function setWorkerUrl(url: string | URL): void {
   workerUrl = url;
+}
+
+/** What to do when the worker script does not load, per bundler (docs/bundlers.md has the detail). */
+const WORKER_FIX =
+  "Vite dev server: add optimizeDeps: { exclude: ['lepton-compute'] } to vite.config; esbuild and other bundlers that do not copy " +
+  "new URL() assets: copy node_modules/lepton-compute/dist/browser/lepton-worker.js beside your bundle; or call setWorkerUrl(url). " +
+  'See docs/bundlers.md in lepton-compute';
+let warned = false;
+/** console.warn, once per page: the pool turning itself off is worth one line, not one per op. */
+function warnOnce(message: string): void {
+  if (warned) return;
+  warned = true;
+  console.warn(`lepton-compute: ${message}`);
 }
 
 function isolated(): boolean {
@@ -62,7 +81,10 @@ export class WebPool implements PoolLike {
       worker.addEventListener('error', (e: ErrorEvent) => {
         e.preventDefault();
         member.death = e.message || 'the worker script failed to load';
-        if (!Atomics.load(this.#board, slotIndex(i) + LOADED)) this.broken ??= member.death;
+        if (!Atomics.load(this.#board, slotIndex(i) + LOADED)) {
+          this.broken ??= member.death;
+          warnOnce(`the worker pool is off, ops run on the calling thread: its script ${String(url)} did not load (${member.death}). ${WORKER_FIX}`);
+        }
         Atomics.store(this.#board, CRASHED, 1);
         Atomics.notify(this.#board, REMAINING);
         this.#wake?.();
@@ -187,6 +209,11 @@ export const platformPool: PlatformPool = {
     return Math.max(1, Math.min(8, n));
   },
   create(threads: number): PoolLike | undefined {
-    return isolated() && threads > 1 ? new WebPool(threads) : undefined;
+    if (threads > 1 && !isolated()) {
+      // Only reached when threads were asked for (unisolated pages default to 1 thread).
+      warnOnce(`configure({ threads: ${threads} }) asks for Web Workers, but this page is not cross-origin isolated (no SharedArrayBuffer), so ops run on the calling thread. Serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (docs/bundlers.md shows them for each dev server)`);
+      return undefined;
+    }
+    return threads > 1 ? new WebPool(threads) : undefined;
   },
 };

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 /** The tensor core: creation, dtypes, views (stride arithmetic, no copies), dispose, randomness. */
 import { describe, expect, it } from 'vitest';
 import { arange, eye, full, ones, rand, randn, Tensor, tensor, zeros } from '../../src/index.js';
@@ -172,7 +173,9 @@ describe('views', () => {
   });
 
   it('prints a short description', () => {
-    expect(String(zeros([2, 3]))).toBe('Tensor([2,3], float32, cpu)');
+    expect(String(zeros([2, 3]))).toBe('Tensor float32 [2, 3] on cpu\n[[0, 0, 0],\n [0, 0, 0]]');
+    expect(inspect(tensor([[1, 2], [3, 4]]))).toBe('Tensor float32 [2, 2] on cpu\n[[1, 2],\n [3, 4]]');
+    expect(JSON.stringify(tensor([1, 2], [2], { dtype: 'int32' }))).toBe('{"dtype":"int32","shape":[2],"data":[1,2]}');
     expect(zeros([1])).toBeInstanceOf(Tensor);
   });
 });

@@ -17,6 +17,7 @@ import { reduce } from './reduce.js';
 import { cholesky, ridge, solveSPD } from './linalg.js';
 import { copyWgsl } from './shaders.gen.js';
 import { WEBGPU } from '../../tuning.js';
+import { probeInChild } from '#webgpu-probe';
 
 export interface WebGpuOptions {
   /**
@@ -37,12 +38,18 @@ export interface WebGpuBackend extends GpuBackend {
   memory(): GpuMemory;
 }
 
+/** navigator.gpu where the environment has one. */
+function navigatorGpu(): GPU | undefined {
+  return (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+}
+
+const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
 /** The GPU this environment offers, or the reason it has none. */
 async function defaultGpu(): Promise<GPU> {
-  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
-  if (nav?.gpu) return nav.gpu;
-  const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-  if (!isNode) throw new Error('navigator.gpu is absent: this browser has no WebGPU (or it is disabled)');
+  const nav = navigatorGpu();
+  if (nav) return nav;
+  if (!isNode()) throw new Error('navigator.gpu is absent: this browser has no WebGPU (or it is disabled)');
   // A variable specifier: bundlers and tsc leave the optional package alone.
   const name = 'webgpu';
   let mod: { create(options: string[]): GPU };
@@ -61,6 +68,12 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
 
   async function start(): Promise<Probe> {
     try {
+      // Node with Dawn: look for an adapter in a child process first, so that a machine without
+      // a GPU hears nothing of Dawn's and the Vulkan loader's warnings (see node-probe.ts).
+      if (options.gpu === undefined && !navigatorGpu() && isNode() && process.env['LEPTON_WEBGPU_PROBE'] !== 'inline') {
+        const child = await probeInChild(options.adapter);
+        if (child && !child.ok) return child;
+      }
       const gpu = typeof options.gpu === 'function' ? await options.gpu() : (options.gpu ?? (await defaultGpu()));
       const adapter = await gpu.requestAdapter(options.adapter);
       if (!adapter) {
