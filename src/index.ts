@@ -52,5 +52,17 @@ export {
   type OmpResult,
   type ChooseLambdaOptions,
   type ChooseLambdaResult,
+  type OperatorDefinition,
+  type SampleOperator,
+  type SolverOptions,
+  type RidgePathOptions,
+  type RidgePathResult,
+  type LassoPathOptions,
+  type LassoPathResult,
+  type LassoCvOptions,
+  type LassoCvResult,
+  type DottestOptions,
+  type DottestResult,
+  type MetricOptions,
 } from './cs/index.js';
 export { configure, closePool, poolConfig, type PoolConfig } from './pool/split.js';

@@ -68,7 +68,7 @@ export function readOptions(op: string, options: unknown, known: readonly string
     if (names.includes(key)) continue;
     const nearest = [...names].sort((p, q) => distance(key, p) - distance(key, q))[0]!;
     throw new InvalidArgumentError(op, `unknown option '${key}'; received { ${key}: ${describe(out[key])} }`,
-      distance(key, nearest) <= Math.max(2, nearest.length / 3) ? `Did you mean '${nearest}'?` : `Known options: ${names.join(', ')}`);
+      distance(key, nearest) <= Math.max(2, nearest.length / 3) ? `The nearest known option is '${nearest}'` : `Known options: ${names.join(', ')}`);
   }
   const backend = out.backend;
   if (backend !== undefined && !(BACKEND_CHOICES as readonly unknown[]).includes(backend)) {

@@ -314,7 +314,7 @@ export function matrixOperator(op: string, aIn: unknown): LinearOperator {
  */
 export function operator(a: Tensor | OperatorDefinition): LinearOperator {
   const op = 'cs.operator';
-  if (a instanceof Tensor || typeof a !== 'object' || a === null) return matrixOperator(op, a);
+  if (a instanceof Tensor || typeof a !== 'object' || a === null || Array.isArray(a) || ArrayBuffer.isView(a)) return matrixOperator(op, a);
   const o = readOptions(op, a, ['shape', 'forward', 'adjoint', 'dtype']);
   const shape = o.shape;
   if (!Array.isArray(shape) || shape.length !== 2) {
