@@ -52,14 +52,15 @@ function distance(a: string, b: string): number {
 export function readOptions(op: string, options: unknown, known: readonly string[] = []): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   if (options === undefined) return out;
-  if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
-    throw new InvalidArgumentError(op, `options must be an object; received ${describe(options)}`);
-  }
   let keys: string[];
   try {
+    if (options === null || typeof options !== 'object' || Array.isArray(options) || options instanceof Tensor) {
+      throw new InvalidArgumentError(op, `options must be an object; received ${describe(options)}`);
+    }
     keys = Object.keys(options);
     for (const key of keys) out[key] = (options as Record<string, unknown>)[key];
   } catch (e) {
+    if (e instanceof InvalidArgumentError) throw e;
     throw new InvalidArgumentError(op, `options could not be read; received an object that throws (${e instanceof Error ? e.message : String(e)})`,
       'Pass a plain object');
   }
