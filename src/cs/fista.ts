@@ -442,6 +442,74 @@ export async function fistaLoop(p: FistaProblem): Promise<FistaValues> {
 }
 
 /**
+ * FISTA on a small lasso in Gram form: min ½xᵀGx − bᵀx + ½‖y‖² + λ‖x‖₁ with G = A_WᵀA_W and
+ * b = A_Wᵀy, so one iteration is one product G·z (k×k, through matmul) and the residual terms of
+ * the gap come from it: ‖A_W z − y‖² = zᵀGz − 2bᵀz + ‖y‖², (A_W z − y)ᵀy = bᵀz − ‖y‖², and
+ * A_Wᵀ(A_W z − y) = Gz − b. Stops when the gap ≤ target (at x, the sparse iterate).
+ */
+async function gramFista(g: Tensor, b: Float64Array, yy: number, lambda: number, lipschitz: number, x0: Float64Array,
+  target: number, maxIter: number, yielder: Yielder, options: SolverOptions): Promise<{ x: Float64Array; iterations: number; diverged: boolean }> {
+  const k = b.length;
+  const gram = new Products('cs.fista', matrixOperator('cs.fista', g), 1, true, options);
+  const step = 1 / lipschitz;
+  const threshold = lambda * step;
+  let x = Float64Array.from(x0);
+  let next = new Float64Array(k);
+  const z = Float64Array.from(x0);
+  let t = 1;
+  let zIsX = true;
+  const gap = (v: Float64Array, gv: Float64Array) => {
+    let vgv = 0;
+    let bv = 0;
+    let l1 = 0;
+    let gmax = 0;
+    for (let j = 0; j < k; j++) {
+      vgv += v[j]! * gv[j]!;
+      bv += b[j]! * v[j]!;
+      l1 += Math.abs(v[j]!);
+      gmax = Math.max(gmax, Math.abs(gv[j]! - b[j]!));
+    }
+    const rr = Math.max(0, vgv - 2 * bv + yy);
+    const s = gmax > lambda ? lambda / gmax : 1;
+    return { value: Math.max(0, 0.5 * rr * (1 + s * s) + lambda * l1 + s * (bv - yy)), objective: 0.5 * rr + lambda * l1 };
+  };
+  let start = NaN;
+  for (let it = 1; it <= maxIter; it++) {
+    await yielder.tick();
+    const gz = await gram.forward(z);
+    const at = gap(z, gz);
+    if (!Number.isFinite(at.objective) || firstNonFinite(gz) >= 0) return { x, iterations: it, diverged: true };
+    if (Number.isNaN(start)) start = Math.max(at.objective, 1e-300);
+    if (at.objective > 1e6 * start) return { x, iterations: it, diverged: true };
+    if (at.value <= target && zIsX) return { x, iterations: it, diverged: false };
+    let uphill = 0;
+    for (let j = 0; j < k; j++) {
+      const u = z[j]! - step * (gz[j]! - b[j]!);
+      const v = u > threshold ? u - threshold : u < -threshold ? u + threshold : 0;
+      next[j] = v;
+      uphill += (z[j]! - v) * (v - x[j]!);
+    }
+    const tn = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
+    let beta = (t - 1) / tn;
+    t = tn;
+    if (uphill > 0) {
+      t = 1;
+      beta = 0;
+    }
+    [x, next] = [next, x];
+    zIsX = beta === 0;
+    for (let j = 0; j < k; j++) z[j] = x[j]! + beta * (x[j]! - next[j]!);
+    if (at.value <= target && !zIsX) {
+      // The extrapolated point is good enough: restart from x so that the next test is at x itself.
+      z.set(x);
+      t = 1;
+      zIsX = true;
+    }
+  }
+  return { x, iterations: maxIter, diverged: false };
+}
+
+/**
  * FISTA on working sets (the strategy of celer and blitz, with FISTA as the inner solver), for one
  * signal and an explicit matrix: solve the lasso restricted to a few columns W (the support plus
  * the columns that violate the optimality condition |a_jᵀr| ≤ λ the most), check the duality gap
@@ -503,16 +571,18 @@ export async function workingSetLoop(p: FistaProblem, values: Float64Array): Pro
       return { x, iterations, converged: false, reason: 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
     }
     largest = Math.max(largest, 1.0001 * top);
-    const subOperator = matrixOperator(products.op, fromFloat64(sub, [m, k], products.a.dtype));
-    const subProducts = new Products(products.op, subOperator, 1, true, products.options);
-    const x0 = Float64Array.from(w, (j) => x[j]!);
-    const inner = await fistaLoop({
-      products: subProducts, y, lambdas, maxIter: Math.max(1, maxIter - iterations), tol: 0.3 * tol, criterion: 'gap',
-      lipschitz: 1.0001 * Math.max(top, 1e-300), x0, checkEvery: maxIter, yielder,
-    });
-    subOperator.matrix?.dispose();
+    const bw = new Float64Array(k);
+    for (let i = 0; i < m; i++) {
+      const yi = y[i]!;
+      if (yi !== 0) for (let q = 0; q < k; q++) bw[q] += sub[i * k + q]! * yi;
+    }
+    for (let a = 0; a < k; a++) for (let c = 0; c < a; c++) gram[c * k + a] = gram[a * k + c]!;
+    const gramTensor = fromFloat64(gram, [k, k], 'float64');
+    const inner = await gramFista(gramTensor, bw, yy, lambda, 1.0001 * top, Float64Array.from(w, (j) => x[j]!),
+      0.3 * target, Math.max(1, maxIter - iterations), yielder, products.options);
+    gramTensor.dispose();
     iterations += inner.iterations;
-    if (inner.reason === 'diverged') {
+    if (inner.diverged) {
       return { x, iterations, converged: false, reason: 'diverged', residuals: [NaN], objectives: [NaN], gaps: [NaN] };
     }
     x.fill(0);
