@@ -334,7 +334,8 @@ export async function fistaLoop(p: FistaProblem): Promise<FistaValues> {
       reason = 'diverged';
       break;
     }
-    if (!start) start = Float64Array.from(stats.objectives, (v) => Math.max(v, 1e-300));
+    // The scale of a divergence: the larger of the starting objective and that of x = 0 (½‖y‖²).
+    if (!start) start = Float64Array.from(stats.objectives, (v, c) => Math.max(v, 0.5 * yy[c]!, 1e-300));
     let grown = false;
     for (let c = 0; c < b; c++) if (stats.objectives[c]! > 1e6 * start[c]!) grown = true;
     if (grown) {
@@ -479,7 +480,7 @@ async function gramFista(g: Tensor, b: Float64Array, yy: number, lambda: number,
     const gz = await gram.forward(z);
     const at = gap(z, gz);
     if (!Number.isFinite(at.objective) || firstNonFinite(gz) >= 0) return { x, iterations: it, diverged: true };
-    if (Number.isNaN(start)) start = Math.max(at.objective, 1e-300);
+    if (Number.isNaN(start)) start = Math.max(at.objective, 0.5 * yy, 1e-300);
     if (at.objective > 1e6 * start) return { x, iterations: it, diverged: true };
     if (at.value <= target && zIsX) return { x, iterations: it, diverged: false };
     let uphill = 0;
