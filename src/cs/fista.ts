@@ -21,6 +21,7 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { eighF64 } from '../backends/js/eigh.js';
 import { expectOneOf } from '../ops/checks.js';
+import { matmul } from '../ops/matmul.js';
 import type { Tensor } from '../tensor.js';
 import {
   expectFinite,
@@ -443,6 +444,59 @@ export async function fistaLoop(p: FistaProblem): Promise<FistaValues> {
 }
 
 /**
+ * The largest eigenvalue of the symmetric k×k matrix g (row-major, PSD) by Lanczos with full
+ * reorthogonalisation: at most 30 steps, until the top Ritz value moves by < 1e-8 (relative).
+ * Ritz values approach it from below; callers add a 1 % margin.
+ */
+function topEigenvalue(k: number, g: Float64Array): number {
+  const steps = Math.min(k, 30);
+  const basis: Float64Array[] = [];
+  const alpha: number[] = [];
+  const beta: number[] = [];
+  let q = startVector(k);
+  let norm = Math.hypot(...q);
+  for (let i = 0; i < k; i++) q[i] /= norm;
+  let previous = 0;
+  let estimate = 0;
+  for (let step = 0; step < steps; step++) {
+    basis.push(q);
+    const w = new Float64Array(k);
+    for (let i = 0; i < k; i++) {
+      let s = 0;
+      const row = i * k;
+      for (let j = 0; j < k; j++) s += g[row + j]! * q[j]!;
+      w[i] = s;
+    }
+    let a = 0;
+    for (let i = 0; i < k; i++) a += w[i]! * q[i]!;
+    alpha.push(a);
+    for (let pass = 0; pass < 2; pass++) {
+      for (const b of basis) {
+        let dot = 0;
+        for (let i = 0; i < k; i++) dot += w[i]! * b[i]!;
+        for (let i = 0; i < k; i++) w[i] -= dot * b[i]!;
+      }
+    }
+    const n = alpha.length;
+    const t = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      t[i * n + i] = alpha[i]!;
+      if (i + 1 < n) t[(i + 1) * n + i] = t[i * n + i + 1] = beta[i]!;
+    }
+    estimate = eighF64(n, t).values[n - 1]!;
+    norm = 0;
+    for (let i = 0; i < k; i++) norm += w[i]! * w[i]!;
+    norm = Math.sqrt(norm);
+    if (!(norm > 1e-12 * Math.sqrt(Math.max(estimate, 0))) || (step > 2 && Math.abs(estimate - previous) <= 1e-8 * estimate)) break;
+    previous = estimate;
+    beta.push(norm);
+    q = w;
+    for (let i = 0; i < k; i++) q[i] /= norm;
+  }
+  return Math.max(0, estimate);
+}
+
+/**
  * FISTA on a small lasso in Gram form: min ½xᵀGx − bᵀx + ½‖y‖² + λ‖x‖₁ with G = A_WᵀA_W and
  * b = A_Wᵀy, so one iteration is one product G·z (k×k, through matmul) and the residual terms of
  * the gap come from it: ‖A_W z − y‖² = zᵀGz − 2bᵀz + ‖y‖², (A_W z − y)ᵀy = bᵀz − ‖y‖², and
@@ -559,27 +613,26 @@ export async function workingSetLoop(p: FistaProblem, values: Float64Array): Pro
     const sub = new Float64Array(m * k);
     for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) sub[i * k + q] = values[i * n + w[q]!]!;
     // ‖A_W‖² exactly, from the eigenvalues of the k×k Gram.
-    const gram = new Float64Array(k * k);
-    for (let i = 0; i < m; i++) {
-      const row = i * k;
-      for (let a = 0; a < k; a++) {
-        const v = sub[row + a]!;
-        if (v !== 0) for (let b = 0; b <= a; b++) gram[a * k + b] += v * sub[row + b]!;
-      }
-    }
-    const top = k > 0 ? eighF64(k, gram).values[k - 1]! : 0;
-    if (!(top > 0)) {
+    if (k === 0) {
       return { x, iterations, converged: false, reason: 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
     }
-    largest = Math.max(largest, 1.0001 * top);
+    // G = A_WᵀA_W by one matmul (float64), then ‖A_W‖² = λ_max(G) by Lanczos on G.
+    const subTensor = fromFloat64(sub, [m, k], 'float64');
+    const gramTensor = await matmul(subTensor, subTensor, { transA: true, backend: products.options.backend, signal: products.options.signal });
+    subTensor.dispose();
+    const gram = Float64Array.from(await gramTensor.data());
+    const top = topEigenvalue(k, gram);
+    if (!(top > 0)) {
+      gramTensor.dispose();
+      return { x, iterations, converged: false, reason: 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
+    }
+    largest = Math.max(largest, 1.01 * top);
     const bw = new Float64Array(k);
     for (let i = 0; i < m; i++) {
       const yi = y[i]!;
       if (yi !== 0) for (let q = 0; q < k; q++) bw[q] += sub[i * k + q]! * yi;
     }
-    for (let a = 0; a < k; a++) for (let c = 0; c < a; c++) gram[c * k + a] = gram[a * k + c]!;
-    const gramTensor = fromFloat64(gram, [k, k], 'float64');
-    const inner = await gramFista(gramTensor, bw, yy, lambda, 1.0001 * top, Float64Array.from(w, (j) => x[j]!),
+    const inner = await gramFista(gramTensor, bw, yy, lambda, 1.01 * top, Float64Array.from(w, (j) => x[j]!),
       0.3 * target, Math.max(1, maxIter - iterations), yielder, products.options);
     gramTensor.dispose();
     iterations += inner.iterations;
@@ -611,10 +664,16 @@ function relativeErrorMax(x: Float64Array, ref: Float64Array, n: number, b: numb
 export async function solverInputs(op: string, aIn: unknown, yIn: unknown, ops: SolverOptions) {
   const a = expectOperand(op, aIn);
   const { y, signals } = expectMeasurements(op, a, yIn);
-  if (a.kind === 'matrix' && a.matrix) expectFinite(op, 'A', await a.matrix.data(), a.shape[1], 'column');
+  // For a matrix: its values as float64, checked finite (kept for solvers that read columns).
+  let values: Float64Array | undefined;
+  if (a.kind === 'matrix' && a.matrix) {
+    const raw = await a.matrix.data();
+    values = raw instanceof Float64Array ? raw : Float64Array.from(raw);
+    expectFinite(op, 'A', values, a.shape[1], 'column');
+  }
   const yv = await finiteValues(op, 'y', y, signals);
   ops.signal?.throwIfAborted();
-  return { a, y, yv, signals };
+  return { a, y, yv, signals, values };
 }
 
 /**
@@ -657,7 +716,7 @@ export async function fista(aIn: LinearOperator | Tensor, yIn: Tensor, options: 
   // One signal, an explicit matrix and the gap test: working sets (same certificate, less work).
   if (signals === 1 && criterion === 'gap' && !onIteration && given === undefined && a.kind === 'matrix' && a.matrix && o.workingSets !== false) {
     const values = await workingSetLoop({ products, y: inputs.yv, lambdas, maxIter, tol, criterion, lipschitz: NaN, x0: x0v, checkEvery, yielder },
-      Float64Array.from(await a.matrix.data()));
+      inputs.values ?? Float64Array.from(await a.matrix.data()));
     return result(values, xShape, a.dtype, values.lipschitz ?? 0);
   }
   const estimate = given ?? 1.02 * (await lipschitzEstimate(products, yielder));

@@ -52,8 +52,8 @@ interface Columns {
   column(j: number): Promise<Float64Array>;
 }
 
-function matrixColumns(op: string, values: Float64Array, m: number, n: number): Columns {
-  expectFinite(op, 'A', values, n, 'column');
+/** Columns of a matrix whose values solverInputs has already checked finite. */
+function matrixColumns(values: Float64Array, m: number, n: number): Columns {
   const t = new Float64Array(m * n);
   const norms = new Float64Array(n);
   for (let i = 0; i < m; i++) {
@@ -207,7 +207,7 @@ export async function omp(aIn: LinearOperator | Tensor, yIn: Tensor, options: Om
   const o = readOptions(op, options, ['sparsity', 'tol']);
   const ops = solverOptions(o);
   ops.signal?.throwIfAborted();
-  const { a, y, yv, signals } = await solverInputs(op, aIn, yIn, ops);
+  const { a, y, yv, signals, values } = await solverInputs(op, aIn, yIn, ops);
   const [m, n] = a.shape;
   let sparsity = Math.min(m, n);
   if (o.sparsity !== undefined) {
@@ -222,9 +222,7 @@ export async function omp(aIn: LinearOperator | Tensor, yIn: Tensor, options: Om
   }
   const tol = o.tol === undefined ? 1e-6 : expectNumber(op, 'tol', o.tol, 0, false);
   const yielder = new Yielder(ops.signal);
-  const cols = a.kind === 'matrix' && a.matrix
-    ? matrixColumns(op, Float64Array.from(await a.matrix.data()), m, n)
-    : await operatorColumns(op, a, ops, yielder);
+  const cols = values ? matrixColumns(values, m, n) : await operatorColumns(op, a, ops, yielder);
   const { norms } = cols;
   const pursuits: Pursuit[] = [];
   for (let c = 0; c < signals; c++) {
