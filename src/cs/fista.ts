@@ -12,6 +12,11 @@
  * and the run stops when every signal's gap at x (checked with two more products once the gap at
  * z is small) is ≤ tol·‖y‖², as scikit-learn's coordinate descent does.
  *
+ * For one signal, an explicit matrix and criterion 'gap', the same problem is solved on growing
+ * working sets of columns (support + worst violators of |a_jᵀr| ≤ λ, doubled until the full gap
+ * meets the test): the inner FISTA works on G = A_WᵀA_W (one k×k matmul per iteration), the
+ * full gap is checked with two full products per round. `workingSets: false` turns it off.
+ *
  * Honest ends: NaN/Infinity in A, y, x0 or an operator's first outputs is an INVALID_ARGUMENT;
  * a non-finite iterate or an objective that grows past 10⁶ times its start ends the run with
  * `converged: false, reason: 'diverged'`. The loop yields to the event loop every ~4 ms of work,
