@@ -1,25 +1,29 @@
 /**
- * Sparse recovery, lepton-compute beside scikit-learn on the same data (`npm run bench:cs`).
+ * Sparse recovery, lepton-compute beside scikit-learn / scipy on the same data (`npm run bench:cs`).
  *
- *   npm run build && node bench/cs.bench.mjs [--trials 10] [--backend js] [--python /usr/bin/python3]
+ *   npm run build && node bench/cs.bench.mjs [--repeats 5] [--backends native,js] [--python /usr/bin/python3] [--quick]
  *
- * Problems: N = 1024 unknowns, K = 256 Gaussian measurements (unit-norm columns), k = 32 non-zeros
- * (Gaussian values, random support), float64. `trials` problems with their own matrix, each solved
- * alone, then one batch of `trials` signals sharing one matrix (cs.* solve the batch at once;
- * scikit-learn fits multi-target y). Solvers, each on exactly the same A and y:
- *   lepton cs.omp(A, y, { sparsity: k })         vs  sklearn OrthogonalMatchingPursuit(n_nonzero_coefs=k)
- *   lepton cs.fista(A, y, { lambda, tol: 1e-6 })  vs  sklearn Lasso(alpha = lambda / K, tol = 1e-6)
- * with λ = 1e-3·max|Aᵀy| (the batch: the largest over its signals). Success: relative error < 1e-2.
- * The data go to a temporary folder as raw float64 files; bench/peers/sklearn_cs.py reads them.
- * This is a measurement, not a micro-benchmark: one timed run per problem after a warm-up, wall
- * clock, single thread for lepton's js backend (scikit-learn's BLAS may use more).
+ * Cases (float64, column-normalised Gaussian A, k-sparse x with Gaussian values on a random support):
+ *   fista   cs.fista(A, y, { lambda, criterion: 'gap', tol: 1e-6 })  vs  sklearn Lasso(alpha = lambda/m, tol = 1e-6)
+ *           (N, K, k) = (512, 192, 20) with 30 dB noise, λ = 1e-2·‖Aᵀy‖∞, and (1024, 256, 32) noiseless,
+ *           λ = 1e-3·‖Aᵀy‖∞: the same objective and the same duality-gap test.
+ *   omp     cs.omp(A, y, { sparsity: k })  vs  sklearn OrthogonalMatchingPursuit(n_nonzero_coefs = k)
+ *           at (1024, 256, 32) and (2048, 512, 40).
+ *   gcv     cs.chooseLambda(A, y) (one eigh of AAᵀ)  vs  scipy.linalg.svd + the GCV formula on the same grid,
+ *           on a 512×2048 random Toeplitz A with 30 dB noise.
+ *   batch   64 signals sharing one A (512, 192, 20, 30 dB): cs.fista on y [192, 64] (1 thread, then 2
+ *           pool threads)  vs  sklearn Lasso fitting the 64 targets.
+ * Every case runs `repeats` times on both sides (after one warm-up on ours); the table gives min /
+ * median / max milliseconds and the ratio of medians (peer ÷ lepton: > 1 means lepton is faster).
+ * scikit-learn runs with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; lepton with configure({ threads: 1 })
+ * except the 2-thread row. Writes bench/results/cs-<date>.json.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cs, matmul, randn, ridge, setBackend, tensor } from '../dist/index.js';
+import { configure, cs, matmul, randn, tensor } from '../dist/index.js';
 import { machineInfo, table, writeResults } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,17 +32,12 @@ const arg = (name, fallback) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const TRIALS = Number(arg('trials', '10'));
-const BACKEND = arg('backend', 'js');
+const QUICK = args.includes('--quick');
+const REPEATS = Number(arg('repeats', QUICK ? '3' : '5'));
+const BACKENDS = arg('backends', 'native,js').split(',');
 const PYTHON = arg('python', '/usr/bin/python3');
-const N = 1024;
-const K = 256;
-const k = 32;
 const TOL = 1e-6;
-const MAX_ITER = 5000;
-const SUCCESS = 1e-2;
-
-await setBackend(BACKEND);
+const MAX_ITER = 20000;
 
 function sparse(n, k, signals, seed) {
   const out = new Float64Array(n * signals);
@@ -48,9 +47,71 @@ function sparse(n, k, signals, seed) {
     const values = randn([k], { seed: seed * 7919 + c + 4000, dtype: 'float64' }).dataSync();
     support.forEach((j, i) => (out[j * signals + c] = values[i]));
   }
-  return tensor(out, [n, signals]);
+  return out;
 }
 
+async function measurements(A, x, m, signals, snrDb, seed) {
+  const n = x.length / signals;
+  const y = Float64Array.from(await (await matmul(A, tensor(x, signals === 1 ? [n] : [n, signals]))).data());
+  if (snrDb !== undefined) {
+    const noise = randn([y.length], { seed: seed + 99, dtype: 'float64' }).dataSync();
+    for (let c = 0; c < signals; c++) {
+      let power = 0;
+      for (let i = 0; i < m; i++) power += y[i * signals + c] ** 2;
+      const sigma = Math.sqrt(power / m) * 10 ** (-snrDb / 20);
+      for (let i = 0; i < m; i++) y[i * signals + c] += sigma * noise[i * signals + c];
+    }
+  }
+  return y;
+}
+
+async function lambdaMax(A, y, m, signals) {
+  const g = await (await matmul(A, tensor(y, signals === 1 ? [m] : [m, signals]), { transA: true })).data();
+  let top = 0;
+  for (const v of g) top = Math.max(top, Math.abs(v));
+  return top;
+}
+
+async function makeCase(kind, name, { n, m, k, signals = 1, snrDb, ratio, seed, toeplitz = false }) {
+  const A = toeplitz ? cs.toeplitz(m, n, { seed, dtype: 'float64' }) : cs.gaussian(m, n, { seed, dtype: 'float64' });
+  const x = toeplitz ? Float64Array.from(randn([n], { seed: seed + 5, dtype: 'float64' }).dataSync(), (v, i) => Math.sin(i / 40) + 0.1 * v) : sparse(n, k, signals, seed);
+  const y = await measurements(A, x, m, signals, snrDb, seed);
+  const lambda = ratio ? ratio * (await lambdaMax(A, y, m, signals)) : undefined;
+  return { kind, name, n, m, k, signals, A, x, y, lambda };
+}
+
+const cases = [
+  await makeCase('lasso', 'fista 512×192 k=20 30 dB', { n: 512, m: 192, k: 20, snrDb: 30, ratio: 1e-2, seed: 11 }),
+  await makeCase('lasso', 'fista 1024×256 k=32 noiseless', { n: 1024, m: 256, k: 32, ratio: 1e-3, seed: 12 }),
+  await makeCase('omp', 'omp 1024×256 k=32', { n: 1024, m: 256, k: 32, seed: 13 }),
+  await makeCase('omp', 'omp 2048×512 k=40', { n: 2048, m: 512, k: 40, seed: 14 }),
+  await makeCase('gcv', 'chooseLambda 512×2048 Toeplitz', { n: 2048, m: 512, k: 0, snrDb: 30, seed: 15, toeplitz: true }),
+  await makeCase('lasso', 'fista batch of 64, 512×192 k=20 30 dB', { n: 512, m: 192, k: 20, signals: 64, snrDb: 30, ratio: 1e-2, seed: 16 }),
+];
+
+// ---- scikit-learn / scipy on the same files --------------------------------------------------
+const dir = mkdtempSync(join(os.tmpdir(), 'lepton-cs-'));
+const meta = { cases: [] };
+for (const [i, c] of cases.entries()) {
+  writeFileSync(join(dir, `${i}.A`), Buffer.from(Float64Array.from(c.A.dataSync()).buffer));
+  writeFileSync(join(dir, `${i}.y`), Buffer.from(c.y.buffer));
+  writeFileSync(join(dir, `${i}.x`), Buffer.from(c.x.buffer));
+  meta.cases.push({ kind: c.kind, name: c.name, m: c.m, n: c.n, k: c.k, signals: c.signals, lambda: c.lambda, tol: TOL, maxIter: MAX_ITER,
+    repeats: REPEATS, A: `${i}.A`, y: `${i}.y`, x: `${i}.x` });
+}
+writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
+let peer;
+try {
+  peer = JSON.parse(execFileSync(PYTHON, [join(here, 'peers', 'sklearn_cs.py'), dir], {
+    maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  }).toString());
+} catch (e) {
+  console.error(`scikit-learn run failed (${PYTHON}): ${e.message}`);
+  peer = { cases: [] };
+}
+rmSync(dir, { recursive: true, force: true });
+
+// ---- lepton ------------------------------------------------------------------------------------
 function relErrors(x, xHat, n, b) {
   return Array.from({ length: b }, (_, c) => {
     let num = 0;
@@ -63,112 +124,69 @@ function relErrors(x, xHat, n, b) {
   });
 }
 
-async function problem(name, seed, signals) {
-  const A = cs.gaussian(K, N, { seed, dtype: 'float64' });
-  const x = sparse(N, k, signals, seed);
-  const y = await matmul(A, x);
-  const aty = await (await matmul(A, y, { transA: true })).data();
-  let lmax = 0;
-  for (const v of aty) lmax = Math.max(lmax, Math.abs(v));
-  const shaped = signals === 1 ? { x: x.reshape([N]), y: y.reshape([K]) } : { x, y };
-  return { name, seed, signals, A, ...shaped, lambda: 1e-3 * lmax };
+async function runOurs(c, backend) {
+  const y = tensor(c.y, c.signals === 1 ? [c.m] : [c.m, c.signals]);
+  if (c.kind === 'lasso') {
+    const r = await cs.fista(c.A, y, { lambda: c.lambda, criterion: 'gap', tol: TOL, maxIter: MAX_ITER, backend });
+    return { objective: r.objective, converged: r.converged, iterations: r.iterations, relErrors: relErrors(c.x, await r.x.data(), c.n, c.signals) };
+  }
+  if (c.kind === 'omp') {
+    const r = await cs.omp(c.A, y, { sparsity: c.k, backend });
+    return { relErrors: relErrors(c.x, await r.x.data(), c.n, c.signals) };
+  }
+  const r = await cs.chooseLambda(c.A, y, { backend });
+  return { lambda: r.lambda, onEdge: r.onEdge };
 }
 
-async function solve(p) {
-  const xv = p.x.dataSync();
-  let t0 = performance.now();
-  const o = await cs.omp(p.A, p.y, { sparsity: k });
-  const ompSeconds = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  const f = await cs.fista(p.A, p.y, { lambda: p.lambda, tol: TOL, maxIter: MAX_ITER });
-  const fistaSeconds = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  const r = await ridge(p.A, p.y, { lambda: 1e-3 });
-  const ridgeSeconds = (performance.now() - t0) / 1000;
-  return {
-    name: p.name,
-    ompSeconds,
-    ompErrors: relErrors(xv, o.x.dataSync(), N, p.signals),
-    fistaSeconds,
-    fistaErrors: relErrors(xv, f.x.dataSync(), N, p.signals),
-    fistaIterations: f.iterations,
-    ridgeSeconds,
-    ridgeErrors: relErrors(xv, r.dataSync(), N, p.signals),
-  };
+async function timeOurs(c, backend, threads) {
+  configure({ threads });
+  await runOurs(c, backend); // warm-up
+  const seconds = [];
+  let last;
+  for (let r = 0; r < REPEATS; r++) {
+    const t0 = performance.now();
+    last = await runOurs(c, backend);
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  return { seconds, ...last };
 }
 
-// Warm-up (JIT) on a small problem.
-{
-  const A = cs.gaussian(64, 256, { seed: 1, dtype: 'float64' });
-  const y = await matmul(A, sparse(256, 8, 1, 1).reshape([256]));
-  await cs.omp(A, y, { sparsity: 8 });
-  await cs.fista(A, y, { lambda: 1e-3, maxIter: 200 });
+const stats = (s) => {
+  const v = [...s].sort((a, b) => a - b);
+  return { min: v[0], median: (v[(v.length - 1) >> 1] + v[v.length >> 1]) / 2, max: v[v.length - 1] };
+};
+const ms = (v) => (v * 1000).toPrecision(3);
+const rows = [];
+const records = [];
+for (const [i, c] of cases.entries()) {
+  const p = peer.cases[i];
+  const ps = p ? stats(p.seconds) : undefined;
+  const variants = BACKENDS.map((b) => [b, 1]);
+  if (c.signals > 1 && BACKENDS.includes('native')) variants.push(['native', 2]);
+  let oneThread;
+  for (const [backend, threads] of variants) {
+    const ours = await timeOurs(c, backend, threads);
+    const os_ = stats(ours.seconds);
+    if (threads === 1 && backend === 'native') oneThread = os_.median;
+    const check = c.kind === 'lasso'
+      ? `obj ${(ours.objective - p?.objective).toExponential(1)} vs sklearn, ${ours.converged ? 'converged' : 'NOT converged'}`
+      : c.kind === 'omp'
+        ? `max rel. err ${Math.max(...ours.relErrors).toExponential(1)} (sklearn ${p ? Math.max(...p.relErrors).toExponential(1) : '—'})`
+        : `λ ${ours.lambda.toExponential(3)} (scipy ${p ? p.lambda.toExponential(3) : '—'})${ours.onEdge ? ` onEdge ${ours.onEdge}` : ''}`;
+    rows.push([c.name, `${backend}${threads > 1 ? ` ×${threads} threads` : ''}`, `${ms(os_.min)} / ${ms(os_.median)} / ${ms(os_.max)}`,
+      ps ? `${ms(ps.min)} / ${ms(ps.median)} / ${ms(ps.max)}` : '—', ps ? `${(ps.median / os_.median).toFixed(2)}×` : '—',
+      threads > 1 && oneThread ? `${(oneThread / os_.median).toFixed(2)}× vs 1 thread` : '', check]);
+    records.push({ case: c.name, backend, threads, ours, peer: p });
+    process.stdout.write('.');
+  }
 }
-
-const problems = [];
-for (let t = 0; t < TRIALS; t++) problems.push(await problem(`single ${t}`, 100 + t, 1));
-problems.push(await problem(`batch of ${TRIALS}`, 999, TRIALS));
-
-const dir = mkdtempSync(join(os.tmpdir(), 'lepton-cs-'));
-const meta = { problems: [] };
-for (const p of problems) {
-  const id = p.name.replace(/\W+/g, '_');
-  writeFileSync(join(dir, `${id}.A`), Buffer.from(Float64Array.from(p.A.dataSync()).buffer));
-  writeFileSync(join(dir, `${id}.y`), Buffer.from(Float64Array.from(p.y.dataSync()).buffer));
-  writeFileSync(join(dir, `${id}.x`), Buffer.from(Float64Array.from(p.x.dataSync()).buffer));
-  meta.problems.push({ name: p.name, m: K, n: N, k, signals: p.signals, lambda: p.lambda, lassoTol: TOL, maxIter: MAX_ITER,
-    A: `${id}.A`, y: `${id}.y`, x: `${id}.x` });
-}
-writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
-
-const ours = [];
-for (const p of problems) {
-  ours.push(await solve(p));
-  process.stdout.write('.');
-}
+configure({ threads: 1 });
 process.stdout.write('\n');
-let peer;
-try {
-  peer = JSON.parse(execFileSync(PYTHON, [join(here, 'peers', 'sklearn_cs.py'), dir], { maxBuffer: 1 << 26 }).toString());
-} catch (e) {
-  console.error(`scikit-learn run failed (${PYTHON}): ${e.message}`);
-  peer = { problems: [] };
-}
-rmSync(dir, { recursive: true, force: true });
-
-const singles = (rows) => rows.filter((r) => r.name.startsWith('single'));
-const batch = (rows) => rows.find((r) => r.name.startsWith('batch'));
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length ? (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2 : NaN;
-};
-function summary(rows, errorsKey, secondsKey) {
-  const single = singles(rows);
-  const errors = single.flatMap((r) => r[errorsKey]);
-  const b = batch(rows);
-  return {
-    rate: errors.filter((e) => e < SUCCESS).length / errors.length,
-    medianError: median(errors),
-    medianSeconds: median(single.map((r) => r[secondsKey])),
-    batchRate: b ? b[errorsKey].filter((e) => e < SUCCESS).length / b[errorsKey].length : NaN,
-    batchSeconds: b ? b[secondsKey] : NaN,
-  };
-}
-const results = {
-  'lepton cs.omp': summary(ours, 'ompErrors', 'ompSeconds'),
-  'sklearn OrthogonalMatchingPursuit': summary(peer.problems, 'ompErrors', 'ompSeconds'),
-  'lepton cs.fista': summary(ours, 'fistaErrors', 'fistaSeconds'),
-  'sklearn Lasso': summary(peer.problems, 'lassoErrors', 'lassoSeconds'),
-  'lepton ridge (λ = 1e-3)': summary(ours, 'ridgeErrors', 'ridgeSeconds'),
-};
-const fmt = (v, digits = 3) => (Number.isFinite(v) ? v.toPrecision(digits) : '—');
-console.log(`\nN = ${N}, K = ${K}, k = ${k}; ${TRIALS} single problems + a batch of ${TRIALS}; lepton backend ${BACKEND}; success: rel. error < ${SUCCESS}`);
-console.log(
-  table(
-    [['solver', 'left'], ['success', 'right'], ['median rel. error', 'right'], ['median s / signal', 'right'], ['batch success', 'right'], [`batch s (${TRIALS} signals)`, 'right']],
-    Object.entries(results).map(([name, r]) => [name, `${Math.round(r.rate * 100)} %`, fmt(r.medianError), fmt(r.medianSeconds), `${Math.round(r.batchRate * 100)} %`, fmt(r.batchSeconds)]),
-  ),
-);
-console.log(`FISTA iterations (single problems): median ${median(singles(ours).map((r) => r.fistaIterations))}; sklearn Lasso epochs: median ${median(singles(peer.problems).map((r) => r.lassoIterations))}`);
-const path = writeResults('cs', { machine: machineInfo(), sklearn: peer.sklearn, numpy: peer.numpy, n: N, m: K, k, trials: TRIALS, backend: BACKEND, results, ours, peer: peer.problems });
+console.log(`repeats ${REPEATS}; times in ms as min / median / max; ratio = peer median ÷ lepton median (> 1: lepton faster).`);
+console.log(`load average at the end: ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);
+console.log(table(
+  [['case', 'left'], ['lepton', 'left'], ['lepton ms', 'right'], ['sklearn/scipy ms', 'right'], ['ratio', 'right'], ['threads', 'left'], ['check', 'left']],
+  rows,
+));
+const path = writeResults('cs', { machine: machineInfo(), loadavg: os.loadavg(), sklearn: peer.sklearn, scipy: peer.scipy, numpy: peer.numpy, repeats: REPEATS, tol: TOL, records });
 console.log(`wrote ${path}`);

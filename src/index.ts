@@ -63,6 +63,18 @@ export {
   type OmpResult,
   type ChooseLambdaOptions,
   type ChooseLambdaResult,
+  type OperatorDefinition,
+  type SampleOperator,
+  type SolverOptions,
+  type RidgePathOptions,
+  type RidgePathResult,
+  type LassoPathOptions,
+  type LassoPathResult,
+  type LassoCvOptions,
+  type LassoCvResult,
+  type DottestOptions,
+  type DottestResult,
+  type MetricOptions,
 } from './cs/index.js';
 export { closePool, poolConfig, type PoolConfig } from './pool/control.js';
 export { fromNpy, toNpy, readNpyHeader, type NpyHeader } from './npy.js';

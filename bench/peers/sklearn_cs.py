@@ -1,11 +1,17 @@
-"""scikit-learn's OrthogonalMatchingPursuit and Lasso on the problems bench/cs.bench.mjs wrote.
+"""scikit-learn / scipy peers of bench/cs.bench.mjs, on the problems it wrote.
 
-    python3 bench/peers/sklearn_cs.py <dir>
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/peers/sklearn_cs.py <dir>
 
-<dir>/meta.json lists the problems; each has A (m*n float64, row-major), y (m*b) and x (n*b) as
-raw little-endian float64 files, and the lasso weight lambda of 1/2|Ax - y|^2 + lambda |x|_1.
-sklearn's Lasso minimises 1/(2m)|y - Xw|^2 + alpha |w|_1, so alpha = lambda / m is the same
-problem. Prints one JSON object: per solver, per problem, the relative error and the seconds.
+<dir>/meta.json lists the cases; each names raw little-endian float64 files: A (m*n, row-major),
+y (m*b). Cases:
+  lasso  sklearn Lasso(alpha = lambda/m, tol, fit_intercept=False): the same objective as
+         cs.fista's 1/2|Ax - y|^2 + lambda |x|_1 (sklearn scales by 1/m), the same duality-gap test
+         (gap <= tol*|y|^2). A batch y (m x b) is fitted as b targets (sklearn loops over them).
+  omp    sklearn OrthogonalMatchingPursuit(n_nonzero_coefs=k, fit_intercept=False).
+  gcv    scipy.linalg.svd(A, full_matrices=False), then GCV(lam) = m |Ax - y|^2 / trace(I - H)^2
+         on the same log grid as cs.chooseLambda (161 points over 1e-12..1e2 times sigma_max^2),
+         refined by 60 golden-section steps.
+Each case runs `repeats` times; prints one JSON object with every time (seconds) and the results.
 """
 import json
 import os
@@ -13,43 +19,79 @@ import sys
 import time
 
 import numpy as np
+import scipy
+import scipy.linalg
 import sklearn
 from sklearn.linear_model import Lasso, OrthogonalMatchingPursuit
 
 
-def load(path, shape):
-    return np.fromfile(path, dtype="<f8").reshape(shape)
+def load(root, name, shape):
+    return np.fromfile(os.path.join(root, name), dtype="<f8").reshape(shape)
 
 
-def rel_errors(x, x_hat):
-    return (np.linalg.norm(x_hat - x, axis=0) / np.linalg.norm(x, axis=0)).tolist()
+def gcv_lambda(A, y):
+    m = A.shape[0]
+    u, s, _ = scipy.linalg.svd(A, full_matrices=False)
+    s2 = s * s
+    p = u.T @ y
+    p2 = (p * p).sum(axis=1) if p.ndim == 2 else p * p
+    outside = max(0.0, float((y * y).sum() - p2.sum()))
+    extra = m - len(s)
+
+    def gcv(lam):
+        f = lam / (s2 + lam)
+        res2 = outside + float((f * f * p2).sum())
+        trace = extra + float(f.sum())
+        return m * res2 / (trace * trace)
+
+    top = s2.max() if s2.max() > 0 else 1.0
+    logs = np.linspace(np.log(top * 1e-12), np.log(top * 1e2), 161)
+    scores = [gcv(np.exp(t)) for t in logs]
+    best = int(np.argmin(scores))
+    left, right = logs[max(0, best - 1)], logs[min(160, best + 1)]
+    ratio = (np.sqrt(5) - 1) / 2
+    for _ in range(60):
+        c = right - ratio * (right - left)
+        d = left + ratio * (right - left)
+        if gcv(np.exp(c)) < gcv(np.exp(d)):
+            right = d
+        else:
+            left = c
+    return float(np.exp((left + right) / 2)), best
 
 
 def main():
     root = sys.argv[1]
     meta = json.load(open(os.path.join(root, "meta.json")))
-    out = {"sklearn": sklearn.__version__, "numpy": np.__version__, "problems": []}
-    for p in meta["problems"]:
-        m, n, b = p["m"], p["n"], p["signals"]
-        A = load(os.path.join(root, p["A"]), (m, n))
-        y = load(os.path.join(root, p["y"]), (m, b))
-        x = load(os.path.join(root, p["x"]), (n, b))
-        row = {"name": p["name"]}
-        # OMP with the known sparsity, as lepton's cs.omp is run.
-        t0 = time.perf_counter()
-        omp = OrthogonalMatchingPursuit(n_nonzero_coefs=p["k"], fit_intercept=False).fit(A, y if b > 1 else y[:, 0])
-        row["ompSeconds"] = time.perf_counter() - t0
-        coef = omp.coef_.T if b > 1 else omp.coef_[:, None]
-        row["ompErrors"] = rel_errors(x, coef)
-        # Lasso, the same objective as cs.fista; warm starts off, tol as in the JS run.
-        t0 = time.perf_counter()
-        lasso = Lasso(alpha=p["lambda"] / m, fit_intercept=False, tol=p["lassoTol"], max_iter=p["maxIter"])
-        lasso.fit(A, y if b > 1 else y[:, 0])
-        row["lassoSeconds"] = time.perf_counter() - t0
-        coef = lasso.coef_.T if b > 1 else lasso.coef_[:, None]
-        row["lassoErrors"] = rel_errors(x, coef)
-        row["lassoIterations"] = int(np.max(lasso.n_iter_))
-        out["problems"].append(row)
+    out = {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__, "cases": []}
+    for c in meta["cases"]:
+        m, n, b = c["m"], c["n"], c["signals"]
+        A = load(root, c["A"], (m, n))
+        y = load(root, c["y"], (m, b))
+        target = y[:, 0] if b == 1 else y
+        times, row = [], {"name": c["name"]}
+        for _ in range(c["repeats"]):
+            t0 = time.perf_counter()
+            if c["kind"] == "lasso":
+                model = Lasso(alpha=c["lambda"] / m, fit_intercept=False, tol=c["tol"], max_iter=c["maxIter"]).fit(A, target)
+            elif c["kind"] == "omp":
+                model = OrthogonalMatchingPursuit(n_nonzero_coefs=c["k"], fit_intercept=False).fit(A, target)
+            else:
+                lam, best = gcv_lambda(A, target)
+            times.append(time.perf_counter() - t0)
+        row["seconds"] = times
+        if c["kind"] in ("lasso", "omp"):
+            coef = model.coef_.T if b > 1 else model.coef_[:, None]
+            r = A @ coef - y
+            if c["kind"] == "lasso":
+                row["objective"] = float(0.5 * (r * r).sum() + c["lambda"] * np.abs(coef).sum())
+                row["iterations"] = int(np.max(model.n_iter_))
+            x = load(root, c["x"], (n, b))
+            row["relErrors"] = (np.linalg.norm(coef - x, axis=0) / np.linalg.norm(x, axis=0)).tolist()
+        else:
+            row["lambda"] = lam
+            row["gridIndex"] = best
+        out["cases"].append(row)
     print(json.dumps(out))
 
 

@@ -1,10 +1,12 @@
 /**
- * Compressive sensing: sensing operators, sparse recovery (FISTA, OMP), ridge's λ by GCV or the
- * L-curve, and quality metrics, gathered in one frozen namespace object `cs`.
+ * Compressive sensing: sensing operators, sparse recovery (FISTA, OMP), the lasso path and its
+ * cross-validation, ridge's λ by GCV or the L-curve and ridge over many λ, the dot test, and
+ * quality metrics, gathered in one frozen namespace object `cs`.
  */
-import { chooseLambda } from './lambda.js';
+import { chooseLambda, ridgePath } from './lambda.js';
 import { fista, normEstimate } from './fista.js';
 import { omp } from './omp.js';
+import { dottest, lassoCV, lassoPath } from './path.js';
 import { psnr, relativeError, snr } from './metrics.js';
 import {
   bernoulli,
@@ -16,21 +18,35 @@ import {
   isLinearOperator,
   operator,
   partialDCT,
+  sample,
   toeplitz,
   transpose,
 } from './operators.js';
 
-export type { LinearOperator, PartialDctOperator, MatrixOptions, GaussianOptions, PartialDctOptions, Dct2dOptions } from './operators.js';
+export type {
+  LinearOperator,
+  OperatorDefinition,
+  SampleOperator,
+  PartialDctOperator,
+  MatrixOptions,
+  GaussianOptions,
+  PartialDctOptions,
+  Dct2dOptions,
+} from './operators.js';
+export type { SolverOptions } from './checks.js';
 export type { FistaOptions, FistaResult, FistaProgress } from './fista.js';
 export type { OmpOptions, OmpResult } from './omp.js';
-export type { ChooseLambdaOptions, ChooseLambdaResult } from './lambda.js';
-export type { PsnrOptions } from './metrics.js';
+export type { ChooseLambdaOptions, ChooseLambdaResult, RidgePathOptions, RidgePathResult } from './lambda.js';
+export type { LassoPathOptions, LassoPathResult, LassoCvOptions, LassoCvResult, DottestOptions, DottestResult } from './path.js';
+export type { MetricOptions, PsnrOptions } from './metrics.js';
 
 /**
  * Compressive sensing. Operators: `gaussian`, `bernoulli`, `toeplitz` (explicit matrices),
- * `partialDCT`, `dct2d` (matrix-free), `operator`, `compose`, `transpose`, `dct`, `idct`.
- * Recovery: `fista` (ℓ1), `omp` (greedy), `chooseLambda` (for `ridge`), `normEstimate`.
- * Metrics: `relativeError`, `snr`, `psnr`.
+ * `partialDCT`, `dct2d`, `sample` (matrix-free), `operator` (a matrix or forward/adjoint
+ * functions), `compose`, `transpose`, `dct`, `idct`; every operator has `toMatrix()`, and
+ * `dottest` checks an adjoint. Recovery: `fista` (ℓ1), `omp` (greedy), `lassoPath`, `lassoCV`;
+ * ridge helpers `chooseLambda` and `ridgePath`; `normEstimate`. Metrics: `relativeError`, `snr`,
+ * `psnr` (overall or `{ perSignal: true }`).
  * @example
  * const A = cs.gaussian(128, 256, { seed: 1 });
  * const { x } = await cs.omp(A, await matmul(A, xTrue), { sparsity: 10 });
@@ -42,15 +58,20 @@ export const cs = Object.freeze({
   toeplitz,
   partialDCT,
   dct2d,
+  sample,
   operator,
   compose,
   transpose,
   isOperator: isLinearOperator,
+  dottest,
   dct,
   idct,
   fista,
   omp,
+  lassoPath,
+  lassoCV,
   chooseLambda,
+  ridgePath,
   normEstimate,
   relativeError,
   snr,

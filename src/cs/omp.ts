@@ -5,19 +5,23 @@
  * column norms), then re-fits y on the selected columns by least squares. The least-squares solve
  * is updated, not redone: with the Gram matrix G = A_SᵀA_S = L·Lᵀ, a new column a adds the row
  * w = L⁻¹(A_Sᵀa), d = √(‖a‖² − ‖w‖²) to L, and z = L⁻¹(A_Sᵀy) gains (aᵀy − w·z)/d; then
- * x_S = L⁻ᵀz (a triangular solve). Cost per step: one adjoint (m·n for a matrix) plus O(m·s + s²).
+ * x_S = L⁻ᵀz (a triangular solve) and r = y − A_S·x_S.
  *
- * Selection and solve run in float64 on the calling thread; for a matrix-free operator the
- * correlations use its adjoint and the selected columns are A·e_j.
+ * The correlations Aᵀ·R of all signals still running are one product per step through the
+ * operator (for a matrix, one public `matmul`: a GEMV for one signal, a GEMM for a batch, split
+ * across the pool by the op layer when large); selection, the Cholesky update and the residual are
+ * float64 loops over the selected columns (O(m·s) per signal per step). Columns of a matrix are
+ * read from one transposed float64 copy; those of a matrix-free operator are A·e_j.
  */
-import type { OpOptions } from '../dispatch.js';
-import { allocate } from '../dtype.js';
-import { InvalidArgumentError } from '../errors.js';
-import { Tensor, describe } from '../tensor.js';
-import { expectMeasurements, expectNumber, expectOperand, expectOptionsObject } from './checks.js';
-import type { LinearOperator } from './operators.js';
+import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+import { expectFinite, expectNumber, readOptions, solverOptions, Yielder, type SolverOptions } from './checks.js';
+import { Products, solverInputs } from './fista.js';
+import { fromFloat64, type LinearOperator } from './operators.js';
+import { describe } from '../tensor.js';
 
-export interface OmpOptions extends OpOptions {
+export interface OmpOptions extends SolverOptions {
   /** At most this many non-zeros per signal (default min(m, n)). */
   sparsity?: number;
   /** Stop when ‖Ax − y‖ ≤ tol·‖y‖ (default 1e-6). */
@@ -38,161 +42,138 @@ export interface OmpResult {
   converged: boolean;
   /** Why the last signal to finish stopped: 'tolerance', 'sparsity', or 'dependent' (the next column was already spanned). */
   reason: 'tolerance' | 'sparsity' | 'dependent';
+  /** Why each signal stopped. */
+  reasons: Array<'tolerance' | 'sparsity' | 'dependent'>;
 }
 
-/** Float64 access to A's columns and its adjoint, for a matrix or an operator. */
+/** Float64 access to A's columns, for a matrix (a transposed copy) or an operator (A·e_j, cached). */
 interface Columns {
-  readonly m: number;
-  readonly n: number;
-  /** ‖a_j‖ for every j. */
   readonly norms: Float64Array;
   column(j: number): Promise<Float64Array>;
-  /** c = Aᵀr. */
-  adjoint(r: Float64Array, c: Float64Array): Promise<void>;
 }
 
-async function matrixColumns(a: Tensor): Promise<Columns> {
-  const [m, n] = a.shape as [number, number];
-  const values = Float64Array.from(await a.data());
+/** Columns of a matrix whose values solverInputs has already checked finite. */
+function matrixColumns(values: Float64Array, m: number, n: number): Columns {
+  const t = new Float64Array(m * n);
   const norms = new Float64Array(n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) norms[j] += values[i * n + j]! ** 2;
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = values[row + j]!;
+      t[j * m + i] = v;
+      norms[j] += v * v;
+    }
+  }
   for (let j = 0; j < n; j++) norms[j] = Math.sqrt(norms[j]!);
-  return {
-    m,
-    n,
-    norms,
-    async column(j) {
-      const col = new Float64Array(m);
-      for (let i = 0; i < m; i++) col[i] = values[i * n + j]!;
-      return col;
-    },
-    async adjoint(r, c) {
-      c.fill(0);
-      for (let i = 0; i < m; i++) {
-        const ri = r[i]!;
-        if (ri === 0) continue;
-        const row = i * n;
-        for (let j = 0; j < n; j++) c[j] += values[row + j]! * ri;
-      }
-    },
-  };
+  return { norms, column: async (j) => t.subarray(j * m, (j + 1) * m) };
 }
 
-async function operatorColumns(a: LinearOperator, options: OpOptions): Promise<Columns> {
+async function operatorColumns(op: string, a: LinearOperator, options: SolverOptions, yielder: Yielder): Promise<Columns> {
   const [m, n] = a.shape;
-  const dtype = a.dtype;
   // Column norms from A applied to blocks of the identity (never the whole matrix at once).
   const norms = new Float64Array(n);
   const block = 64;
   for (let j0 = 0; j0 < n; j0 += block) {
+    await yielder.tick();
     const width = Math.min(block, n - j0);
-    const e = allocate(dtype, n * width);
+    const products = new Products(op, a, width, false, options);
+    const e = new Float64Array(n * width);
     for (let j = 0; j < width; j++) e[(j0 + j) * width + j] = 1;
-    const cols = await a.forward(new Tensor(dtype, [n, width], e), options);
-    const v = await cols.data();
-    cols.dispose();
+    const v = await products.forward(e);
+    expectFinite(op, "the operator's forward output (its columns)", v, width);
     for (let i = 0; i < m; i++) for (let j = 0; j < width; j++) norms[j0 + j] += v[i * width + j]! ** 2;
   }
   for (let j = 0; j < n; j++) norms[j] = Math.sqrt(norms[j]!);
+  const single = new Products(op, a, 1, true, options);
+  const cache = new Map<number, Float64Array>();
   return {
-    m,
-    n,
     norms,
     async column(j) {
-      const e = allocate(dtype, n);
-      e[j] = 1;
-      const col = await a.forward(new Tensor(dtype, [n], e), options);
-      const out = Float64Array.from(await col.data());
-      col.dispose();
-      return out;
-    },
-    async adjoint(r, c) {
-      const rt = allocate(dtype, m);
-      rt.set(r);
-      const t = await a.adjoint(new Tensor(dtype, [m], rt), options);
-      c.set(await t.data());
-      t.dispose();
+      let col = cache.get(j);
+      if (!col) {
+        const e = new Float64Array(n);
+        e[j] = 1;
+        col = await single.forward(e);
+        cache.set(j, col);
+      }
+      return col;
     },
   };
 }
 
-/** OMP for one signal y (float64). Writes x (length n). */
-async function ompOne(
-  cols: Columns,
-  y: Float64Array,
-  sparsity: number,
-  tol: number,
-  x: Float64Array,
-): Promise<{ support: number[]; residual: number; reason: OmpResult['reason'] }> {
-  const { m, n, norms } = cols;
-  const maxS = Math.min(sparsity, m, n);
-  const yNorm = Math.sqrt(y.reduce((s, v) => s + v * v, 0));
-  const r = Float64Array.from(y);
-  const c = new Float64Array(n);
-  const L = new Float64Array(maxS * maxS);
-  const z = new Float64Array(maxS);
-  const xs = new Float64Array(maxS);
-  const w = new Float64Array(maxS);
-  const selected: Float64Array[] = [];
-  const support: number[] = [];
-  const chosen = new Uint8Array(n);
-  let rNorm = yNorm;
-  let reason: OmpResult['reason'] = 'sparsity';
-  const threshold = tol * yNorm;
-  if (rNorm <= threshold) reason = 'tolerance';
-  while (support.length < maxS && rNorm > threshold) {
-    await cols.adjoint(r, c);
-    let best = -1;
-    let bestScore = -1;
-    for (let j = 0; j < n; j++) {
-      if (chosen[j] || norms[j] === 0) continue;
-      const score = Math.abs(c[j]!) / norms[j]!;
-      if (score > bestScore) [best, bestScore] = [j, score];
-    }
-    if (best < 0) {
-      reason = 'dependent';
-      break;
-    }
-    const a = await cols.column(best);
-    const s = support.length;
-    // w = L⁻¹ (A_Sᵀ a), d² = ‖a‖² − ‖w‖².
+/** The state of one signal's pursuit. */
+class Pursuit {
+  readonly support: number[] = [];
+  readonly selected: Float64Array[] = [];
+  readonly chosen: Uint8Array;
+  readonly l: Float64Array;
+  readonly z: Float64Array;
+  readonly xs: Float64Array;
+  readonly w: Float64Array;
+  readonly r: Float64Array;
+  readonly yNorm: number;
+  rNorm: number;
+  reason: OmpResult['reason'] | undefined;
+
+  constructor(readonly y: Float64Array, n: number, readonly maxS: number, readonly threshold: number) {
+    this.chosen = new Uint8Array(n);
+    this.l = new Float64Array(maxS * maxS);
+    this.z = new Float64Array(maxS);
+    this.xs = new Float64Array(maxS);
+    this.w = new Float64Array(maxS);
+    this.r = Float64Array.from(y);
+    let yy = 0;
+    for (const v of y) yy += v * v;
+    this.yNorm = Math.sqrt(yy);
+    this.rNorm = this.yNorm;
+    if (this.rNorm <= threshold * this.yNorm) this.reason = 'tolerance';
+    else if (maxS === 0) this.reason = 'sparsity';
+  }
+
+  /** Adds column `best` (its values `a`) and refits; sets `reason` when this signal is done. */
+  add(best: number, a: Float64Array): void {
+    const { l, w, z, xs, y, r, maxS, selected } = this;
+    const m = y.length;
+    const s = this.support.length;
     let aa = 0;
     let ay = 0;
     for (let i = 0; i < m; i++) {
       aa += a[i]! * a[i]!;
       ay += a[i]! * y[i]!;
     }
+    // w = L⁻¹ (A_Sᵀ a), d² = ‖a‖² − ‖w‖².
     let ww = 0;
     for (let p = 0; p < s; p++) {
       const sp = selected[p]!;
-      let b = 0;
-      for (let i = 0; i < m; i++) b += sp[i]! * a[i]!;
-      for (let q = 0; q < p; q++) b -= L[p * maxS + q]! * w[q]!;
-      w[p] = b / L[p * maxS + p]!;
+      let v = 0;
+      for (let i = 0; i < m; i++) v += sp[i]! * a[i]!;
+      const row = p * maxS;
+      for (let q = 0; q < p; q++) v -= l[row + q]! * w[q]!;
+      w[p] = v / l[row + p]!;
       ww += w[p]! * w[p]!;
     }
     const d2 = aa - ww;
     if (!(d2 > 1e-10 * aa)) {
-      reason = 'dependent';
-      break;
+      this.reason = 'dependent';
+      return;
     }
     const d = Math.sqrt(d2);
     let zs = ay;
     for (let p = 0; p < s; p++) {
-      L[s * maxS + p] = w[p]!;
+      l[s * maxS + p] = w[p]!;
       zs -= w[p]! * z[p]!;
     }
-    L[s * maxS + s] = d;
+    l[s * maxS + s] = d;
     z[s] = zs / d;
     selected.push(a);
-    support.push(best);
-    chosen[best] = 1;
+    this.support.push(best);
+    this.chosen[best] = 1;
     // x_S = L⁻ᵀ z, then r = y − A_S x_S.
     const k = s + 1;
     for (let p = k - 1; p >= 0; p--) {
       let v = z[p]!;
-      for (let q = p + 1; q < k; q++) v -= L[q * maxS + p]! * xs[q]!;
-      xs[p] = v / L[p * maxS + p]!;
+      for (let q = p + 1; q < k; q++) v -= l[q * maxS + p]! * xs[q]!;
+      xs[p] = v / l[p * maxS + p]!;
     }
     r.set(y);
     for (let p = 0; p < k; p++) {
@@ -200,19 +181,22 @@ async function ompOne(
       const coef = xs[p]!;
       for (let i = 0; i < m; i++) r[i] -= coef * sp[i]!;
     }
-    rNorm = Math.sqrt(r.reduce((acc, v) => acc + v * v, 0));
-    if (rNorm <= threshold) reason = 'tolerance';
+    let rr = 0;
+    for (let i = 0; i < m; i++) rr += r[i]! * r[i]!;
+    this.rNorm = Math.sqrt(rr);
+    if (this.rNorm <= this.threshold * this.yNorm) this.reason = 'tolerance';
+    else if (k >= maxS) this.reason = 'sparsity';
   }
-  x.fill(0);
-  for (let p = 0; p < support.length; p++) x[support[p]!] = xs[p]!;
-  return { support, residual: yNorm > 0 ? rNorm / yNorm : rNorm, reason };
 }
 
 /**
  * Sparse recovery by orthogonal matching pursuit, for one signal (y [m]) or many (y [m, signals],
- * each solved with its own support). Stops at `sparsity` non-zeros, at ‖Ax − y‖ ≤ tol·‖y‖, or
- * when the next column is already spanned by the chosen ones.
- * @throws INVALID_ARGUMENT for a bad sparsity or tol; SHAPE_MISMATCH / DTYPE_MISMATCH when y does not fit A.
+ * each with its own support, all advanced together so that each step's correlations are one
+ * product). Stops at `sparsity` non-zeros, at ‖Ax − y‖ ≤ tol·‖y‖, or when the next column is
+ * already spanned by the chosen ones.
+ * @throws INVALID_ARGUMENT for a bad sparsity or tol, NaN/Infinity in A or y (naming the first
+ *   index); SHAPE_MISMATCH / DTYPE_MISMATCH when y or an operator's outputs do not fit A; the
+ *   signal's reason when aborted.
  * @example
  * const A = cs.gaussian(128, 256, { seed: 1 });
  * const { x, supports } = await cs.omp(A, y, { sparsity: 10 });
@@ -220,9 +204,10 @@ async function ompOne(
  */
 export async function omp(aIn: LinearOperator | Tensor, yIn: Tensor, options: OmpOptions = {}): Promise<OmpResult> {
   const op = 'cs.omp';
-  const o = expectOptionsObject(op, options);
-  const a = expectOperand(op, aIn);
-  const { y, signals } = expectMeasurements(op, a, yIn);
+  const o = readOptions(op, options, ['sparsity', 'tol']);
+  const ops = solverOptions(o);
+  ops.signal?.throwIfAborted();
+  const { a, y, yv, signals, values } = await solverInputs(op, aIn, yIn, ops);
   const [m, n] = a.shape;
   let sparsity = Math.min(m, n);
   if (o.sparsity !== undefined) {
@@ -236,38 +221,64 @@ export async function omp(aIn: LinearOperator | Tensor, yIn: Tensor, options: Om
     sparsity = o.sparsity;
   }
   const tol = o.tol === undefined ? 1e-6 : expectNumber(op, 'tol', o.tol, 0, false);
-  const ops: OpOptions = { backend: options.backend, signal: options.signal };
-  const cols = a.kind === 'matrix' && a.matrix ? await matrixColumns(a.matrix) : await operatorColumns(a, ops);
-  const yv = Float64Array.from(await y.data());
-  const out = new Float64Array(n * signals);
-  const ycol = new Float64Array(m);
-  const xcol = new Float64Array(n);
-  const supports: number[][] = [];
-  const residuals: number[] = [];
-  let reason: OmpResult['reason'] = 'tolerance';
-  let converged = true;
+  const yielder = new Yielder(ops.signal);
+  const cols = values ? matrixColumns(values, m, n) : await operatorColumns(op, a, ops, yielder);
+  const { norms } = cols;
+  const pursuits: Pursuit[] = [];
   for (let c = 0; c < signals; c++) {
-    options.signal?.throwIfAborted();
-    for (let i = 0; i < m; i++) ycol[i] = yv[i * signals + c]!;
-    const res = await ompOne(cols, ycol, sparsity, tol, xcol);
-    for (let j = 0; j < n; j++) out[j * signals + c] = xcol[j]!;
-    supports.push(res.support);
-    residuals.push(res.residual);
-    if (res.reason !== 'tolerance') {
-      converged = false;
-      reason = res.reason;
+    const yc = new Float64Array(m);
+    for (let i = 0; i < m; i++) yc[i] = yv[i * signals + c]!;
+    pursuits.push(new Pursuit(yc, n, sparsity, tol));
+  }
+  for (;;) {
+    await yielder.tick();
+    const active = pursuits.filter((p) => p.reason === undefined);
+    if (active.length === 0) break;
+    const b = active.length;
+    const residuals = new Float64Array(m * b);
+    active.forEach((p, c) => {
+      for (let i = 0; i < m; i++) residuals[i * b + c] = p.r[i]!;
+    });
+    const correlations = await new Products(op, a, b, signals === 1 && y.rank === 1, ops).adjoint(residuals);
+    expectFinite(op, "the operator's adjoint output", correlations, b);
+    for (let c = 0; c < b; c++) {
+      const p = active[c]!;
+      let best = -1;
+      let bestScore = -1;
+      for (let j = 0; j < n; j++) {
+        if (p.chosen[j] || norms[j] === 0) continue;
+        const score = Math.abs(correlations[j * b + c]!) / norms[j]!;
+        if (score > bestScore) {
+          best = j;
+          bestScore = score;
+        }
+      }
+      if (best < 0) {
+        p.reason = 'dependent';
+        continue;
+      }
+      const column = await cols.column(best);
+      if (column.length !== m) {
+        throw new ShapeError(op, `a column of A has ${column.length} rows; expected ${m}`, `Check the operator's forward: it must return ${formatShape([m])}`);
+      }
+      p.add(best, column);
     }
   }
-  const storage = allocate(a.dtype, out.length);
-  storage.set(out);
-  const x = new Tensor(a.dtype, y.rank === 1 ? [n] : [n, signals], storage);
+  const out = new Float64Array(n * signals);
+  pursuits.forEach((p, c) => {
+    for (let q = 0; q < p.support.length; q++) out[p.support[q]! * signals + c] = p.xs[q]!;
+  });
+  const reasons = pursuits.map((p) => p.reason ?? 'sparsity');
+  const residuals = pursuits.map((p) => (p.yNorm > 0 ? p.rNorm / p.yNorm : p.rNorm));
+  const failed = reasons.filter((r) => r !== 'tolerance');
   return {
-    x,
-    supports,
-    iterations: Math.max(0, ...supports.map((s) => s.length)),
+    x: fromFloat64(out, y.rank === 1 ? [n] : [n, signals], a.dtype),
+    supports: pursuits.map((p) => [...p.support]),
+    iterations: Math.max(0, ...pursuits.map((p) => p.support.length)),
     residual: Math.max(...residuals),
     residuals,
-    converged,
-    reason,
+    converged: failed.length === 0,
+    reason: failed.length ? failed[failed.length - 1]! : 'tolerance',
+    reasons,
   };
 }

@@ -58,17 +58,23 @@ describe('cs operators', () => {
 });
 
 describe('cs.fista', () => {
-  it('requires a positive λ', async () => {
-    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, {} as never))).toMatchInlineSnapshot(`"cs.fista: lambda is required; received undefined. Pass e.g. { lambda: 1e-3 * max|Aᵀy| }: λ ≥ max|Aᵀy| gives x = 0, smaller λ fits y more closely."`);
-    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 0 }))).toMatchInlineSnapshot(`"cs.fista: lambda must be a finite number > 0; received 0 (number)"`);
-    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: NaN }))).toMatchInlineSnapshot(`"cs.fista: lambda must be a finite number > 0; received NaN (number)"`);
+  it('requires a λ ≥ 0 (one, or one per signal)', async () => {
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, {} as never))).toMatchInlineSnapshot(`"cs.fista: lambda is required; received undefined. Pass e.g. { lambda: 1e-3 * max|Aᵀy| } (λ ≥ max|Aᵀy| gives x = 0), or one λ per signal."`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: -1 }))).toMatchInlineSnapshot(`"cs.fista: lambda must be a finite number ≥ 0; received -1 (number). Pass e.g. { lambda: 1e-3 * max|Aᵀy| } (λ ≥ max|Aᵀy| gives x = 0), or one λ per signal."`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: NaN }))).toMatchInlineSnapshot(`"cs.fista: lambda must be a finite number ≥ 0; received NaN (number). Pass e.g. { lambda: 1e-3 * max|Aᵀy| } (λ ≥ max|Aᵀy| gives x = 0), or one λ per signal."`);
+    expect(await failure('SHAPE_MISMATCH', () => cs.fista(A, zeros([4, 3]), { lambda: [1, 2] }))).toMatchInlineSnapshot(`"cs.fista: lambda as an array must hold one λ per signal (3); received 2 values"`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, zeros([4, 2]), { lambda: [1, -2] }))).toMatchInlineSnapshot(`"cs.fista: lambda must be a finite number ≥ 0 for every signal; received -2 (number) for signal 1. Pass e.g. { lambda: 1e-3 * max|Aᵀy| } (λ ≥ max|Aᵀy| gives x = 0), or one λ per signal."`);
+    expect(await failure('SHAPE_MISMATCH', () => cs.fista(A, zeros([4, 2]), { lambda: zeros([3]) }))).toMatchInlineSnapshot(`"cs.fista: lambda as a tensor must have shape [2], one λ per signal; received [3]"`);
   });
 
   it('checks its options', async () => {
     expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, maxIter: 0 }))).toMatchInlineSnapshot(`"cs.fista: maxIter must be a positive integer; received 0 (number)"`);
     expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, tol: -1 }))).toMatchInlineSnapshot(`"cs.fista: tol must be a finite number ≥ 0; received -1 (number)"`);
     expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, checkEvery: 1.5 }))).toMatchInlineSnapshot(`"cs.fista: checkEvery must be a positive integer; received 1.5 (number)"`);
-    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, lipschitz: -2 }))).toMatchInlineSnapshot(`"cs.fista: lipschitz must be a finite number > 0; received -2 (number)"`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, lipschitz: -2 }))).toMatchInlineSnapshot(`"cs.fista: lipschitz must be a finite number > 0; received -2 (number). Pass L ≥ ‖A‖² (e.g. 1 for a partial DCT), or leave it out to have it estimated."`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, criterion: 'kkt' as never }))).toMatchInlineSnapshot(`"cs.fista: criterion must be one of 'change', 'gap'; received 'kkt' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, maxIters: 10 } as never))).toMatchInlineSnapshot(`"cs.fista: unknown option 'maxIters'; received { maxIters: 10 (number) }. The nearest known option is 'maxIter'."`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.omp(A, y, { sparsty: 2 } as never))).toMatchInlineSnapshot(`"cs.omp: unknown option 'sparsty'; received { sparsty: 2 (number) }. The nearest known option is 'sparsity'."`);
     expect(await failure('INVALID_ARGUMENT', () => cs.fista(A, y, { lambda: 1, onIteration: 'log' as never }))).toMatchInlineSnapshot(`"cs.fista: onIteration must be a function; received 'log' (string)"`);
     expect(await failure('SHAPE_MISMATCH', () => cs.fista(A, y, { lambda: 1, x0: zeros([5]) }))).toMatchInlineSnapshot(`"cs.fista: x0 must have shape [6] to match A and y; received [5]"`);
     expect(await failure('DTYPE_MISMATCH', () => cs.fista(A, y, { lambda: 1, reference: zeros([6], { dtype: 'float64' }) }))).toMatchInlineSnapshot(`"cs.fista: dtypes differ: y is float32, reference is float64. Create both tensors with the same dtype; lepton-compute never promotes silently."`);
