@@ -12,6 +12,10 @@ import type { BinaryPlan } from './binary.js';
 import type { ReducePlan } from './reduce.js';
 import type { CholeskyPlan, SolveSpdPlan } from './linalg.js';
 import type { RidgePlan } from './ridge.js';
+import type { WherePlan } from './where.js';
+import type { SoftmaxPlan } from './softmax.js';
+import type { BatchNormPlan } from './batch-norm.js';
+import type { LayerNormPlan } from './layer-norm.js';
 
 export interface OpSpecs {
   /** C = op(A)·op(B) (+ bias, then activation), batched with broadcast batch dimensions. */
@@ -32,6 +36,14 @@ export interface OpSpecs {
   solveSPD: { inputs: readonly [s: Tensor, b: Tensor]; plan: SolveSpdPlan };
   /** x̂ = (AᵀA + λI)⁻¹Aᵀy (primal) or Aᵀ(AAᵀ + λI)⁻¹y (dual). */
   ridge: { inputs: readonly [a: Tensor, y: Tensor]; plan: RidgePlan };
+  /** a where cond ≠ 0, else b, broadcasting all three. */
+  where: { inputs: readonly [cond: Tensor, a: Tensor, b: Tensor]; plan: WherePlan };
+  /** softmax and logSoftmax along one axis. */
+  softmax: { inputs: readonly [x: Tensor]; plan: SoftmaxPlan };
+  /** (x − mean)/√(variance + ε)·scale + offset per channel (inference). */
+  batchNorm: { inputs: readonly [x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor, scale?: Tensor]; plan: BatchNormPlan };
+  /** (x − mean)/√(var + ε)·gamma + beta over trailing axes. */
+  layerNorm: { inputs: readonly [x: Tensor, gamma?: Tensor, beta?: Tensor]; plan: LayerNormPlan };
 }
 
 export type OpName = keyof OpSpecs;

@@ -3,8 +3,8 @@
  * output element; operands are read through strides (broadcast dimensions have stride 0), so views
  * and broadcasts cost no copy. int32 for relu, add, sub, mul. Cost: one pass over the output.
  */
-import type { BinaryPlan } from '../../ops/binary.js';
-import type { UnaryPlan } from '../../ops/unary.js';
+import type { BinaryFn, BinaryPlan } from '../../ops/binary.js';
+import type { UnaryFn, UnaryPlan } from '../../ops/unary.js';
 import { broadcastStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import { WEBGPU } from '../../tuning.js';
@@ -12,8 +12,17 @@ import { bufferOf, checkDtype, stridedParams, type GpuContext } from './context.
 import { checkRank, Operands } from './operands.js';
 import { binaryWgsl, unaryWgsl } from './shaders.gen.js';
 
-const UNARY_FN = { relu: 0, sigmoid: 1 } as const;
-const BINARY_FN = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+/** fn_id of each function in unary.wgsl (a Record, so a new function cannot be left out). */
+const UNARY_FN: Record<UnaryFn, number> = {
+  relu: 0, sigmoid: 1, exp: 2, log: 3, log1p: 4, expm1: 5, sqrt: 6, rsqrt: 7, abs: 8, neg: 9, sign: 10, square: 11,
+  tanh: 12, sin: 13, cos: 14, erf: 15, gelu: 16, softplus: 17, leakyRelu: 18, clip: 19,
+};
+/** fn_id of each function in binary.wgsl. */
+const BINARY_FN: Record<BinaryFn, number> = {
+  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, mod: 7,
+  equal: 8, notEqual: 9, less: 10, lessEqual: 11, greater: 12, greaterEqual: 13,
+};
+
 
 export async function unary(ctx: GpuContext, plan: UnaryPlan, [xIn]: readonly [Tensor]): Promise<Tensor> {
   const op = plan.fn;
