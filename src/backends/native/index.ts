@@ -15,6 +15,10 @@ import type { ReducePlan } from '../../ops/reduce.js';
 import type { RidgePlan } from '../../ops/ridge.js';
 import type { BinaryPlan } from '../../ops/binary.js';
 import type { UnaryPlan } from '../../ops/unary.js';
+import type { WherePlan } from '../../ops/where.js';
+import type { SoftmaxPlan } from '../../ops/softmax.js';
+import type { BatchNormPlan } from '../../ops/batch-norm.js';
+import type { LayerNormPlan } from '../../ops/layer-norm.js';
 import { broadcastStrides, contiguousStrides, sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import { poolConfig, splitOnPool, type RunOptions } from '../../pool/split.js';
@@ -37,7 +41,8 @@ function addon(): NativeAddon {
   return r.addon;
 }
 
-type Entry = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary' | 'reduce' | 'cholesky' | 'solveSPD' | 'ridge';
+type Entry = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary' | 'reduce' | 'cholesky' | 'solveSPD' | 'ridge'
+  | 'where' | 'softmax' | 'batchNorm' | 'layerNorm';
 
 /**
  * Runs one addon entry: small work synchronously on this thread (the libuv hand-off would cost
@@ -106,7 +111,7 @@ export function pool2dArgs(plan: Pool2dPlan, [x]: readonly [Tensor], out: TypedA
 }
 
 export function unaryArgs(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
-  return { x: dense(x), out, fn: plan.fn, begin, end };
+  return { x: dense(x), out, fn: plan.fn, alpha: plan.alpha, min: plan.min, max: plan.max, begin, end };
 }
 
 export function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
@@ -168,7 +173,48 @@ async function reduce(plan: ReducePlan, [x]: readonly [Tensor]): Promise<Tensor>
   const outStrides = shape.map((_, i) => (plan.axes.includes(i) ? 0 : kept[i]!));
   await run('reduce', {
     x: dense(x), out: result.storage, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1),
-  }, x.size);
+    ddof: plan.ddof, ord: plan.ord,
+  }, plan.fn === 'sum' || plan.fn === 'mean' ? x.size : 3 * x.size);
+  return result;
+}
+
+async function where(plan: WherePlan, [cond, a, b]: readonly [Tensor, Tensor, Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const shape = plan.outShape;
+  await run('where', {
+    cond: cond.storage, condOffset: cond.offset, condStrides: broadcastStrides(cond.shape, cond.strides, shape),
+    a: a.storage, aOffset: a.offset, aStrides: broadcastStrides(a.shape, a.strides, shape),
+    b: b.storage, bOffset: b.offset, bStrides: broadcastStrides(b.shape, b.strides, shape),
+    out: result.storage, shape: [...shape],
+  }, result.size);
+  return result;
+}
+
+async function softmax(plan: SoftmaxPlan, [x]: readonly [Tensor]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const { outer, n, inner } = plan;
+  await run('softmax', { x: dense(x), out: result.storage, fn: plan.log ? 'logSoftmax' : 'softmax', outer, n, inner }, 30 * result.size);
+  return result;
+}
+
+async function batchNorm(plan: BatchNormPlan, [x, mean, variance, offset, scale]: readonly [Tensor, Tensor, Tensor, Tensor?, Tensor?]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const { outer, channels, inner, epsilon } = plan;
+  await run('batchNorm', {
+    x: dense(x), mean: dense(mean), variance: dense(variance), ...(offset ? { offset: dense(offset) } : {}),
+    ...(scale ? { scale: dense(scale) } : {}), out: result.storage, outer, channels, inner, epsilon,
+  }, 2 * result.size);
+  return result;
+}
+
+async function layerNorm(plan: LayerNormPlan, [x, gamma, beta]: readonly [Tensor, Tensor?, Tensor?]): Promise<Tensor> {
+  const result = out(plan.dtype, plan.outShape);
+  const { outer, n, epsilon } = plan;
+  if (result.size === 0) return result;
+  await run('layerNorm', {
+    x: dense(x), ...(gamma ? { gamma: dense(gamma) } : {}), ...(beta ? { beta: dense(beta) } : {}),
+    out: result.storage, outer, n, epsilon,
+  }, 6 * result.size);
   return result;
 }
 
@@ -253,5 +299,5 @@ export const nativeBackend: Backend = Object.freeze({
       const r = nativeAddon();
       return r.ok ? { ok: true } : { ok: false, reason: r.reason };
     })),
-  kernels: Object.freeze({ matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge }),
+  kernels: Object.freeze({ matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where, softmax, batchNorm, layerNorm }),
 });

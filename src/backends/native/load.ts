@@ -40,6 +40,14 @@ export interface NativeAddon {
   solveSPDSync(args: AddonArgs): void;
   ridge(args: AddonArgs): Promise<void>;
   ridgeSync(args: AddonArgs): void;
+  where(args: AddonArgs): Promise<void>;
+  whereSync(args: AddonArgs): void;
+  softmax(args: AddonArgs): Promise<void>;
+  softmaxSync(args: AddonArgs): void;
+  batchNorm(args: AddonArgs): Promise<void>;
+  batchNormSync(args: AddonArgs): void;
+  layerNorm(args: AddonArgs): Promise<void>;
+  layerNormSync(args: AddonArgs): void;
 }
 
 export type LoadResult =
