@@ -1,7 +1,8 @@
 /**
- * webgpu relu, sigmoid (unary.wgsl) and add, sub, mul, div (binary.wgsl): one invocation per
- * output element; operands are read through strides (broadcast dimensions have stride 0), so views
- * and broadcasts cost no copy. int32 for relu, add, sub, mul. Cost: one pass over the output.
+ * webgpu unary functions (unary.wgsl) and binary ops and comparisons (binary.wgsl): one
+ * invocation per output element; operands are read through strides (broadcast dimensions have
+ * stride 0), so views and broadcasts cost no copy. int32 where the js backend has it.
+ * Cost: one pass over the output.
  */
 import type { BinaryFn, BinaryPlan } from '../../ops/binary.js';
 import type { UnaryFn, UnaryPlan } from '../../ops/unary.js';
@@ -34,9 +35,14 @@ export async function unary(ctx: GpuContext, plan: UnaryPlan, [xIn]: readonly [T
   const out = ctx.empty(op, plan.dtype, plan.outShape);
   const size = out.size;
   if (size > 0) {
-    const params = new Uint32Array(24);
+    const params = new Uint32Array(28);
     stridedParams(params, 0, x);
-    params.set([size, UNARY_FN[plan.fn], plan.dtype === 'int32' ? 1 : 0], 20);
+    const int = plan.dtype === 'int32';
+    params.set([size, UNARY_FN[plan.fn], int ? 1 : 0], 20);
+    // alpha, lo, hi as f32 words (i32 words for int32 clip bounds); infinite bounds are absent.
+    const scalars = int ? new Int32Array(params.buffer, 23 * 4, 3) : new Float32Array(params.buffer, 23 * 4, 3);
+    scalars.set([plan.alpha, Number.isFinite(plan.min) ? plan.min : 0, Number.isFinite(plan.max) ? plan.max : 0]);
+    params[26] = (Number.isFinite(plan.min) ? 1 : 0) | (Number.isFinite(plan.max) ? 2 : 0);
     ctx.launch({ pipeline, buffers: [bufferOf(x), bufferOf(out)], params, workgroups: ctx.grid(Math.ceil(size / WEBGPU.WORKGROUP)) });
   }
   ops.done();
@@ -45,7 +51,7 @@ export async function unary(ctx: GpuContext, plan: UnaryPlan, [xIn]: readonly [T
 
 export async function binary(ctx: GpuContext, plan: BinaryPlan, [aIn, bIn]: readonly [Tensor, Tensor]): Promise<Tensor> {
   const op = plan.fn;
-  checkDtype(op, plan.dtype);
+  checkDtype(op, plan.inDtype);
   checkRank(op, plan.outShape.length);
   const pipeline = await ctx.pipeline('binary', binaryWgsl, { WG: WEBGPU.WORKGROUP });
   const ops = new Operands(ctx, op);
@@ -58,7 +64,7 @@ export async function binary(ctx: GpuContext, plan: BinaryPlan, [aIn, bIn]: read
     const params = new Uint32Array(44);
     stridedParams(params, 0, a, shape, broadcastStrides(a.shape, a.strides, shape));
     stridedParams(params, 20, b, shape, broadcastStrides(b.shape, b.strides, shape));
-    params.set([size, BINARY_FN[plan.fn], plan.dtype === 'int32' ? 1 : 0], 40);
+    params.set([size, BINARY_FN[plan.fn], plan.inDtype === 'int32' ? 1 : 0], 40);
     ctx.launch({
       pipeline,
       buffers: [bufferOf(a), bufferOf(b), bufferOf(out)],
