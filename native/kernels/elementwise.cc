@@ -52,7 +52,10 @@ Status unary_float(const UnaryArgs<T>& p) noexcept {
     case UnaryFn::kErf: map(p, [](T v) { return std::erf(v); }); break;
     // Exact GELU x·Φ(x) through erfc, so that the far negative tail keeps its relative accuracy.
     case UnaryFn::kGelu:
-      map(p, [](T v) { return static_cast<T>(0.5 * double(v) * std::erfc(-double(v) * 0.70710678118654752)); });
+      map(p, [](T v) {
+        if (std::isinf(v) && v < T(0)) return T(-0.0);  // the limit, not −∞·0
+        return static_cast<T>(0.5 * double(v) * std::erfc(-double(v) * 0.70710678118654752));
+      });
       break;
     case UnaryFn::kSoftplus:
       map(p, [](T v) { return (v > T(0) ? v : T(0)) + std::log1p(std::exp(-std::fabs(v))); });

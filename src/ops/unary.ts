@@ -4,7 +4,7 @@
  * the others on int32 are a DTypeError (numpy would change the dtype to float64, and
  * lepton-compute never changes one silently). NaN goes through every function as NaN.
  * gelu is the exact form x·Φ(x) = x/2·(1 + erf(x/√2)) (PyTorch's default), not the tanh
- * approximation (tfjs's and jax's default).
+ * approximation (tfjs's and jax's default); gelu(−∞) is its limit −0.
  */
 import { checkOptions, dispatch, type OpOptions } from '../dispatch.js';
 import type { DType } from '../dtype.js';

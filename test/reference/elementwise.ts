@@ -73,7 +73,7 @@ export function refUnaryValue(fn: UnaryFn, v: number, s: UnaryScalars = {}, int3
     case 'sin': return Math.sin(v);
     case 'cos': return Math.cos(v);
     case 'erf': return refErf(v);
-    case 'gelu': return 0.5 * v * refErfc(-v / Math.SQRT2);
+    case 'gelu': return v === -Infinity ? -0 : 0.5 * v * refErfc(-v / Math.SQRT2); // the limit at −∞
     case 'softplus': return v > 30 ? v + Math.exp(-v) : Math.log(1 + Math.exp(v)) || Math.exp(v);
     case 'leakyRelu': return v < 0 ? (s.alpha ?? 0.01) * v : v;
     case 'clip': return Number.isNaN(v) ? v : Math.min(Math.max(v, s.min ?? -Infinity), s.max ?? Infinity);

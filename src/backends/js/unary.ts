@@ -67,8 +67,9 @@ export function erfc64(x: number): number {
   return erfcFraction(x);
 }
 
-/** Exact GELU: x·Φ(x) = x/2·erfc(−x/√2). */
+/** Exact GELU: x·Φ(x) = x/2·erfc(−x/√2); gelu(−∞) is its limit −0 (not −∞·0 = NaN). */
 export function gelu64(x: number): number {
+  if (x === -Infinity) return -0;
   return 0.5 * x * erfc64(-x * SQRT1_2);
 }
 
