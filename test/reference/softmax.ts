@@ -12,12 +12,11 @@ export function refSoftmax(x: Ref, axis = -1, log = false): Ref {
   const data = new Float64Array(sizeOf(x.shape));
   for (let f = 0; f < data.length; f++) {
     const idx = unravel(f, x.shape);
-    const start = f - idx[ax]! * stride;
-    const line = Array.from({ length: n }, (_, j) => x.data[start + j * stride]!);
+    if (idx[ax] !== 0) continue; // each line once, from its first element
+    const line = Array.from({ length: n }, (_, j) => x.data[f + j * stride]!);
     const m = line.some(Number.isNaN) ? NaN : Math.max(...line);
     const s = line.reduce((acc, v) => acc + Math.exp(v - m), 0);
-    const v = x.data[f]!;
-    data[f] = log ? v - m - Math.log(s) : Math.exp(v - m) / s;
+    line.forEach((v, j) => (data[f + j * stride] = log ? v - m - Math.log(s) : Math.exp(v - m) / s));
   }
   return { data, shape: [...x.shape] };
 }
