@@ -2,13 +2,15 @@
 // square, clip); x may be a strided view, y is row-major. Values travel as 32-bit words and are
 // bitcast to the dtype. NaN is detected on the bits (WGSL lets implementations assume no NaN in
 // float comparisons) and passes through every function as NaN. Where WGSL's builtins are loose
-// (log near 1: absolute error 2^-21; sin/cos: absolute 2^-11 in [−π, π]; tanh of large |x| may
-// overflow inside), the functions below use series or range reduction instead:
+// (log near 1: absolute error 2^-21; sin/cos: absolute 2^-11 in [−π, π]; tanh near 0 and for large
+// |x|), the functions below use series or range reduction instead:
 // - log1p, expm1: series for |x| < 0.5, the builtins beyond;
 // - erf, erfc: the series of erf for |x| < 0.5, else erfc(z) = t·e^(−z² + P(t)), t = 1/(1 + z/2)
 //   (the Chebyshev-fitted form of Numerical Recipes; relative error < 1.2e-7 for all z ≥ 0);
 // - gelu = x/2·erfc(−x/√2) (exact GELU; the tail keeps its relative accuracy);
-// - sin, cos: reduced by 2π split in two parts (Cody–Waite) before the builtin; tanh clamped to ±10.
+// - log near 1 through log1p; tanh = t/(t + 2), t = expm1(2x), clamped to ±10;
+// - sin, cos: reduced by π/2 in three parts (Cody–Waite), then Taylor polynomials on [−π/4, π/4]
+//   (good to ~1e-7 for |x| up to ~6000; WGSL's builtins promise only 2^-11 absolute in [−π, π]).
 // bindings: 0 x (read) · 1 y (read_write) · 2 params (uniform)
 // dispatch: (min(G, maxX), ceil(G / maxX), 1), G = ceil(size / WG)
 override WG: u32 = 256u;
@@ -93,10 +95,21 @@ fn erfc_f(v: f32) -> f32 {
   return 2.0 - erfc_pos(-v);
 }
 
-// v − 2π·round(v / 2π), with 2π in two parts so that the product is exact for |k| < 2^12.
-fn reduce_angle(v: f32) -> f32 {
-  let k = round(v * 0.15915494309);
-  return (v - k * 6.28125) - k * 0.0019353071795864769;
+// sin or cos of v: v = k·π/2 + r with π/2 in three parts (Cody–Waite; exact products for
+// |k| < 2^12), |r| ≤ π/4, then Taylor polynomials of sin r and cos r by the quadrant k mod 4.
+fn sin_cos(v: f32, cosine: bool) -> f32 {
+  let k = round(v * 0.63661977236);
+  let r = ((v - k * 1.5703125) - k * 4.8375129699707031e-4) - k * 7.5497899548918821e-8;
+  let r2 = r * r;
+  let s = r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 / 362880.0))));
+  let c = 1.0 + r2 * (-0.5 + r2 * (1.0 / 24.0 + r2 * (-1.0 / 720.0 + r2 * (1.0 / 40320.0 - r2 / 3628800.0))));
+  let q = (i32(k) + select(0, 1, cosine)) & 3;
+  switch q {
+    case 0: { return s; }
+    case 1: { return c; }
+    case 2: { return -s; }
+    default: { return -c; }
+  }
 }
 
 const INF_BITS: u32 = 0x7f800000u;
@@ -144,7 +157,8 @@ fn apply_float(bits: u32) -> u32 {
     case 2u: { r = exp(v); }
     case 3u: {
       if (v < 0.0) { return NAN_BITS; }
-      r = log(v);
+      // Near 1, WGSL's log is only good to 2^-21 absolute: v − 1 is exact there (Sterbenz).
+      r = select(log(v), log1p_f(v - 1.0), abs(v - 1.0) < 0.5);
     }
     case 4u: {
       if (v < -1.0) { return NAN_BITS; }
@@ -166,9 +180,13 @@ fn apply_float(bits: u32) -> u32 {
       r = select(-1.0, 1.0, v > 0.0);
     }
     case 11u: { r = v * v; }
-    case 12u: { r = tanh(clamp(v, -10.0, 10.0)); }
-    case 13u: { r = sin(reduce_angle(v)); }
-    case 14u: { r = cos(reduce_angle(v)); }
+    case 12u: {
+      // tanh = t / (t + 2) with t = e^(2v) − 1 (accurate near 0); |v| ≥ 10 is ±1 in f32.
+      let t = expm1_f(2.0 * clamp(v, -10.0, 10.0));
+      r = t / (t + 2.0);
+    }
+    case 13u: { r = sin_cos(v, false); }
+    case 14u: { r = sin_cos(v, true); }
     case 15u: { r = erf_f(v); }
     case 16u: { r = 0.5 * v * erfc_f(-v * 0.70710678118); }
     case 17u: { r = max(v, 0.0) + log1p_f(exp(-abs(v))); }
