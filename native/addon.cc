@@ -197,8 +197,9 @@ struct Pool2dOp {
 };
 
 // ───────────────────────────── unary ─────────────────────────────
-// { x, out, fn: 'relu'|'sigmoid'|…|'clip', alpha, min, max, begin, end }; x and out dense
-// (Int32Array: relu, abs, neg, sign, square, clip). alpha finite; min and max not NaN.
+// { x, out, fn: 'relu'|'sigmoid'|…|'clip', alpha?, min?, max?, begin, end }; x and out dense
+// (Int32Array: relu, abs, neg, sign, square, clip). alpha finite (default 0); min and max not
+// NaN (default ∓Infinity).
 struct UnaryOp {
   static constexpr const char* kName = "unary";
   template <class T>
@@ -211,9 +212,9 @@ struct UnaryOp {
                                                 "abs", "neg", "sign", "square", "tanh", "sin", "cos", "erf", "gelu",
                                                 "softplus", "leakyRelu", "clip"}));
     if (std::is_same_v<T, int32_t> && !unary_int_ok(p.fn)) r.type_error("this fn needs a Float32Array or Float64Array");
-    p.alpha = r.finite("alpha");
-    p.lo = r.number("min");
-    p.hi = r.number("max");
+    p.alpha = r.has("alpha") ? r.finite("alpha") : 0.0;
+    p.lo = r.has("min") ? r.number("min") : -INFINITY;
+    p.hi = r.has("max") ? r.number("max") : INFINITY;
     p.begin = r.integer("begin");
     p.end = r.integer("end");
     if (p.begin > p.end) r.range_error("begin must not exceed end");
@@ -272,7 +273,7 @@ struct BinaryOp {
 };
 
 // ───────────────────────────── reduce ─────────────────────────────
-// { x, out, fn: 'sum'|'mean'|'max'|…|'norm', shape, outStrides, count, ddof, ord }; x dense over
+// { x, out, fn: 'sum'|'mean'|'max'|…|'norm', shape, outStrides, count, ddof?, ord? }; x dense over
 // shape; outStrides: per input dimension, the output's stride (0 on reduced axes); out dense.
 // ddof: variance/std's, < the reduced count; ord: norm's, 1, 2 or Infinity.
 struct ReduceOp {
@@ -287,8 +288,8 @@ struct ReduceOp {
     if (kIndexOut != (index_fn && !std::is_same_v<In, int32_t>)) {
       r.type_error("argmax and argmin of a float input write an Int32Array; every other float reduction writes x's type");
     }
-    p.ddof = r.integer("ddof");
-    p.ord = r.number("ord");
+    p.ddof = r.has("ddof") ? r.integer("ddof") : 0;
+    p.ord = r.has("ord") ? r.number("ord") : 2.0;
     if (p.fn == ReduceFn::kNorm && p.ord != 1 && p.ord != 2 && !std::isinf(p.ord)) r.range_error("ord must be 1, 2 or Infinity");
     p.shape = r.integers("shape", -1);
     p.out_strides = r.integers("outStrides", static_cast<int64_t>(p.shape.size()));
