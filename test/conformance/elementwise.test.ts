@@ -73,8 +73,17 @@ const BINARY: Record<BinaryFn, { dtypes: DType[]; a?: DataOptions; b?: DataOptio
 };
 const COMPARISONS: BinaryFn[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
 
-const fnOf = (name: string): Un => (L as unknown as Record<string, Un>)[name]!;
-const binOf = (name: string): Bin => (L as unknown as Record<string, Bin>)[name]!;
+const UNARY_OPS: Record<UnaryFn, Un> = {
+  relu: L.relu, sigmoid: L.sigmoid, exp: L.exp, log: L.log, log1p: L.log1p, expm1: L.expm1, sqrt: L.sqrt, rsqrt: L.rsqrt,
+  abs: L.abs, neg: L.neg, sign: L.sign, square: L.square, tanh: L.tanh, sin: L.sin, cos: L.cos, erf: L.erf, gelu: L.gelu,
+  softplus: L.softplus, leakyRelu: L.leakyRelu, clip: L.clip,
+};
+const BINARY_OPS: Record<BinaryFn, Bin> = {
+  add: L.add, sub: L.sub, mul: L.mul, div: L.div, pow: L.pow, maximum: L.maximum, minimum: L.minimum, mod: L.mod,
+  equal: L.equal, notEqual: L.notEqual, less: L.less, lessEqual: L.lessEqual, greater: L.greater, greaterEqual: L.greaterEqual,
+};
+const fnOf = (name: UnaryFn): Un => UNARY_OPS[name];
+const binOf = (name: BinaryFn): Bin => BINARY_OPS[name];
 
 function unaryTol(fn: UnaryFn, dtype: DType, backend: string): Tol {
   if (dtype === 'int32') return tol('int32');
