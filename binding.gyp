@@ -40,6 +40,10 @@
         "native/kernels/pool2d.cc",
         "native/kernels/elementwise.cc",
         "native/kernels/reduce.cc",
+        "native/kernels/where.cc",
+        "native/kernels/softmax.cc",
+        "native/kernels/batch_norm.cc",
+        "native/kernels/layer_norm.cc",
         "native/kernels/cholesky.cc",
       ],
       "conditions": [

@@ -7,7 +7,8 @@
 //   isa() → string                                       the path in use
 //   <op>(args) → Promise<void>                           async: runs on the libuv pool
 //   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
-// for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge. Outputs are
+// for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where,
+// softmax, batchNorm, layerNorm. Outputs are
 // JS-allocated typed arrays that the kernel writes; cholesky, solveSPD and ridge report a
 // non-positive pivot through their `info` Float64Array(3) [pivot, value, tolerance] (pivot −1: ok).
 #include <napi.h>
@@ -17,13 +18,17 @@
 #include <vector>
 
 #include "args.h"
+#include "kernels/batch_norm.h"
 #include "kernels/cholesky.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
+#include "kernels/layer_norm.h"
 #include "kernels/matmul.h"
 #include "kernels/pool2d.h"
 #include "kernels/reduce.h"
+#include "kernels/softmax.h"
 #include "kernels/ukernel.h"
+#include "kernels/where.h"
 #include "worker.h"
 
 namespace lepton {
@@ -192,7 +197,9 @@ struct Pool2dOp {
 };
 
 // ───────────────────────────── unary ─────────────────────────────
-// { x, out, fn: 'relu'|'sigmoid', begin, end }; x and out dense (Int32Array: relu only).
+// { x, out, fn: 'relu'|'sigmoid'|…|'clip', alpha?, min?, max?, begin, end }; x and out dense
+// (Int32Array: relu, abs, neg, sign, square, clip). alpha finite (default 0); min and max not
+// NaN (default ∓Infinity).
 struct UnaryOp {
   static constexpr const char* kName = "unary";
   template <class T>
@@ -201,8 +208,13 @@ struct UnaryOp {
   template <class T>
   static Args<T> decode(ArgReader& r, const Isa*) {
     Args<T> p;
-    p.fn = static_cast<UnaryFn>(r.choice("fn", {"relu", "sigmoid"}));
-    if (std::is_same_v<T, int32_t> && p.fn != UnaryFn::kRelu) r.type_error("sigmoid needs a Float32Array or Float64Array");
+    p.fn = static_cast<UnaryFn>(r.choice("fn", {"relu", "sigmoid", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt",
+                                                "abs", "neg", "sign", "square", "tanh", "sin", "cos", "erf", "gelu",
+                                                "softplus", "leakyRelu", "clip"}));
+    if (std::is_same_v<T, int32_t> && !unary_int_ok(p.fn)) r.type_error("this fn needs a Float32Array or Float64Array");
+    p.alpha = r.has("alpha") ? r.finite("alpha") : 0.0;
+    p.lo = r.has("min") ? r.number("min") : -INFINITY;
+    p.hi = r.has("max") ? r.number("max") : INFINITY;
     p.begin = r.integer("begin");
     p.end = r.integer("end");
     if (p.begin > p.end) r.range_error("begin must not exceed end");
@@ -216,8 +228,9 @@ struct UnaryOp {
 };
 
 // ───────────────────────────── binary ─────────────────────────────
-// { a, aOffset, aStrides, b, bOffset, bStrides, out, shape, fn: 'add'|'sub'|'mul'|'div', begin,
-//   end }; operand strides broadcast to `shape` (0 where an operand repeats); out dense.
+// { a, aOffset, aStrides, b, bOffset, bStrides, out, shape, fn: 'add'|…|'greaterEqual', begin,
+//   end }; operand strides broadcast to `shape` (0 where an operand repeats); out dense, of a's
+//   type, or an Int32Array for the comparisons.
 struct BinaryOp {
   static constexpr const char* kName = "binary";
   template <class T>
@@ -226,8 +239,11 @@ struct BinaryOp {
   template <class T>
   static Args<T> decode(ArgReader& r, const Isa*) {
     Args<T> p;
-    p.fn = static_cast<BinaryFn>(r.choice("fn", {"add", "sub", "mul", "div"}));
-    if (std::is_same_v<T, int32_t> && p.fn == BinaryFn::kDiv) r.type_error("div needs a Float32Array or Float64Array");
+    p.fn = static_cast<BinaryFn>(r.choice("fn", {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "mod", "equal",
+                                                  "notEqual", "less", "lessEqual", "greater", "greaterEqual"}));
+    if (std::is_same_v<T, int32_t> && (p.fn == BinaryFn::kDiv || p.fn == BinaryFn::kPow)) {
+      r.type_error("div and pow need a Float32Array or Float64Array");
+    }
     p.shape = r.integers("shape", -1);
     const int64_t rank = static_cast<int64_t>(p.shape.size());
     const int64_t size = r.product(p.shape, "the output size");
@@ -241,7 +257,11 @@ struct BinaryOp {
     r.check_extent("b", b.length, p.b_offset, p.shape, p.b_strides);
     p.a = a.data;
     p.b = b.data;
-    p.out = r.array<T>("out", size).data;
+    if (is_comparison(p.fn)) {
+      p.mask = r.array<int32_t>("out", size).data;
+    } else {
+      p.out = r.array<T>("out", size).data;
+    }
     p.begin = r.integer("begin");
     p.end = r.integer("end");
     if (p.begin > p.end || p.end > size) r.range_error("begin and end must satisfy 0 ≤ begin ≤ end ≤ " + std::to_string(size));
@@ -253,17 +273,30 @@ struct BinaryOp {
 };
 
 // ───────────────────────────── reduce ─────────────────────────────
-// { x, out, fn: 'sum'|'mean', shape, outStrides, count }; x dense over shape; outStrides: per
-// input dimension, the output's stride (0 on reduced axes); out dense.
+// { x, out, fn: 'sum'|'mean'|'max'|…|'norm', shape, outStrides, count, ddof?, ord? }; x dense over
+// shape; outStrides: per input dimension, the output's stride (0 on reduced axes); out dense.
+// ddof: variance/std's, < the reduced count; ord: norm's, 1, 2 or Infinity.
 struct ReduceOp {
   static constexpr const char* kName = "reduce";
   template <class In, class Out>
   static ReduceArgs<In, Out> decode2(ArgReader& r) {
     ReduceArgs<In, Out> p;
-    p.mean = r.choice("fn", {"sum", "mean"}) == 1;
+    p.fn = static_cast<ReduceFn>(r.choice("fn", {"sum", "mean", "max", "min", "prod", "argmax", "argmin", "logSumExp",
+                                                  "variance", "std", "norm"}));
+    constexpr bool kIndexOut = std::is_same_v<Out, int32_t> && !std::is_same_v<In, int32_t>;
+    const bool index_fn = p.fn == ReduceFn::kArgmax || p.fn == ReduceFn::kArgmin;
+    if (kIndexOut != (index_fn && !std::is_same_v<In, int32_t>)) {
+      r.type_error("argmax and argmin of a float input write an Int32Array; every other float reduction writes x's type");
+    }
+    p.ddof = r.has("ddof") ? r.integer("ddof") : 0;
+    p.ord = r.has("ord") ? r.number("ord") : 2.0;
+    if (p.fn == ReduceFn::kNorm && p.ord != 1 && p.ord != 2 && !std::isinf(p.ord)) r.range_error("ord must be 1, 2 or Infinity");
     p.shape = r.integers("shape", -1);
     p.out_strides = r.integers("outStrides", static_cast<int64_t>(p.shape.size()));
     p.count = static_cast<double>(r.positive("count"));
+    if ((p.fn == ReduceFn::kVariance || p.fn == ReduceFn::kStd) && p.ddof >= static_cast<int64_t>(p.count)) {
+      r.range_error("ddof must be less than count");
+    }
     const int64_t size = r.product(p.shape, "the input size");
     p.x = r.array<In>("x", size).data;
     Span<Out> out = r.array<Out>("out", 0);
@@ -277,6 +310,122 @@ struct ReduceOp {
   static Status run(const ReduceArgs<double, double>& p) { return reduce_f64(p); }
   static Status run(const ReduceArgs<int32_t, int32_t>& p) { return reduce_i32(p); }
   static Status run(const ReduceArgs<int32_t, double>& p) { return reduce_i32_f64(p); }
+  static Status run(const ReduceArgs<float, int32_t>& p) { return reduce_f32_i32(p); }
+  static Status run(const ReduceArgs<double, int32_t>& p) { return reduce_f64_i32(p); }
+};
+
+// ───────────────────────────── where ─────────────────────────────
+// { cond (Int32Array), condOffset, condStrides, a, aOffset, aStrides, b, bOffset, bStrides, out,
+//   shape }; strides broadcast to `shape`; a, b and out of one type; out dense.
+struct WhereOp {
+  static constexpr const char* kName = "where";
+  template <class T>
+  using Args = WhereArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.shape = r.integers("shape", -1);
+    const int64_t rank = static_cast<int64_t>(p.shape.size());
+    const int64_t size = r.product(p.shape, "the output size");
+    p.cond_offset = r.integer("condOffset");
+    p.cond_strides = r.integers("condStrides", rank);
+    p.a_offset = r.integer("aOffset");
+    p.a_strides = r.integers("aStrides", rank);
+    p.b_offset = r.integer("bOffset");
+    p.b_strides = r.integers("bStrides", rank);
+    Span<int32_t> cond = r.array<int32_t>("cond", 0);
+    Span<T> a = r.array<T>("a", 0);
+    Span<T> b = r.array<T>("b", 0);
+    r.check_extent("cond", cond.length, p.cond_offset, p.shape, p.cond_strides);
+    r.check_extent("a", a.length, p.a_offset, p.shape, p.a_strides);
+    r.check_extent("b", b.length, p.b_offset, p.shape, p.b_strides);
+    p.cond = cond.data;
+    p.a = a.data;
+    p.b = b.data;
+    p.out = r.array<T>("out", size).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return where_f32(p); }
+  static Status run(const Args<double>& p) { return where_f64(p); }
+  static Status run(const Args<int32_t>& p) { return where_i32(p); }
+};
+
+// ───────────────────────────── softmax ─────────────────────────────
+// { x, out, fn: 'softmax'|'logSoftmax', outer, n, inner }; x and out dense [outer, n, inner].
+struct SoftmaxOp {
+  static constexpr const char* kName = "softmax";
+  template <class T>
+  using Args = SoftmaxArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.log = r.choice("fn", {"softmax", "logSoftmax"}) == 1;
+    p.outer = r.integer("outer");
+    p.n = r.integer("n");
+    p.inner = r.integer("inner");
+    const int64_t size = r.product({p.outer, p.n, p.inner}, "the size of x");
+    p.x = r.array<T>("x", size).data;
+    p.out = r.array<T>("out", size).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return softmax_f32(p); }
+  static Status run(const Args<double>& p) { return softmax_f64(p); }
+};
+
+// ───────────────────────────── batchNorm ─────────────────────────────
+// { x, mean, variance, offset?, scale?, out, outer, channels, inner, epsilon }; x and out dense
+// [outer, channels, inner]; the vectors [channels]; epsilon finite and ≥ 0.
+struct BatchNormOp {
+  static constexpr const char* kName = "batchNorm";
+  template <class T>
+  using Args = BatchNormArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.outer = r.integer("outer");
+    p.channels = r.integer("channels");
+    p.inner = r.integer("inner");
+    p.epsilon = r.finite("epsilon");
+    if (p.epsilon < 0) r.range_error("epsilon must be ≥ 0");
+    const int64_t size = r.product({p.outer, p.channels, p.inner}, "the size of x");
+    p.x = r.array<T>("x", size).data;
+    p.mean = r.array<T>("mean", p.channels).data;
+    p.variance = r.array<T>("variance", p.channels).data;
+    if (r.has("offset")) p.offset = r.array<T>("offset", p.channels).data;
+    if (r.has("scale")) p.scale = r.array<T>("scale", p.channels).data;
+    p.out = r.array<T>("out", size).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return batch_norm_f32(p); }
+  static Status run(const Args<double>& p) { return batch_norm_f64(p); }
+};
+
+// ───────────────────────────── layerNorm ─────────────────────────────
+// { x, gamma?, beta?, out, outer, n, epsilon }; x and out dense [outer, n]; gamma, beta [n].
+struct LayerNormOp {
+  static constexpr const char* kName = "layerNorm";
+  template <class T>
+  using Args = LayerNormArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.outer = r.integer("outer");
+    p.n = r.positive("n");
+    p.epsilon = r.finite("epsilon");
+    if (p.epsilon < 0) r.range_error("epsilon must be ≥ 0");
+    const int64_t size = r.mul(p.outer, p.n, "the size of x");
+    p.x = r.array<T>("x", size).data;
+    if (r.has("gamma")) p.gamma = r.array<T>("gamma", p.n).data;
+    if (r.has("beta")) p.beta = r.array<T>("beta", p.n).data;
+    p.out = r.array<T>("out", size).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return layer_norm_f32(p); }
+  static Status run(const Args<double>& p) { return layer_norm_f64(p); }
 };
 
 // ───────────────────────────── linalg ─────────────────────────────
@@ -368,8 +517,8 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
                              InstanceMethod("pool2dSync", &LeptonAddon::Entry<Pool2dOp, false>),
                              InstanceMethod("unary", &LeptonAddon::EntryWithInt<UnaryOp, true>),
                              InstanceMethod("unarySync", &LeptonAddon::EntryWithInt<UnaryOp, false>),
-                             InstanceMethod("binary", &LeptonAddon::EntryWithInt<BinaryOp, true>),
-                             InstanceMethod("binarySync", &LeptonAddon::EntryWithInt<BinaryOp, false>),
+                             InstanceMethod("binary", &LeptonAddon::EntryByInput<BinaryOp, true>),
+                             InstanceMethod("binarySync", &LeptonAddon::EntryByInput<BinaryOp, false>),
                              InstanceMethod("reduce", &LeptonAddon::Reduce<true>),
                              InstanceMethod("reduceSync", &LeptonAddon::Reduce<false>),
                              InstanceMethod("cholesky", &LeptonAddon::Entry<CholeskyOp, true>),
@@ -378,6 +527,14 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
                              InstanceMethod("solveSPDSync", &LeptonAddon::Entry<SolveSpdOp, false>),
                              InstanceMethod("ridge", &LeptonAddon::Entry<RidgeOp, true>),
                              InstanceMethod("ridgeSync", &LeptonAddon::Entry<RidgeOp, false>),
+                             InstanceMethod("where", &LeptonAddon::EntryWithInt<WhereOp, true>),
+                             InstanceMethod("whereSync", &LeptonAddon::EntryWithInt<WhereOp, false>),
+                             InstanceMethod("softmax", &LeptonAddon::Entry<SoftmaxOp, true>),
+                             InstanceMethod("softmaxSync", &LeptonAddon::Entry<SoftmaxOp, false>),
+                             InstanceMethod("batchNorm", &LeptonAddon::Entry<BatchNormOp, true>),
+                             InstanceMethod("batchNormSync", &LeptonAddon::Entry<BatchNormOp, false>),
+                             InstanceMethod("layerNorm", &LeptonAddon::Entry<LayerNormOp, true>),
+                             InstanceMethod("layerNormSync", &LeptonAddon::Entry<LayerNormOp, false>),
                          });
   }
 
@@ -459,6 +616,18 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     }
   }
 
+  // Ops whose element type is that of input `a` (binary: comparisons write an Int32Array).
+  template <class Op, bool kAsync>
+  Napi::Value EntryByInput(const Napi::CallbackInfo& info) {
+    ArgReader r(info, Op::kName);
+    switch (r.kind("a")) {
+      case napi_float32_array: return Launch<Op, kAsync>(r, Op::template decode<float>(r, isa_));
+      case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
+      case napi_int32_array: return Launch<Op, kAsync>(r, Op::template decode<int32_t>(r, isa_));
+      default: r.type_error("a must be a Float32Array, Float64Array or Int32Array");
+    }
+  }
+
   // reduce: input and output types (the mean of an Int32Array is a Float64Array).
   template <bool kAsync>
   Napi::Value Reduce(const Napi::CallbackInfo& info) {
@@ -476,8 +645,14 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     if (x == napi_int32_array && out == napi_float64_array) {
       return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<int32_t, double>(r));
     }
+    if (x == napi_float32_array && out == napi_int32_array) {
+      return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<float, int32_t>(r));
+    }
+    if (x == napi_float64_array && out == napi_int32_array) {
+      return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<double, int32_t>(r));
+    }
     r.type_error(std::string("x and out must be Float32Array/Float32Array, Float64Array/Float64Array, ") +
-                 "Int32Array/Int32Array or Int32Array/Float64Array; received " + typed_array_name(x) + "/" +
+                 "Int32Array/Int32Array, Int32Array/Float64Array or Float32Array|Float64Array/Int32Array; received " + typed_array_name(x) + "/" +
                  typed_array_name(out));
   }
 

@@ -126,6 +126,15 @@ class ArgReader {
     return d;
   }
 
+  // A number that is not NaN (±Infinity allowed: e.g. an absent clip bound).
+  double number(const char* name) const {
+    Napi::Value v = obj_.Get(name);
+    if (!v.IsNumber()) type_error(std::string(name) + " must be a number; received " + describe(v));
+    double d = v.As<Napi::Number>().DoubleValue();
+    if (std::isnan(d)) range_error(std::string(name) + " must not be NaN");
+    return d;
+  }
+
   // An array of integers in [lo, kMaxExact] with `length` entries (any length ≤ kMaxRank if < 0).
   std::vector<int64_t> integers(const char* name, int64_t length, int64_t lo = 0) const {
     Napi::Value v = obj_.Get(name);

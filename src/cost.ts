@@ -20,6 +20,8 @@ const size = (shape: readonly number[]): number => {
   return s;
 };
 
+const CHEAP_UNARY: ReadonlySet<string> = new Set(['relu', 'abs', 'neg', 'sign', 'square', 'clip', 'leakyRelu']);
+
 const width = (dtype: string): number => (dtype === 'float64' ? 8 : 4);
 
 /** Whether the pool can split this op's output by rows. */
@@ -54,8 +56,10 @@ export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost 
     case 'unary': {
       const p = plan as OpSpecs['unary']['plan'];
       const n = size(p.outShape);
-      // sigmoid costs an exp per element; relu one comparison.
-      return { rows: n, flops: p.fn === 'sigmoid' ? 20 * n : n, bytes: 2 * width(p.dtype) * n };
+      // A comparison or a sign flip is one flop; an exp, log or trig function about 20; erf and gelu
+      // (a series or a continued fraction) about 60.
+      const per = CHEAP_UNARY.has(p.fn) ? 1 : p.fn === 'erf' || p.fn === 'gelu' ? 60 : 20;
+      return { rows: n, flops: per * n, bytes: 2 * width(p.dtype) * n };
     }
     case 'binary': {
       const p = plan as OpSpecs['binary']['plan'];

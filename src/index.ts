@@ -46,9 +46,21 @@ export type { Activation, BackendName } from './plans.js';
 export { matmul, planMatmul, type MatmulOptions, type MatmulPlan } from './ops/matmul.js';
 export { conv2d, planConv2d, type Conv2dOptions, type Conv2dPlan, type Layout, type Padding } from './ops/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
-export { relu, sigmoid } from './ops/unary.js';
-export { add, sub, mul, div, type Operand } from './ops/binary.js';
-export { sum, mean, type ReduceOptions } from './ops/reduce.js';
+export {
+  relu, sigmoid, exp, log, log1p, expm1, sqrt, rsqrt, abs, neg, sign, square, tanh, sin, cos, erf, gelu, softplus,
+  leakyRelu, clip, type LeakyReluOptions, type ClipOptions,
+} from './ops/unary.js';
+export {
+  add, sub, mul, div, pow, maximum, minimum, mod, equal, notEqual, less, lessEqual, greater, greaterEqual, type Operand,
+} from './ops/binary.js';
+export { where } from './ops/where.js';
+export {
+  sum, mean, max, min, prod, argmax, argmin, logSumExp, variance, std, norm,
+  type ReduceOptions, type VarianceOptions, type NormOptions, type NormOrd, type ArgReduceOptions,
+} from './ops/reduce.js';
+export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';
+export { batchNorm, type BatchNormOptions } from './ops/batch-norm.js';
+export { layerNorm, type LayerNormOptions } from './ops/layer-norm.js';
 export { linalg } from './ops/linalg.js';
 export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';
 

@@ -95,23 +95,63 @@ export interface Pool2dPlan {
   readonly outShape: readonly number[];
 }
 
-export type UnaryFn = 'relu' | 'sigmoid';
+
+
+
+
+
+
+/**
+ * The unary functions, in the order the native addon's `fn` choice list and the WGSL `fn_id`
+ * numbering use (index = id).
+ */
+export const UNARY_FNS = [
+  'relu', 'sigmoid', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'abs', 'neg', 'sign', 'square',
+  'tanh', 'sin', 'cos', 'erf', 'gelu', 'softplus', 'leakyRelu', 'clip',
+] as const;
+
+export type UnaryFn = (typeof UNARY_FNS)[number];
+
+/** The functions defined on int32 (the rest need a float dtype). */
+export const INT_UNARY_FNS: readonly UnaryFn[] = ['relu', 'abs', 'neg', 'sign', 'square', 'clip'];
 
 export interface UnaryPlan {
   readonly fn: UnaryFn;
   readonly dtype: DType;
   readonly outShape: readonly number[];
+  /** leakyRelu's slope for x < 0 (0 for the other functions). */
+  readonly alpha: number;
+  /** clip's bounds (−Infinity and Infinity for the other functions). */
+  readonly min: number;
+  readonly max: number;
 }
 
-export type BinaryFn = 'add' | 'sub' | 'mul' | 'div';
+/** The binary functions, in the order of the native `fn` choice list and the WGSL `fn_id` (index = id). */
+export const BINARY_FNS = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod',
+  'equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual',
+] as const;
+
+export type BinaryFn = (typeof BINARY_FNS)[number];
+
+/** The comparisons: their result is int32 0/1 whatever the operands' dtype. */
+export const COMPARISONS: readonly BinaryFn[] = ['equal', 'notEqual', 'less', 'lessEqual', 'greater', 'greaterEqual'];
 
 export interface BinaryPlan {
   readonly fn: BinaryFn;
+  /** The output dtype (int32 for comparisons, else the operands'). */
   readonly dtype: DType;
+  /** The operands' dtype. */
+  readonly inDtype: DType;
   readonly outShape: readonly number[];
 }
 
-export type ReduceFn = 'sum' | 'mean';
+/** The reductions, in the order of the native `fn` choice list and the WGSL `fn_id` (index = id). */
+export const REDUCE_FNS = [
+  'sum', 'mean', 'max', 'min', 'prod', 'argmax', 'argmin', 'logSumExp', 'variance', 'std', 'norm',
+] as const;
+
+export type ReduceFn = (typeof REDUCE_FNS)[number];
 
 export interface ReducePlan {
   readonly fn: ReduceFn;
@@ -122,7 +162,54 @@ export interface ReducePlan {
   /** Number of input elements that fold into each output element. */
   readonly count: number;
   readonly outShape: readonly number[];
+  /** variance and std: the divisor is count − ddof (0 for the other reductions). */
+  readonly ddof: number;
+  /** norm: 1, 2 or Infinity (Frobenius is 2 over its two axes); 0 for the other reductions. */
+  readonly ord: number;
 }
+
+export interface WherePlan {
+  /** The dtype of a, b and the result. */
+  readonly dtype: DType;
+  /** The broadcast of cond's, a's and b's shapes. */
+  readonly outShape: readonly number[];
+}
+
+export interface SoftmaxPlan {
+  /** logSoftmax when true. */
+  readonly log: boolean;
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+  /** Product of the dimensions before the axis. */
+  readonly outer: number;
+  /** Length of the axis. */
+  readonly n: number;
+  /** Product of the dimensions after the axis (the stride of the axis in a row-major tensor). */
+  readonly inner: number;
+}
+
+export interface BatchNormPlan {
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+  readonly outer: number;
+  readonly channels: number;
+  readonly inner: number;
+  readonly epsilon: number;
+  readonly hasOffset: boolean;
+  readonly hasScale: boolean;
+}
+
+export interface LayerNormPlan {
+  readonly dtype: DType;
+  readonly outShape: readonly number[];
+  readonly outer: number;
+  /** Elements normalised together (the product of the normalised dimensions). */
+  readonly n: number;
+  readonly epsilon: number;
+  readonly hasGamma: boolean;
+  readonly hasBeta: boolean;
+}
+
 
 export interface CholeskyPlan {
   readonly dtype: FloatDType;
@@ -194,6 +281,14 @@ export interface OpSpecs {
   solveSPD: { inputs: readonly [s: Tensor, b: Tensor]; plan: SolveSpdPlan };
   /** x̂ = (AᵀA + λI)⁻¹Aᵀy (primal) or Aᵀ(AAᵀ + λI)⁻¹y (dual). */
   ridge: { inputs: readonly [a: Tensor, y: Tensor]; plan: RidgePlan };
+  /** a where cond ≠ 0, else b, broadcasting all three. */
+  where: { inputs: readonly [cond: Tensor, a: Tensor, b: Tensor]; plan: WherePlan };
+  /** softmax and logSoftmax along one axis. */
+  softmax: { inputs: readonly [x: Tensor]; plan: SoftmaxPlan };
+  /** (x − mean)/√(variance + ε)·scale + offset per channel (inference). */
+  batchNorm: { inputs: readonly [x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor, scale?: Tensor]; plan: BatchNormPlan };
+  /** (x − mean)/√(var + ε)·gamma + beta over trailing axes. */
+  layerNorm: { inputs: readonly [x: Tensor, gamma?: Tensor, beta?: Tensor]; plan: LayerNormPlan };
 }
 
 export type OpName = keyof OpSpecs;
@@ -201,6 +296,7 @@ export type OpName = keyof OpSpecs;
 /** Every op of the table, in one list (the native surface and the tests derive theirs from it). */
 export const OP_NAMES: readonly OpName[] = Object.freeze([
   'matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge',
+  'where', 'softmax', 'batchNorm', 'layerNorm',
 ] as const);
 
 /** Ops whose output the pool can split by rows (the others run whole, on one thread). */

@@ -1,5 +1,5 @@
 /**
- * js add, sub, mul, div with numpy broadcasting. The output is walked row by row (its last
+ * js binary ops (arithmetic, maximum/minimum, numpy's mod, comparisons) with numpy broadcasting. The output is walked row by row (its last
  * dimension); each operand is read through broadcast strides (0 where it repeats), so views and
  * broadcasts cost no copy. int32 results wrap at 32 bits (Math.imul for products).
  */
@@ -7,6 +7,7 @@ import type { TypedArray } from '../dtype.js';
 import type { BinaryFn, BinaryPlan } from '../plans.js';
 import { broadcastStrides } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+
 
 /** Writes out[begin, end) (row-major output indices); `begin` and `end` need not align with rows. */
 export function binaryRange(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): void {
@@ -19,7 +20,7 @@ export function binaryRange(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor],
   const bInner = rank === 0 ? 0 : bs[rank - 1]!;
   const av = a.storage;
   const bv = b.storage;
-  const op = kernelFor(plan.fn, out instanceof Int32Array);
+  const op = kernelFor(plan.fn, plan.inDtype === 'int32');
   for (let i = begin; i < end; ) {
     // Offsets of output element i in each operand.
     let rem = Math.floor(i / inner);
@@ -56,6 +57,69 @@ const ROWS: Record<BinaryFn, RowKernel> = {
   div: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
     for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! / b[bo + j * bs]!;
   },
+  pow: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = powC(a[ao + j * as]!, b[bo + j * bs]!);
+  },
+  // Math.max and Math.min return NaN when either operand is NaN, as numpy.maximum does.
+  maximum: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = Math.max(a[ao + j * as]!, b[bo + j * bs]!);
+  },
+  minimum: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = Math.min(a[ao + j * as]!, b[bo + j * bs]!);
+  },
+  mod: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = modFloat(a[ao + j * as]!, b[bo + j * bs]!);
+  },
+  equal: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! === b[bo + j * bs]! ? 1 : 0;
+  },
+  notEqual: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! !== b[bo + j * bs]! ? 1 : 0;
+  },
+  less: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! < b[bo + j * bs]! ? 1 : 0;
+  },
+  lessEqual: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! <= b[bo + j * bs]! ? 1 : 0;
+  },
+  greater: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! > b[bo + j * bs]! ? 1 : 0;
+  },
+  greaterEqual: (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+    for (let j = j0; j < j1; j++) out[o + j] = a[ao + j * as]! >= b[bo + j * bs]! ? 1 : 0;
+  },
+};
+
+/** C's pow (and numpy's): 1ʸ = 1 and (−1)^±∞ = 1, where Math.pow gives NaN. */
+function powC(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
+/** numpy.mod for floats: the sign of the divisor; a zero result is ±0 by the divisor's sign; x mod 0 is NaN. */
+function modFloat(x: number, y: number): number {
+  let r = x % y;
+  if (r !== 0) {
+    if (r < 0 !== y < 0) r += y;
+  } else {
+    r = y < 0 ? -0 : 0;
+  }
+  return r;
+}
+
+/** numpy.mod for int32: the sign of the divisor; x mod 0 is 0 (numpy's result, without its warning). */
+const intModRow: RowKernel = (out, o, a, ao, as, b, bo, bs, j0, j1) => {
+  for (let j = j0; j < j1; j++) {
+    const x = a[ao + j * as]!;
+    const y = b[bo + j * bs]!;
+    if (y === 0) {
+      out[o + j] = 0;
+      continue;
+    }
+    let r = x % y;
+    if (r !== 0 && r < 0 !== y < 0) r += y;
+    out[o + j] = r;
+  }
 };
 
 const imulRow: RowKernel = (out, o, a, ao, as, b, bo, bs, j0, j1) => {
@@ -64,5 +128,7 @@ const imulRow: RowKernel = (out, o, a, ao, as, b, bo, bs, j0, j1) => {
 
 function kernelFor(fn: BinaryFn, int32: boolean): RowKernel {
   // int32 sums and differences are exact in float64 and wrap when stored; products need imul.
-  return int32 && fn === 'mul' ? imulRow : ROWS[fn];
+  if (int32 && fn === 'mul') return imulRow;
+  if (int32 && fn === 'mod') return intModRow;
+  return ROWS[fn];
 }

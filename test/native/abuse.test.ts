@@ -40,6 +40,13 @@ const VALID: Record<string, () => AddonArgs> = {
   cholesky: () => ({ s: f64(9).fill(0).map((_, i) => (i % 4 === 0 ? 2 : 0)), out: f64(9), n: 3, info: f64(3) }),
   solveSPD: () => ({ s: Float64Array.from([2, 0, 0, 2]), b: f64(6), out: f64(6), n: 2, nrhs: 3, info: f64(3) }),
   ridge: () => ({ a: f32(12), y: f32(6), out: f32(8), m: 3, n: 4, signals: 2, lambda: 0.5, form: 'dual', info: f64(3) }),
+  where: () => ({
+    cond: i32(4), condOffset: 0, condStrides: [0, 1], a: f32(12), aOffset: 0, aStrides: [4, 1], b: f32(1), bOffset: 0,
+    bStrides: [0, 0], out: f32(12), shape: [3, 4],
+  }),
+  softmax: () => ({ x: f64(24), out: f64(24), fn: 'softmax', outer: 2, n: 3, inner: 4 }),
+  batchNorm: () => ({ x: f32(24), mean: f32(3), variance: f32(3), out: f32(24), outer: 2, channels: 3, inner: 4, epsilon: 1e-5 }),
+  layerNorm: () => ({ x: f32(12), gamma: f32(4), out: f32(12), outer: 3, n: 4, epsilon: 1e-5 }),
 };
 
 /** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
@@ -125,7 +132,10 @@ const CASES: Record<string, Case[]> = {
     ['begin after end', { begin: 5, end: 4 }, 'RangeError'],
     ['sigmoid on int32', { x: i32(10), out: i32(10), fn: 'sigmoid' }, 'TypeError'],
     ['x a DataView', { x: new DataView(new ArrayBuffer(40)) }, 'TypeError'],
-    ['unknown fn', { fn: 'tanh' }, 'TypeError'],
+    ['unknown fn', { fn: 'cosh' }, 'TypeError'],
+    ['exp on int32', { x: i32(10), out: i32(10), fn: 'exp' }, 'TypeError'],
+    ['NaN clip bound', { fn: 'clip', min: NaN }, 'RangeError'],
+    ['infinite alpha', { fn: 'leakyRelu', alpha: Infinity }, 'RangeError'],
   ],
   binary: [
     ['a too short for its strides', { a: f64(11) }, 'RangeError'],
@@ -136,6 +146,9 @@ const CASES: Record<string, Case[]> = {
     ['shape too long', { shape: new Array(40).fill(1), aStrides: new Array(40).fill(0), bStrides: new Array(40).fill(0) }, 'RangeError'],
     ['NaN in shape', { shape: [3, NaN] }, 'RangeError'],
     ['int32 div', { a: i32(12), b: i32(4), out: i32(12), fn: 'div' }, 'TypeError'],
+    ['int32 pow', { a: i32(12), b: i32(4), out: i32(12), fn: 'pow' }, 'TypeError'],
+    ['comparison into a Float64Array', { fn: 'less' }, 'TypeError'],
+    ['comparison into a short Int32Array', { fn: 'equal', out: i32(11) }, 'RangeError'],
     ['mixed dtypes', { b: f32(4) }, 'TypeError'],
   ],
   reduce: [
@@ -144,6 +157,38 @@ const CASES: Record<string, Case[]> = {
     ['float64 out for float32 x', { out: f64(3) }, 'TypeError'],
     ['zero count', { count: 0 }, 'RangeError'],
     ['outStrides of the wrong rank', { outStrides: [1] }, 'RangeError'],
+    ['argmax into a Float32Array', { fn: 'argmax' }, 'TypeError'],
+    ['sum of float32 into an Int32Array', { out: i32(3) }, 'TypeError'],
+    ['ddof not below count', { fn: 'variance', ddof: 4 }, 'RangeError'],
+    ['norm of ord 3', { fn: 'norm', ord: 3 }, 'RangeError'],
+  ],
+  where: [
+    ['cond a Float32Array', { cond: f32(4) }, 'TypeError'],
+    ['cond too short for its strides', { cond: i32(3) }, 'RangeError'],
+    ['a broadcast wrongly', { aStrides: [5, 1] }, 'RangeError'],
+    ['b offset past the end', { bOffset: 1 }, 'RangeError'],
+    ['out too short', { out: f32(11) }, 'RangeError'],
+    ['b of another dtype', { b: f64(1) }, 'TypeError'],
+  ],
+  softmax: [
+    ['x too short', { x: f64(23) }, 'RangeError'],
+    ['out too short', { out: f64(23) }, 'RangeError'],
+    ['unknown fn', { fn: 'sparsemax' }, 'TypeError'],
+    ['huge inner', { inner: HUGE }, 'RangeError'],
+    ['int32 x', { x: i32(24), out: i32(24) }, 'TypeError'],
+  ],
+  batchNorm: [
+    ['mean too short', { mean: f32(2) }, 'RangeError'],
+    ['scale too short', { scale: f32(2) }, 'RangeError'],
+    ['negative epsilon', { epsilon: -1 }, 'RangeError'],
+    ['NaN epsilon', { epsilon: NaN }, 'RangeError'],
+    ['x too short', { x: f32(23) }, 'RangeError'],
+  ],
+  layerNorm: [
+    ['gamma too short', { gamma: f32(3) }, 'RangeError'],
+    ['beta of another dtype', { beta: f64(4) }, 'TypeError'],
+    ['zero n', { n: 0 }, 'RangeError'],
+    ['out too short', { out: f32(11) }, 'RangeError'],
   ],
   cholesky: [
     ['s too short', { s: f64(8) }, 'RangeError'],

@@ -15,6 +15,10 @@ import { pool2dRange } from '../../kernels/pool2d.js';
 import { reduce } from '../../kernels/reduce.js';
 import { ridge } from '../../kernels/ridge.js';
 import { unaryRange } from '../../kernels/unary.js';
+import { where } from '../../kernels/where.js';
+import { softmax } from '../../kernels/softmax.js';
+import { batchNorm } from '../../kernels/batch-norm.js';
+import { layerNorm } from '../../kernels/layer-norm.js';
 
 const ranges = Object.freeze({
   matmul: (plan, inputs, out, begin, end) => matmulRange(plan, inputs, out as FloatArray, begin, end),
@@ -49,5 +53,9 @@ export const jsBackend: CpuBackend = Object.freeze({
     cholesky,
     solveSPD,
     ridge,
+    where,
+    softmax,
+    batchNorm,
+    layerNorm,
   }),
 });

@@ -13,7 +13,10 @@
  */
 import type { TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
-import type { BinaryPlan, CholeskyPlan, Conv2dPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan, RangeOp, ReducePlan, RidgePlan, SolveSpdPlan, UnaryPlan } from '../../plans.js';
+import type {
+  BatchNormPlan, BinaryPlan, CholeskyPlan, Conv2dPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan, RangeOp, ReducePlan,
+  RidgePlan, SoftmaxPlan, SolveSpdPlan, UnaryPlan, WherePlan,
+} from '../../plans.js';
 import { broadcastStrides, contiguousStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { CpuBackend, CpuKernel, Probe, RangeKernel } from '../backend.js';
@@ -78,7 +81,7 @@ function pool2dArgs(plan: Pool2dPlan, [x]: readonly [Tensor], out: TypedArray, b
 }
 
 function unaryArgs(plan: UnaryPlan, [x]: readonly [Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
-  return { x: dense(x), out, fn: plan.fn, begin, end };
+  return { x: dense(x), out, fn: plan.fn, alpha: plan.alpha, min: plan.min, max: plan.max, begin, end };
 }
 
 function binaryArgs(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): AddonArgs {
@@ -95,7 +98,7 @@ function reduceArgs(plan: ReducePlan, [x]: readonly [Tensor], out: TypedArray): 
   // Output strides seen from the input's dimensions: 0 on reduced axes.
   const kept = contiguousStrides(shape.map((d, i) => (plan.axes.includes(i) ? 1 : d)));
   const outStrides = shape.map((_, i) => (plan.axes.includes(i) ? 0 : kept[i]!));
-  return { x: dense(x), out, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1) };
+  return { x: dense(x), out, fn: plan.fn, shape: [...shape], outStrides, count: Math.max(plan.count, 1), ddof: plan.ddof, ord: plan.ord };
 }
 
 /** [pivot, value, tolerance] of a failed factorisation (pivot −1: none). Reused: one call at a time per thread. */
@@ -117,6 +120,34 @@ function ridgeArgs(plan: RidgePlan, [a, y]: readonly [Tensor, Tensor], out: Type
   return { a: dense(a), y: dense(y), out, m, n, signals, lambda, form, info };
 }
 
+function whereArgs(plan: WherePlan, [cond, a, b]: readonly [Tensor, Tensor, Tensor], out: TypedArray): AddonArgs {
+  const shape = plan.outShape;
+  return {
+    cond: cond.storage, condOffset: cond.offset, condStrides: broadcastStrides(cond.shape, cond.strides, shape),
+    a: a.storage, aOffset: a.offset, aStrides: broadcastStrides(a.shape, a.strides, shape),
+    b: b.storage, bOffset: b.offset, bStrides: broadcastStrides(b.shape, b.strides, shape),
+    out, shape: [...shape],
+  };
+}
+
+function softmaxArgs(plan: SoftmaxPlan, [x]: readonly [Tensor], out: TypedArray): AddonArgs {
+  const { outer, n, inner } = plan;
+  return { x: dense(x), out, fn: plan.log ? 'logSoftmax' : 'softmax', outer, n, inner };
+}
+
+function batchNormArgs(plan: BatchNormPlan, [x, mean, variance, offset, scale]: readonly [Tensor, Tensor, Tensor, Tensor?, Tensor?], out: TypedArray): AddonArgs {
+  const { outer, channels, inner, epsilon } = plan;
+  return {
+    x: dense(x), mean: dense(mean), variance: dense(variance), ...(offset ? { offset: dense(offset) } : {}),
+    ...(scale ? { scale: dense(scale) } : {}), out, outer, channels, inner, epsilon,
+  };
+}
+
+function layerNormArgs(plan: LayerNormPlan, [x, gamma, beta]: readonly [Tensor, Tensor?, Tensor?], out: TypedArray): AddonArgs {
+  const { outer, n, epsilon } = plan;
+  return { x: dense(x), ...(gamma ? { gamma: dense(gamma) } : {}), ...(beta ? { beta: dense(beta) } : {}), out, outer, n, epsilon };
+}
+
 type ArgsBuilder<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, begin: number, end: number) => AddonArgs;
 
 /** The native surface: one argument builder per op of the op table. */
@@ -130,6 +161,10 @@ export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
   cholesky: choleskyArgs,
   solveSPD: solveSPDArgs,
   ridge: ridgeArgs,
+  where: whereArgs,
+  softmax: softmaxArgs,
+  batchNorm: batchNormArgs,
+  layerNorm: layerNormArgs,
 });
 
 const SPD_HINT = 'Pass a symmetric positive definite matrix (e.g. AᵀA + λI with λ > 0)';
@@ -223,6 +258,13 @@ export const nativeBackend: CpuBackend = Object.freeze({
     ridge: (plan: RidgePlan, inputs: readonly [Tensor, Tensor], out: TypedArray) => {
       addon().ridgeSync(ridgeArgs(plan, inputs, out));
       checkPivot('ridge', ...ridgeMessage(plan));
+    },
+    where: (plan: WherePlan, inputs: readonly [Tensor, Tensor, Tensor], out: TypedArray) => addon().whereSync(whereArgs(plan, inputs, out)),
+    softmax: (plan: SoftmaxPlan, inputs: readonly [Tensor], out: TypedArray) => addon().softmaxSync(softmaxArgs(plan, inputs, out)),
+    batchNorm: (plan: BatchNormPlan, inputs: readonly [Tensor, Tensor, Tensor, Tensor?, Tensor?], out: TypedArray) =>
+      addon().batchNormSync(batchNormArgs(plan, inputs, out)),
+    layerNorm: (plan: LayerNormPlan, inputs: readonly [Tensor, Tensor?, Tensor?], out: TypedArray) => {
+      if (out.length > 0) addon().layerNormSync(layerNormArgs(plan, inputs, out));
     },
   }),
 });

@@ -16,6 +16,10 @@ import { pool2d } from './pool2d.js';
 import { reduce } from './reduce.js';
 import { cholesky, ridge, solveSPD } from './linalg.js';
 import { copyWgsl } from './shaders.gen.js';
+import { where } from './where.js';
+import { softmax } from './softmax.js';
+import { batchNorm } from './batch-norm.js';
+import { layerNorm } from './layer-norm.js';
 import { WEBGPU } from '../../tuning.js';
 import { probeInChild } from '#webgpu-probe';
 
@@ -141,6 +145,10 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
       cholesky: on(cholesky, 'linalg.cholesky'),
       solveSPD: on(solveSPD, 'linalg.solveSPD'),
       ridge: on(ridge, 'ridge'),
+      where: on(where, 'where'),
+      softmax: on(softmax, 'softmax'),
+      batchNorm: on(batchNorm, 'batchNorm'),
+      layerNorm: on(layerNorm, 'layerNorm'),
     }),
   });
 }
