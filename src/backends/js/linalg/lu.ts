@@ -120,7 +120,7 @@ export function luDeterminant(n: number, lu: Float64Array, piv: Int32Array): num
     det *= lu[k * n + k]!;
     if (piv[k] !== k) det = -det;
   }
-  return det;
+  return det === 0 ? 0 : det;
 }
 
 /**
