@@ -33,7 +33,13 @@ export interface MatrixFixture {
 
 const dir = new URL('../fixtures/linalg/', import.meta.url);
 export const MATRICES = JSON.parse(readFileSync(new URL('matrices.json', dir), 'utf8')) as Record<string, MatrixFixture>;
-export const FFT_FIXTURES = JSON.parse(readFileSync(new URL('fft.json', dir), 'utf8'));
+export interface FftFixtures {
+  fft: { n: number; x: Dense; fft: Dense; ifft: Dense; fftOrtho: Dense }[];
+  rfft: { n: number; x: Dense; rfft: Dense }[];
+  irfft: { m: number; n: number; x: Dense; irfft: Dense }[];
+  fft2d: { x: Dense; axis0: Dense; axis1: Dense; real: Dense; rfftAxis0: Dense; irfftAxis0: Dense };
+}
+export const FFT_FIXTURES = JSON.parse(readFileSync(new URL('fft.json', dir), 'utf8')) as FftFixtures;
 
 export const EPS = { float32: 2 ** -23, float64: 2 ** -52 } as const;
 export type FloatDType = keyof typeof EPS;
