@@ -60,7 +60,7 @@ export function expectOptions<T extends object>(op: string, options: unknown, al
     if (!(allowed as readonly string[]).includes(key)) {
       throw new InvalidArgumentError(
         op,
-        `unknown option '${key}'; received ${describe(options)}`,
+        `unknown option '${key}'; received an options object with keys ${Object.keys(options).map((k) => `'${k}'`).join(', ')}`,
         allowed.length ? `The options are ${allowed.map((k) => `'${k}'`).join(', ')}` : 'This op takes no options',
       );
     }
