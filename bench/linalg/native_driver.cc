@@ -69,9 +69,9 @@ int main(int argc, char** argv) {
     if (op == "svd") {
       u.resize(m * m);
       vt.resize(n * n);
-      st = lepton::svd_f64(m, n, a.data(), true, true, s.data(), u.data(), vt.data());
+      st = lepton::svd_f64(*isa, m, n, a.data(), true, true, s.data(), u.data(), vt.data());
     } else if (op == "svdvals") {
-      st = lepton::svd_f64(m, n, a.data(), false, false, s.data(), nullptr, nullptr);
+      st = lepton::svd_f64(*isa, m, n, a.data(), false, false, s.data(), nullptr, nullptr);
     } else if (op == "qr") {
       st = lepton::qr_f64(m, n, work.data(), tau.data());
       u.resize(m * k);

@@ -7,11 +7,87 @@
 #include <new>
 #include <vector>
 
+#include "gemm.h"
 #include "linalg_qr.h"
 #include "linalg_vec.h"
 
 namespace lepton {
 namespace {
+
+constexpr int64_t kReflectorBlock = 32;  // reflectors per compact-WY block when forming U and V
+constexpr int64_t kRotationChunk = 64;   // columns of Uᵀ / Vᵀ per pass over a batch of rotations
+
+// X[r0:rows, c0:c0+len] ← X·(H_0·…·H_{nb−1})ᵀ = X − ((X·V)·Tᵀ)·Vᵀ for the compact WY form
+// H_0·…·H_{nb−1} = I − V·T·Vᵀ (V len×nb row-major, unit lower trapezoidal; T nb×nb upper, LAPACK
+// larft forward). Two GEMMs (4·rows·len·nb flops) and a triangular product.
+Status apply_block_right(const Isa& isa, double* x, int64_t ld, int64_t r0, int64_t rows, int64_t c0, int64_t len,
+                         const double* v, const double* t, int64_t nb, double* w1, double* w2) {
+  const int64_t rr = rows - r0;
+  if (rr <= 0 || len <= 0) return Status::Ok();
+  double* xs = x + r0 * ld + c0;
+  Status st = gemm_strided<double>(isa, rr, nb, len, 1.0, xs, ld, 1, v, nb, 1, w1, nb, false, Epilogue<double>{});
+  if (!st.ok()) return st;
+  for (int64_t r = 0; r < rr; ++r) {
+    for (int64_t i = 0; i < nb; ++i) {
+      double acc = 0;
+      for (int64_t j = i; j < nb; ++j) acc += w1[r * nb + j] * t[i * nb + j];
+      w2[r * nb + i] = acc;
+    }
+  }
+  return gemm_strided<double>(isa, rr, len, nb, -1.0, w2, nb, 1, v, 1, nb, xs, ld, true, Epilogue<double>{});
+}
+
+// T of the compact WY form for the nb reflectors in V (len×nb) with scalars tau.
+void build_t(const double* v, int64_t len, int64_t nb, const double* tau, double* t) {
+  std::fill(t, t + nb * nb, 0.0);
+  std::vector<double> zc(static_cast<std::size_t>(nb));
+  for (int64_t i = 0; i < nb; ++i) {
+    t[i * nb + i] = tau[i];
+    if (tau[i] == 0) continue;
+    for (int64_t j = 0; j < i; ++j) {
+      double acc = 0;
+      for (int64_t r = i; r < len; ++r) acc += v[r * nb + j] * v[r * nb + i];
+      zc[j] = acc;
+    }
+    for (int64_t j = 0; j < i; ++j) {
+      double acc = 0;
+      for (int64_t p = j; p < i; ++p) acc += t[j * nb + p] * zc[p];
+      t[j * nb + i] = -tau[i] * acc;
+    }
+  }
+}
+
+// Rotations of rows of a row-major matrix, recorded in order and applied in batches: each batch
+// is applied to kRotationChunk columns at a time, so the chunk stays in cache for the whole batch
+// instead of every rotation streaming two full rows.
+class RotationBatch {
+ public:
+  RotationBatch(double* x, int64_t len, bool on) : x_(x), len_(len), on_(on) {}
+  void add(int64_t i, int64_t j, double c, double s) {
+    if (!on_) return;
+    rot_.push_back({i, j, c, s});
+    if (static_cast<int64_t>(rot_.size()) >= kCapacity) flush();
+  }
+  void flush() {
+    for (int64_t c0 = 0; c0 < len_; c0 += kRotationChunk) {
+      const int64_t w = std::min(kRotationChunk, len_ - c0);
+      for (const Rot& r : rot_) linalg::rotate(w, x_ + r.i * len_ + c0, x_ + r.j * len_ + c0, r.c, r.s);
+    }
+    rot_.clear();
+  }
+
+ private:
+  struct Rot {
+    int64_t i, j;
+    double c, s;
+  };
+  static constexpr int64_t kCapacity = 8192;
+  double* x_;
+  int64_t len_;
+  bool on_;
+  std::vector<Rot> rot_;
+};
+
 
 struct Tall {
   std::vector<double> d, ut, vt;
@@ -19,7 +95,7 @@ struct Tall {
 };
 
 // m ≥ n. `a` (m×n) is destroyed. Returns false when the QR iteration did not converge.
-bool svd_tall(int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) {
+bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) {
   const int64_t ucols = full ? m : n;
   out->ucols = ucols;
   std::vector<double>& d = out->d;
@@ -34,30 +110,34 @@ bool svd_tall(int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) 
     for (int64_t i = 0; i < m * n; ++i) a[i] *= inv;
   }
 
-  // 1. Bidiagonalisation.
+  // 1. Bidiagonalisation, one pass over the trailing rows per step. With x the column being
+  // reduced and v = (x − β·e₀)/(α − β) its reflector, w = vᵀ·A = (xᵀ·A − β·A[k, :])/(α − β), so
+  // z = xᵀ·A for the next column is accumulated while the rows are updated for this one.
+  std::vector<double> z(static_cast<std::size_t>(n), 0.0);
+  for (int64_t i = 0; i < m && n > 1; ++i) linalg::axpy(n - 1, a[i * n], a + i * n + 1, z.data() + 1);
   for (int64_t k = 0; k < n; ++k) {
+    const double alpha = a[k * n + k];
     double tq = 0;
-    d[k] = householder_f64(a[k * n + k], a + k * n + k, n, m - k, &tq);
+    d[k] = householder_f64(alpha, a + k * n + k, n, m - k, &tq);
     tauq[k] = tq;
     a[k * n + k] = 1;
     const int64_t width = n - k - 1;
     if (width <= 0) break;
     double* wk = w.data() + k + 1;
+    double* rk = a + k * n + k + 1;
     if (tq != 0) {
-      // w = vᵀ·A[k:, k+1:]; the row k update comes first (it holds the next right reflector).
-      std::copy(a + k * n + k + 1, a + k * n + n, wk);
-      for (int64_t i = k + 1; i < m; ++i) {
-        const double vi = a[i * n + k];
-        if (vi != 0) linalg::axpy(width, vi, a + i * n + k + 1, wk);
-      }
-      linalg::axpy(width, -tq, wk, a + k * n + k + 1);
+      const double beta = d[k];
+      const double inv = 1 / (alpha - beta);
+      for (int64_t c = 0; c < width; ++c) wk[c] = (z[k + 1 + c] - beta * rk[c]) * inv;
+      linalg::axpy(width, -tq, wk, rk);
     }
     double tp = 0;
-    double* rk = a + k * n + k + 1;
     e[k] = householder_f64(rk[0], rk, 1, width, &tp);
     taup[k] = tp;
     rk[0] = 1;
-    // Rows below: the left update, then the right reflector, while the row is in cache.
+    // Rows below: the left update, the right reflector, then this row's share of the next z.
+    double* zn = z.data() + k + 2;
+    std::fill(zn, zn + std::max<int64_t>(width - 1, 0), 0.0);
     for (int64_t i = k + 1; i < m; ++i) {
       double* ri = a + i * n + k + 1;
       if (tq != 0) {
@@ -68,38 +148,41 @@ bool svd_tall(int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) 
         const double sdot = linalg::dot(width, ri, rk);
         if (sdot != 0) linalg::axpy(width, -tp * sdot, rk, ri);
       }
+      if (width > 1 && ri[0] != 0) linalg::axpy(width - 1, ri[0], ri + 1, zn);
     }
   }
 
-  // 2. Uᵀ = [I 0]·H_{n−1}·…·H_0, Vᵀ = G_{n−2}·…·G_0, applied from the right to rows.
+  // 2. Uᵀ = [I 0]·H_{n−1}·…·H_0 and Vᵀ = G_{n−2}·…·G_0, applied from the right to the rows, in
+  // blocks of kReflectorBlock reflectors (compact WY, backwards), each block two GEMMs.
   std::vector<double>& ut = out->ut;
   std::vector<double>& vt = out->vt;
   if (want) {
+    const int64_t nbmax = kReflectorBlock;
+    std::vector<double> vb(static_cast<std::size_t>(m * nbmax)), tb(static_cast<std::size_t>(nbmax * nbmax));
+    std::vector<double> w1(static_cast<std::size_t>(std::max(m, n) * nbmax)), w2(w1.size());
     ut.assign(static_cast<std::size_t>(ucols * m), 0.0);
     for (int64_t i = 0; i < ucols; ++i) ut[i * m + i] = 1;
-    for (int64_t k = n - 1; k >= 0; --k) {
-      const double t = tauq[k];
-      if (t == 0) continue;
-      const int64_t len = m - k;
-      for (int64_t i = 0; i < len; ++i) v[i] = a[(k + i) * n + k];
-      for (int64_t r = k; r < ucols; ++r) {
-        double* row = ut.data() + r * m + k;
-        const double sdot = linalg::dot(len, row, v.data());
-        if (sdot != 0) linalg::axpy(len, -t * sdot, v.data(), row);
-      }
+    for (int64_t j1 = n; j1 > 0; j1 -= nbmax) {
+      const int64_t j0 = std::max<int64_t>(0, j1 - nbmax), nb = j1 - j0, len = m - j0;
+      std::fill(vb.begin(), vb.begin() + len * nb, 0.0);
+      for (int64_t c = 0; c < nb; ++c)
+        for (int64_t r = c; r < len; ++r) vb[r * nb + c] = a[(j0 + r) * n + j0 + c];
+      build_t(vb.data(), len, nb, tauq.data() + j0, tb.data());
+      if (!apply_block_right(isa, ut.data(), m, j0, ucols, j0, len, vb.data(), tb.data(), nb, w1.data(), w2.data()).ok())
+        return false;
     }
     vt.assign(static_cast<std::size_t>(n * n), 0.0);
     for (int64_t i = 0; i < n; ++i) vt[i * n + i] = 1;
-    for (int64_t k = n - 2; k >= 0; --k) {
-      const double t = taup[k];
-      if (t == 0) continue;
-      const int64_t len = n - k - 1;
-      const double* vk = a + k * n + k + 1;
-      for (int64_t r = k + 1; r < n; ++r) {
-        double* row = vt.data() + r * n + k + 1;
-        const double sdot = linalg::dot(len, row, vk);
-        if (sdot != 0) linalg::axpy(len, -t * sdot, vk, row);
-      }
+    // G_k acts on columns k+1..n−1 with its vector in row k of a; reflectors 0..n−3 (G_{n−2} = I).
+    const int64_t nref = std::max<int64_t>(n - 2, 0);
+    for (int64_t j1 = nref; j1 > 0; j1 -= nbmax) {
+      const int64_t j0 = std::max<int64_t>(0, j1 - nbmax), nb = j1 - j0, len = n - j0 - 1;
+      std::fill(vb.begin(), vb.begin() + len * nb, 0.0);
+      for (int64_t c = 0; c < nb; ++c)
+        for (int64_t r = c; r < len; ++r) vb[r * nb + c] = a[(j0 + c) * n + j0 + 1 + r];
+      build_t(vb.data(), len, nb, taup.data() + j0, tb.data());
+      if (!apply_block_right(isa, vt.data(), n, j0 + 1, n, j0 + 1, len, vb.data(), tb.data(), nb, w1.data(), w2.data()).ok())
+        return false;
     }
   }
 
@@ -109,12 +192,9 @@ bool svd_tall(int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) 
   const double small = DBL_EPSILON * anorm;
   int64_t sweeps = 0;
   const int64_t max_sweeps = 75 * std::max<int64_t>(n, 1);
-  auto rot_u = [&](int64_t i, int64_t j, double c, double s) {
-    if (want) linalg::rotate(m, ut.data() + i * m, ut.data() + j * m, c, s);
-  };
-  auto rot_v = [&](int64_t i, int64_t j, double c, double s) {
-    if (want) linalg::rotate(n, vt.data() + i * n, vt.data() + j * n, c, s);
-  };
+  RotationBatch batch_u(ut.data(), m, want), batch_v(vt.data(), n, want);
+  auto rot_u = [&](int64_t i, int64_t j, double c, double s) { batch_u.add(i, j, c, s); };
+  auto rot_v = [&](int64_t i, int64_t j, double c, double s) { batch_v.add(i, j, c, s); };
   int64_t q = n - 1;
   while (q > 0) {
     for (int64_t i = 0; i < q; ++i) {
@@ -202,6 +282,9 @@ bool svd_tall(int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) 
     }
   }
 
+  batch_u.flush();
+  batch_v.flush();
+
   // 4. Signs, order, scale.
   for (int64_t i = 0; i < n; ++i) {
     if (d[i] < 0) {
@@ -227,8 +310,8 @@ bool svd_tall(int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) 
 
 }  // namespace
 
-Status svd_f64(int64_t m, int64_t n, const double* a, bool full, bool want_vectors, double* s, double* u,
-               double* vt) noexcept {
+Status svd_f64(const Isa& isa, int64_t m, int64_t n, const double* a, bool full, bool want_vectors, double* s,
+               double* u, double* vt) noexcept {
   if (m < 0 || n < 0) return Status::Invalid("svd: negative dimensions");
   const int64_t k = std::min(m, n);
   try {
@@ -244,7 +327,7 @@ Status svd_f64(int64_t m, int64_t n, const double* a, bool full, bool want_vecto
     Tall r;
     if (m >= n) {
       std::vector<double> work(a, a + m * n);
-      if (!svd_tall(m, n, work.data(), full, want_vectors, &r)) return Status::Invalid("svd: the QR iteration did not converge");
+      if (!svd_tall(isa, m, n, work.data(), full, want_vectors, &r)) return Status::Invalid("svd: the QR iteration did not converge");
       std::copy(r.d.begin(), r.d.end(), s);
       if (want_vectors) {
         const int64_t uc = r.ucols;
@@ -256,7 +339,7 @@ Status svd_f64(int64_t m, int64_t n, const double* a, bool full, bool want_vecto
       std::vector<double> at(static_cast<std::size_t>(n * m));
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) at[j * m + i] = a[i * n + j];
-      if (!svd_tall(n, m, at.data(), full, want_vectors, &r)) return Status::Invalid("svd: the QR iteration did not converge");
+      if (!svd_tall(isa, n, m, at.data(), full, want_vectors, &r)) return Status::Invalid("svd: the QR iteration did not converge");
       std::copy(r.d.begin(), r.d.end(), s);
       if (want_vectors) {
         for (int64_t i = 0; i < m; ++i)

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "status.h"
+#include "ukernel.h"
 
 namespace lepton {
 
@@ -14,12 +15,13 @@ namespace lepton {
 //   vt  vrows×n row-major, vrows = n when `full`, else k   (not touched when !want_vectors)
 // Golub–Kahan–Reinsch, the algorithm of src/backends/js/linalg/svd.ts: scaling by 1/max|a|,
 // Householder bidiagonalisation (the left update and the next right reflector fused per row),
-// Uᵀ and Vᵀ formed by applying the reflectors backwards to [I 0], implicit-shift QR sweeps whose
-// rotations turn two contiguous rows of Uᵀ or Vᵀ (AVX2/FMA where the CPU has it), then signs,
+// Uᵀ and Vᵀ formed by applying the reflectors backwards to [I 0] in compact-WY blocks (GEMMs of
+// `isa`), implicit-shift QR sweeps whose rotations of rows of Uᵀ and Vᵀ are recorded and applied
+// in batches, 64 columns at a time (AVX2/FMA where the CPU has it), then signs,
 // descending order, unscaling. A wide A is decomposed as Aᵀ. Status::Invalid when the iteration
 // has not converged after 75·k sweeps (finite input always converges in practice).
-Status svd_f64(int64_t m, int64_t n, const double* a, bool full, bool want_vectors, double* s, double* u,
-               double* vt) noexcept;
+Status svd_f64(const Isa& isa, int64_t m, int64_t n, const double* a, bool full, bool want_vectors, double* s,
+               double* u, double* vt) noexcept;
 
 }  // namespace lepton
 
