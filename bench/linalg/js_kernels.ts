@@ -2,7 +2,8 @@
  * Times the js float64 kernels on one matrix file, for bench/linalg/native_vs_numpy.py:
  *   npx tsx bench/linalg/js_kernels.ts <op> <n> <matrix.f64>     op: svd | svdvals | eigh
  * Prints {"op", "n", "ms"} for one call after one warm-up call. eigh needs
- * src/backends/js/eigh.ts (the cs branch); without it the script says so and exits 3.
+ * src/backends/js/eigh.ts (the cs branch) or LEPTON_EIGH_TS=<path to it>; without it the script
+ * says so and exits 3.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { svdF64 } from '../../src/backends/js/linalg/svd.js';
@@ -16,7 +17,8 @@ let run: () => unknown;
 if (op === 'svd') run = () => svdF64(n, n, a, true, true);
 else if (op === 'svdvals') run = () => svdF64(n, n, a, false, false);
 else if (op === 'eigh') {
-  const path = new URL('../../src/backends/js/eigh.ts', import.meta.url);
+  // LEPTON_EIGH_TS points at another copy of eigh.ts (e.g. from the cs branch before it is merged).
+  const path = process.env.LEPTON_EIGH_TS ? new URL(`file://${process.env.LEPTON_EIGH_TS}`) : new URL('../../src/backends/js/eigh.ts', import.meta.url);
   if (!existsSync(path)) {
     console.log(JSON.stringify({ op, n, missing: 'src/backends/js/eigh.ts' }));
     process.exit(3);

@@ -1,7 +1,9 @@
 // native_driver.cc — a standalone test and timing driver for native/kernels/linalg_{lu,qr,svd}.cc
-// (the addon does not register them yet). Built and run by bench/linalg/native_vs_numpy.py:
+// and linalg_eigh.cc (the addon does not register them yet). Built and run by
+// bench/linalg/native_vs_numpy.py:
 //   native_driver <op> <m> <n> <matrix.f64> <reps> <out.f64>
-// reads a row-major float64 m×n matrix, runs <op> (svd | svdvals | qr | lu | solve) <reps> times,
+// reads a row-major float64 m×n matrix, runs <op> (svd | svdvals | qr | lu | solve | eigh: of
+// S = A + Aᵀ, square A) <reps> times,
 // prints one JSON line {"op", "m", "n", "times_ms": [...], "residual": ‖recomposed − A‖_F / ‖A‖_F,
 // "orth": max(‖UᵀU − I‖_F, ‖VVᵀ − I‖_F)} and writes the last result's values to <out.f64>.
 #include <chrono>
@@ -11,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../../native/kernels/linalg_eigh.h"
 #include "../../native/kernels/linalg_lu.h"
 #include "../../native/kernels/linalg_qr.h"
 #include "../../native/kernels/linalg_svd.h"
@@ -66,7 +69,14 @@ int main(int argc, char** argv) {
     std::vector<int64_t> piv(k);
     const auto t0 = std::chrono::steady_clock::now();
     Status st;
-    if (op == "svd") {
+    if (op == "eigh") {
+      u.resize(n * n);
+      vt.resize(n * n);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j) vt[i * n + j] = a[i * n + j] + a[j * n + i];
+      s.resize(n);
+      st = lepton::eigh_f64(*isa, n, vt.data(), s.data(), u.data());
+    } else if (op == "svd") {
       u.resize(m * m);
       vt.resize(n * n);
       st = lepton::svd_f64(*isa, m, n, a.data(), true, true, s.data(), u.data(), vt.data());
@@ -96,7 +106,20 @@ int main(int argc, char** argv) {
     if (rep + 1 < reps) continue;
     // Checks on the last repetition.
     std::vector<double> diff(a.size(), 0.0);
-    if (op == "svd") {
+    if (op == "eigh") {
+      // ‖S·V − V·Λ‖_F / ‖S‖_F with S = vt (symmetrised A), V = u.
+      std::vector<double> sm(vt);
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t j = 0; j < n; ++j) {
+          double v = 0;
+          for (int64_t p = 0; p < n; ++p) v += sm[i * n + p] * u[p * n + j];
+          diff[i * n + j] = v - u[i * n + j] * s[j];
+        }
+      orth = orth_cols(u.data(), n, n);
+      out = s;
+      residual = frob(diff) / std::max(frob(sm), 1e-300);
+      break;
+    } else if (op == "svd") {
       for (int64_t i = 0; i < m; ++i)
         for (int64_t j = 0; j < n; ++j) {
           double v = 0;

@@ -43,7 +43,7 @@ def build(tmp):
         objs.append(obj)
     exe = os.path.join(tmp, "native_driver")
     srcs = [os.path.join(ROOT, "bench", "linalg", "native_driver.cc")] + [
-        os.path.join(K, f + ".cc") for f in ["linalg_vec", "linalg_lu", "linalg_qr", "linalg_svd", "ukernel_ref"]]
+        os.path.join(K, f + ".cc") for f in ["linalg_vec", "linalg_lu", "linalg_qr", "linalg_svd", "linalg_eigh", "ukernel_ref"]]
     subprocess.run(["g++", "-std=c++17", "-O3", "-mavx2", "-mfma", "-Wall", "-Wextra", *srcs, *objs, "-o", exe], check=True)
     return exe
 
@@ -94,6 +94,9 @@ def main():
                 checks[op] = {"residual": r["residual"], "orth": r["orth"], "isa": r["isa"]}
                 times.setdefault(f"{op} numpy 1 thread", []).append(numpy_ms(op, n, path, 1))
                 times.setdefault(f"{op} numpy default threads", []).append(numpy_ms(op, n, path, 0))
+            ms, r = native_ms(exe, "eigh", n, path, tmp)
+            times.setdefault("eigh native", []).append(ms)
+            checks["eigh"] = {"residual": r["residual"], "orth": r["orth"], "isa": r["isa"]}
             times.setdefault("eigh numpy 1 thread", []).append(numpy_ms("eigh", n, path, 1))
             times.setdefault("eigh numpy default threads", []).append(numpy_ms("eigh", n, path, 0))
             if not args.no_js:
@@ -105,12 +108,13 @@ def main():
         print(f"n = {n}, {args.rounds} interleaved rounds, ms per call (min / median / max)")
         for k, v in summary.items():
             print(f"  {k:30s} {v['min']:9.1f} {v['median']:9.1f} {v['max']:9.1f}")
-        for op in ["svd", "svdvals"]:
+        for op in ["svd", "svdvals", "eigh"]:
             for peer in ["numpy 1 thread", "numpy default threads"]:
                 r = summary[f"{op} native"]["median"] / summary[f"{op} {peer}"]["median"]
                 print(f"  {op}: native / {peer} = {r:.2f}x (median)")
-        if "svd js" in summary:
-            print(f"  svd: js / numpy 1 thread = {summary['svd js']['median'] / summary['svd numpy 1 thread']['median']:.1f}x")
+        for op in ["svd", "eigh"]:
+            if f"{op} js" in summary:
+                print(f"  {op}: js / numpy 1 thread = {summary[f'{op} js']['median'] / summary[f'{op} numpy 1 thread']['median']:.1f}x")
         print("  native checks:", checks)
         with open(os.path.join(ROOT, "bench", "results", f"linalg-{n}.json"), "w") as f:
             json.dump({"n": n, "rounds": args.rounds, "ms": summary, "checks": checks,

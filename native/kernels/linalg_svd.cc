@@ -7,87 +7,17 @@
 #include <new>
 #include <vector>
 
-#include "gemm.h"
+#include "linalg_blocks.h"
 #include "linalg_qr.h"
 #include "linalg_vec.h"
 
 namespace lepton {
 namespace {
 
-constexpr int64_t kReflectorBlock = 32;  // reflectors per compact-WY block when forming U and V
-constexpr int64_t kRotationChunk = 64;   // columns of Uᵀ / Vᵀ per pass over a batch of rotations
-
-// X[r0:rows, c0:c0+len] ← X·(H_0·…·H_{nb−1})ᵀ = X − ((X·V)·Tᵀ)·Vᵀ for the compact WY form
-// H_0·…·H_{nb−1} = I − V·T·Vᵀ (V len×nb row-major, unit lower trapezoidal; T nb×nb upper, LAPACK
-// larft forward). Two GEMMs (4·rows·len·nb flops) and a triangular product.
-Status apply_block_right(const Isa& isa, double* x, int64_t ld, int64_t r0, int64_t rows, int64_t c0, int64_t len,
-                         const double* v, const double* t, int64_t nb, double* w1, double* w2) {
-  const int64_t rr = rows - r0;
-  if (rr <= 0 || len <= 0) return Status::Ok();
-  double* xs = x + r0 * ld + c0;
-  Status st = gemm_strided<double>(isa, rr, nb, len, 1.0, xs, ld, 1, v, nb, 1, w1, nb, false, Epilogue<double>{});
-  if (!st.ok()) return st;
-  for (int64_t r = 0; r < rr; ++r) {
-    for (int64_t i = 0; i < nb; ++i) {
-      double acc = 0;
-      for (int64_t j = i; j < nb; ++j) acc += w1[r * nb + j] * t[i * nb + j];
-      w2[r * nb + i] = acc;
-    }
-  }
-  return gemm_strided<double>(isa, rr, len, nb, -1.0, w2, nb, 1, v, 1, nb, xs, ld, true, Epilogue<double>{});
-}
-
-// T of the compact WY form for the nb reflectors in V (len×nb) with scalars tau.
-void build_t(const double* v, int64_t len, int64_t nb, const double* tau, double* t) {
-  std::fill(t, t + nb * nb, 0.0);
-  std::vector<double> zc(static_cast<std::size_t>(nb));
-  for (int64_t i = 0; i < nb; ++i) {
-    t[i * nb + i] = tau[i];
-    if (tau[i] == 0) continue;
-    for (int64_t j = 0; j < i; ++j) {
-      double acc = 0;
-      for (int64_t r = i; r < len; ++r) acc += v[r * nb + j] * v[r * nb + i];
-      zc[j] = acc;
-    }
-    for (int64_t j = 0; j < i; ++j) {
-      double acc = 0;
-      for (int64_t p = j; p < i; ++p) acc += t[j * nb + p] * zc[p];
-      t[j * nb + i] = -tau[i] * acc;
-    }
-  }
-}
-
-// Rotations of rows of a row-major matrix, recorded in order and applied in batches: each batch
-// is applied to kRotationChunk columns at a time, so the chunk stays in cache for the whole batch
-// instead of every rotation streaming two full rows.
-class RotationBatch {
- public:
-  RotationBatch(double* x, int64_t len, bool on) : x_(x), len_(len), on_(on) {}
-  void add(int64_t i, int64_t j, double c, double s) {
-    if (!on_) return;
-    rot_.push_back({i, j, c, s});
-    if (static_cast<int64_t>(rot_.size()) >= kCapacity) flush();
-  }
-  void flush() {
-    for (int64_t c0 = 0; c0 < len_; c0 += kRotationChunk) {
-      const int64_t w = std::min(kRotationChunk, len_ - c0);
-      for (const Rot& r : rot_) linalg::rotate(w, x_ + r.i * len_ + c0, x_ + r.j * len_ + c0, r.c, r.s);
-    }
-    rot_.clear();
-  }
-
- private:
-  struct Rot {
-    int64_t i, j;
-    double c, s;
-  };
-  static constexpr int64_t kCapacity = 8192;
-  double* x_;
-  int64_t len_;
-  bool on_;
-  std::vector<Rot> rot_;
-};
-
+using linalg::apply_block_right;
+using linalg::build_t;
+using linalg::kReflectorBlock;
+using linalg::RotationBatch;
 
 struct Tall {
   std::vector<double> d, ut, vt;
@@ -113,8 +43,8 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
   // 1. Bidiagonalisation, one pass over the trailing rows per step. With x the column being
   // reduced and v = (x − β·e₀)/(α − β) its reflector, w = vᵀ·A = (xᵀ·A − β·A[k, :])/(α − β), so
   // z = xᵀ·A for the next column is accumulated while the rows are updated for this one.
-  std::vector<double> z(static_cast<std::size_t>(n), 0.0);
-  for (int64_t i = 0; i < m && n > 1; ++i) linalg::axpy(n - 1, a[i * n], a + i * n + 1, z.data() + 1);
+  std::vector<double> zcol(static_cast<std::size_t>(n), 0.0);
+  for (int64_t i = 0; i < m && n > 1; ++i) linalg::axpy(n - 1, a[i * n], a + i * n + 1, zcol.data() + 1);
   for (int64_t k = 0; k < n; ++k) {
     const double alpha = a[k * n + k];
     double tq = 0;
@@ -128,7 +58,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
     if (tq != 0) {
       const double beta = d[k];
       const double inv = 1 / (alpha - beta);
-      for (int64_t c = 0; c < width; ++c) wk[c] = (z[k + 1 + c] - beta * rk[c]) * inv;
+      for (int64_t c = 0; c < width; ++c) wk[c] = (zcol[k + 1 + c] - beta * rk[c]) * inv;
       linalg::axpy(width, -tq, wk, rk);
     }
     double tp = 0;
@@ -136,7 +66,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
     taup[k] = tp;
     rk[0] = 1;
     // Rows below: the left update, the right reflector, then this row's share of the next z.
-    double* zn = z.data() + k + 2;
+    double* zn = zcol.data() + k + 2;
     std::fill(zn, zn + std::max<int64_t>(width - 1, 0), 0.0);
     for (int64_t i = k + 1; i < m; ++i) {
       double* ri = a + i * n + k + 1;

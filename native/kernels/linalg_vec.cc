@@ -38,5 +38,22 @@ void rotate(int64_t n, double* __restrict x, double* __restrict y, double c, dou
   }
 }
 
+LEPTON_LINALG_CLONES
+void rotate_batch(int64_t count, const int64_t* ri, const int64_t* rj, const double* cs, const double* sn, double* x,
+                  int64_t ld, int64_t c0, int64_t w) noexcept {
+  for (int64_t r = 0; r < count; ++r) {
+    double* __restrict xi = x + ri[r] * ld + c0;
+    double* __restrict xj = x + rj[r] * ld + c0;
+    const double c = cs[r];
+    const double s = sn[r];
+    for (int64_t t = 0; t < w; ++t) {
+      const double a = xi[t];
+      const double b = xj[t];
+      xi[t] = c * a + s * b;
+      xj[t] = c * b - s * a;
+    }
+  }
+}
+
 }  // namespace linalg
 }  // namespace lepton

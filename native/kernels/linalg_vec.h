@@ -23,6 +23,11 @@ void axpy(int64_t n, double a, const double* x, double* y) noexcept;
 // (x, y) ← (c·x + s·y, c·y − s·x), elementwise over n entries.
 void rotate(int64_t n, double* x, double* y, double c, double s) noexcept;
 
+// Applies `count` rotations in order to columns [c0, c0 + w) of the row-major x (row stride ld):
+// rotation r turns rows ri[r], rj[r] by (cs[r], sn[r]) as `rotate` does.
+void rotate_batch(int64_t count, const int64_t* ri, const int64_t* rj, const double* cs, const double* sn, double* x,
+                  int64_t ld, int64_t c0, int64_t w) noexcept;
+
 }  // namespace linalg
 }  // namespace lepton
 
