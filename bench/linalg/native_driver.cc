@@ -83,9 +83,9 @@ int main(int argc, char** argv) {
     } else if (op == "svdvals") {
       st = lepton::svd_f64(*isa, m, n, a.data(), false, false, s.data(), nullptr, nullptr);
     } else if (op == "qr") {
-      st = lepton::qr_f64(m, n, work.data(), tau.data());
+      st = lepton::qr_f64(*isa, m, n, work.data(), tau.data());
       u.resize(m * k);
-      if (st.ok()) st = lepton::qr_form_q_f64(m, n, work.data(), tau.data(), k, u.data());
+      if (st.ok()) st = lepton::qr_form_q_f64(*isa, m, n, work.data(), tau.data(), k, u.data());
     } else if (op == "lu" || op == "solve") {
       int64_t info = -1;
       st = lepton::lu_f64(*isa, m, n, work.data(), piv.data(), &info);

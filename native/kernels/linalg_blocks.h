@@ -39,6 +39,29 @@ inline Status apply_block_right(const Isa& isa, double* x, int64_t ld, int64_t r
   return gemm_strided<double>(isa, rr, len, nb, -1.0, w2, nb, 1, v, 1, nb, xs, ld, true, Epilogue<double>{});
 }
 
+// X[r0:r0+len, c0:c0+cols] ← op(H)·X with H = I − V·T·Vᵀ (V len×nb row-major; T nb×nb upper):
+// X −= V·(op(T)·(Vᵀ·X)), op(T) = Tᵀ when `transpose_t` (applies Hᵀ = H_{nb−1}·…·H_0), else T.
+inline Status apply_block_left(const Isa& isa, double* x, int64_t ld, int64_t r0, int64_t len, int64_t c0,
+                               int64_t cols, const double* v, const double* t, int64_t nb, bool transpose_t,
+                               double* w1, double* w2) {
+  if (len <= 0 || cols <= 0) return Status::Ok();
+  double* xs = x + r0 * ld + c0;
+  // w1 = Vᵀ·X (nb×cols)
+  Status st = gemm_strided<double>(isa, nb, cols, len, 1.0, v, 1, nb, xs, ld, 1, w1, cols, false, Epilogue<double>{});
+  if (!st.ok()) return st;
+  // w2 = op(T)·w1
+  for (int64_t i = 0; i < nb; ++i) {
+    double* out = w2 + i * cols;
+    std::fill(out, out + cols, 0.0);
+    if (transpose_t) {
+      for (int64_t j = 0; j <= i; ++j) axpy(cols, t[j * nb + i], w1 + j * cols, out);
+    } else {
+      for (int64_t j = i; j < nb; ++j) axpy(cols, t[i * nb + j], w1 + j * cols, out);
+    }
+  }
+  return gemm_strided<double>(isa, len, cols, nb, -1.0, v, nb, 1, w2, cols, 1, xs, ld, true, Epilogue<double>{});
+}
+
 // T of the compact WY form for the nb reflectors in V (len×nb) with scalars tau.
 inline void build_t(const double* v, int64_t len, int64_t nb, const double* tau, double* t) {
   std::fill(t, t + nb * nb, 0.0);
