@@ -120,98 +120,130 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
   double anorm = 0;
   for (int64_t i = 0; i < n; ++i) anorm = std::max(anorm, std::fabs(d[i]) + (i < n - 1 ? std::fabs(e[i]) : 0.0));
   const double small = DBL_EPSILON * anorm;
-  int64_t sweeps = 0;
-  const int64_t max_sweeps = 75 * std::max<int64_t>(n, 1);
   RotationBatch batch_u(ut.data(), m, want), batch_v(vt.data(), n, want);
-  auto rot_u = [&](int64_t i, int64_t j, double c, double s) { batch_u.add(i, j, c, s); };
-  auto rot_v = [&](int64_t i, int64_t j, double c, double s) { batch_v.add(i, j, c, s); };
-  int64_t q = n - 1;
-  while (q > 0) {
-    for (int64_t i = 0; i < q; ++i) {
-      const double ei = std::fabs(e[i]);
-      if (ei != 0 && (ei <= DBL_EPSILON * (std::fabs(d[i]) + std::fabs(d[i + 1])) || ei <= small)) e[i] = 0;
-    }
-    if (e[q - 1] == 0) {
-      --q;
-      continue;
-    }
-    int64_t p = q - 1;
-    while (p > 0 && e[p - 1] != 0) --p;
-    bool chased = false;
-    for (int64_t i = p; i <= q; ++i) {
-      if (std::fabs(d[i]) > small) continue;
-      d[i] = 0;
-      chased = true;
-      if (i < q) {
-        double bulge = e[i];
-        e[i] = 0;
-        for (int64_t j = i + 1; j <= q && bulge != 0; ++j) {
-          const double r = std::hypot(d[j], bulge);
-          const double c = d[j] / r, s = bulge / r;
-          d[j] = r;
-          rot_u(j, i, c, s);
-          if (j < q) {
-            bulge = -s * e[j];
-            e[j] = c * e[j];
+  bool record = false;
+  auto rot_u = [&](int64_t i, int64_t j, double c, double s) {
+    if (record) batch_u.add(i, j, c, s);
+  };
+  auto rot_v = [&](int64_t i, int64_t j, double c, double s) {
+    if (record) batch_v.add(i, j, c, s);
+  };
+  // The sweeps, on (dd, ee); rotations are recorded only when `record`. `lam` (ascending σ²)
+  // turns on the nearest-value shifts.
+  auto iterate = [&](double* dd, double* ee, const std::vector<double>* lam) -> bool {
+    int64_t sweeps = 0;
+    const int64_t max_sweeps = 75 * std::max<int64_t>(n, 1);
+    int64_t tries = 0;
+    int64_t q = n - 1;
+    while (q > 0) {
+      for (int64_t i = 0; i < q; ++i) {
+        const double ei = std::fabs(ee[i]);
+        if (ei != 0 && (ei <= DBL_EPSILON * (std::fabs(dd[i]) + std::fabs(dd[i + 1])) || ei <= small)) ee[i] = 0;
+      }
+      if (ee[q - 1] == 0) {
+        --q;
+        tries = 0;
+        continue;
+      }
+      int64_t p = q - 1;
+      while (p > 0 && ee[p - 1] != 0) --p;
+      bool chased = false;
+      for (int64_t i = p; i <= q; ++i) {
+        if (std::fabs(dd[i]) > small) continue;
+        dd[i] = 0;
+        chased = true;
+        if (i < q) {
+          double bulge = ee[i];
+          ee[i] = 0;
+          for (int64_t j = i + 1; j <= q && bulge != 0; ++j) {
+            const double r = std::hypot(dd[j], bulge);
+            const double c = dd[j] / r, s = bulge / r;
+            dd[j] = r;
+            rot_u(j, i, c, s);
+            if (j < q) {
+              bulge = -s * ee[j];
+              ee[j] = c * ee[j];
+            }
+          }
+        } else {
+          double bulge = ee[q - 1];
+          ee[q - 1] = 0;
+          for (int64_t j = q - 1; j >= p && bulge != 0; --j) {
+            const double r = std::hypot(dd[j], bulge);
+            const double c = dd[j] / r, s = bulge / r;
+            dd[j] = r;
+            rot_v(j, q, c, s);
+            if (j > p) {
+              bulge = -s * ee[j - 1];
+              ee[j - 1] = c * ee[j - 1];
+            }
           }
         }
-      } else {
-        double bulge = e[q - 1];
-        e[q - 1] = 0;
-        for (int64_t j = q - 1; j >= p && bulge != 0; --j) {
-          const double r = std::hypot(d[j], bulge);
-          const double c = d[j] / r, s = bulge / r;
-          d[j] = r;
-          rot_v(j, q, c, s);
-          if (j > p) {
-            bulge = -s * e[j - 1];
-            e[j - 1] = c * e[j - 1];
-          }
+        break;
+      }
+      if (chased) continue;
+      if (++sweeps > max_sweeps) return false;
+      const double dm = dd[q - 1], em = q - 1 > p ? ee[q - 2] : 0.0, dn = dd[q], en = ee[q - 1];
+      const double t11 = dm * dm + em * em, t12 = dm * en, t22 = dn * dn + en * en;
+      double mu = t22;
+      if (t12 != 0) {
+        const double delta = (t11 - t22) / 2;
+        const double root = std::hypot(delta, t12);
+        mu = t22 - (t12 * t12) / (delta + (delta >= 0 ? root : -root));
+      }
+      if (lam != nullptr && tries++ < 2) {
+        // The computed σ² nearest the Wilkinson shift (lam ascending).
+        auto it = std::lower_bound(lam->begin(), lam->end(), mu);
+        double best = it == lam->end() ? lam->back() : *it;
+        if (it != lam->begin() && std::fabs(*(it - 1) - mu) < std::fabs(best - mu)) best = *(it - 1);
+        mu = best;
+      }
+      double y = dd[p] * dd[p] - mu;
+      double z = dd[p] * ee[p];
+      for (int64_t k = p; k < q; ++k) {
+        double r = std::hypot(y, z);
+        double c = r == 0 ? 1 : y / r;
+        double s = r == 0 ? 0 : z / r;
+        if (k > p) ee[k - 1] = r;
+        double f = dd[k], g = ee[k];
+        dd[k] = c * f + s * g;
+        ee[k] = c * g - s * f;
+        const double h = dd[k + 1];
+        const double bulge = s * h;
+        dd[k + 1] = c * h;
+        rot_v(k, k + 1, c, s);
+        r = std::hypot(dd[k], bulge);
+        c = r == 0 ? 1 : dd[k] / r;
+        s = r == 0 ? 0 : bulge / r;
+        dd[k] = r;
+        f = ee[k];
+        g = dd[k + 1];
+        ee[k] = c * f + s * g;
+        dd[k + 1] = c * g - s * f;
+        rot_u(k, k + 1, c, s);
+        if (k < q - 1) {
+          y = ee[k];
+          z = s * ee[k + 1];
+          ee[k + 1] = c * ee[k + 1];
         }
       }
-      break;
     }
-    if (chased) continue;
-    if (++sweeps > max_sweeps) return false;
-    const double dm = d[q - 1], em = q - 1 > p ? e[q - 2] : 0.0, dn = d[q], en = e[q - 1];
-    const double t11 = dm * dm + em * em, t12 = dm * en, t22 = dn * dn + en * en;
-    double mu = t22;
-    if (t12 != 0) {
-      const double delta = (t11 - t22) / 2;
-      const double root = std::hypot(delta, t12);
-      mu = t22 - (t12 * t12) / (delta + (delta >= 0 ? root : -root));
-    }
-    double y = d[p] * d[p] - mu;
-    double z = d[p] * e[p];
-    for (int64_t k = p; k < q; ++k) {
-      double r = std::hypot(y, z);
-      double c = r == 0 ? 1 : y / r;
-      double s = r == 0 ? 0 : z / r;
-      if (k > p) e[k - 1] = r;
-      double f = d[k], g = e[k];
-      d[k] = c * f + s * g;
-      e[k] = c * g - s * f;
-      const double h = d[k + 1];
-      const double bulge = s * h;
-      d[k + 1] = c * h;
-      rot_v(k, k + 1, c, s);
-      r = std::hypot(d[k], bulge);
-      c = r == 0 ? 1 : d[k] / r;
-      s = r == 0 ? 0 : bulge / r;
-      d[k] = r;
-      f = e[k];
-      g = d[k + 1];
-      e[k] = c * f + s * g;
-      d[k + 1] = c * g - s * f;
-      rot_u(k, k + 1, c, s);
-      if (k < q - 1) {
-        y = e[k];
-        z = s * e[k + 1];
-        e[k + 1] = c * e[k + 1];
-      }
-    }
+    return true;
+  };
+  // With vectors, the values are found first without them (O(n²)); the vector pass then shifts
+  // by the computed σ² nearest the Wilkinson shift (two tries per block, then Wilkinson): fewer
+  // sweeps, and the sweeps are what the rotations of Uᵀ and Vᵀ cost.
+  if (want) {
+    std::vector<double> d2(d), e2(e);
+    if (!iterate(d2.data(), e2.data(), nullptr)) return false;
+    std::vector<double> lam(d2.size());
+    for (std::size_t i = 0; i < d2.size(); ++i) lam[i] = d2[i] * d2[i];
+    std::sort(lam.begin(), lam.end());
+    record = true;
+    if (!iterate(d.data(), e.data(), &lam)) return false;
+  } else if (!iterate(d.data(), e.data(), nullptr)) {
+    return false;
   }
-
   batch_u.flush();
   batch_v.flush();
 
