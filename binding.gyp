@@ -45,6 +45,11 @@
         "native/kernels/batch_norm.cc",
         "native/kernels/layer_norm.cc",
         "native/kernels/cholesky.cc",
+        "native/kernels/linalg_vec.cc",
+        "native/kernels/linalg_lu.cc",
+        "native/kernels/linalg_qr.cc",
+        "native/kernels/linalg_svd.cc",
+        "native/kernels/linalg_eigh.cc",
       ],
       "conditions": [
         ["target_arch=='x64'", {"dependencies": ["lepton_avx2", "lepton_avx512"]}, {"sources": ["native/kernels/ukernel_none.cc"]}],

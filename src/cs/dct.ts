@@ -6,164 +6,19 @@
  * rotate: C[k] = Re(e^{−iπk/2n}·V[k]). The inverse runs the same steps backwards:
  * V[k] = e^{iπk/2n}(C[k] − i·C[n−k]) (C[n] = 0), v = IFFT(V), then undo the reordering.
  * The FFT is an iterative radix-2 Cooley–Tukey for powers of two and Bluestein's chirp-z (three
- * power-of-two FFTs of length ≥ 2n − 1) for other lengths. Plans (twiddles, chirps) are cached
- * per length. Everything is float64 on the calling thread; a call allocates its own scratch.
+ * power-of-two FFTs of length ≥ 2n − 1) for other lengths: the one in src/backends/js/linalg/fft.ts
+ * that the fft ops use too. Everything is float64 on the calling thread; a call allocates its own scratch.
  */
-
-/** A cached FFT plan for one length. */
-interface FftPlan {
-  readonly n: number;
-  /** Radix-2 lengths: cos/sin of −2πj/n for j < n/2 and the bit-reversal permutation. */
-  readonly cos?: Float64Array;
-  readonly sin?: Float64Array;
-  readonly rev?: Uint32Array;
-  /** Bluestein lengths: the inner power-of-two plan, the chirp and the FFT of its conjugate. */
-  readonly inner?: FftPlan;
-  readonly chirpRe?: Float64Array;
-  readonly chirpIm?: Float64Array;
-  readonly kernelRe?: Float64Array;
-  readonly kernelIm?: Float64Array;
-}
+import { fft } from '../backends/js/linalg/fft.js';
 
 interface DctPlan {
   readonly n: number;
-  readonly fft: FftPlan;
   /** cos/sin of πk/2n. */
   readonly cos: Float64Array;
   readonly sin: Float64Array;
 }
 
-const fftPlans = new Map<number, FftPlan>();
 const dctPlans = new Map<number, DctPlan>();
-
-const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
-
-function fftPlan(n: number): FftPlan {
-  let plan = fftPlans.get(n);
-  if (plan) return plan;
-  if (isPowerOfTwo(n)) {
-    const half = n >> 1;
-    const cos = new Float64Array(half);
-    const sin = new Float64Array(half);
-    for (let j = 0; j < half; j++) {
-      cos[j] = Math.cos((-2 * Math.PI * j) / n);
-      sin[j] = Math.sin((-2 * Math.PI * j) / n);
-    }
-    const bits = Math.round(Math.log2(n));
-    const rev = new Uint32Array(n);
-    for (let i = 0; i < n; i++) {
-      let r = 0;
-      for (let b = 0, v = i; b < bits; b++, v >>= 1) r = (r << 1) | (v & 1);
-      rev[i] = r;
-    }
-    plan = { n, cos, sin, rev };
-  } else {
-    let m = 1;
-    while (m < 2 * n - 1) m <<= 1;
-    const inner = fftPlan(m);
-    // chirp w[j] = e^{−iπj²/n}; j² is reduced mod 2n first so that the angle stays accurate.
-    const chirpRe = new Float64Array(n);
-    const chirpIm = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const angle = (Math.PI * ((j * j) % (2 * n))) / n;
-      chirpRe[j] = Math.cos(angle);
-      chirpIm[j] = -Math.sin(angle);
-    }
-    // The convolution kernel is conj(w) laid out circularly over m points, then transformed.
-    const kernelRe = new Float64Array(m);
-    const kernelIm = new Float64Array(m);
-    kernelRe[0] = chirpRe[0]!;
-    kernelIm[0] = -chirpIm[0]!;
-    for (let j = 1; j < n; j++) {
-      kernelRe[j] = kernelRe[m - j] = chirpRe[j]!;
-      kernelIm[j] = kernelIm[m - j] = -chirpIm[j]!;
-    }
-    radix2(inner, kernelRe, kernelIm, false);
-    plan = { n, inner, chirpRe, chirpIm, kernelRe, kernelIm };
-  }
-  fftPlans.set(n, plan);
-  return plan;
-}
-
-/** In-place iterative radix-2 FFT (inverse = conjugate twiddles, unscaled). */
-function radix2(plan: FftPlan, re: Float64Array, im: Float64Array, inverse: boolean): void {
-  const { n } = plan;
-  const rev = plan.rev!;
-  const cos = plan.cos!;
-  const sin = plan.sin!;
-  for (let i = 0; i < n; i++) {
-    const j = rev[i]!;
-    if (j > i) {
-      let t = re[i]!;
-      re[i] = re[j]!;
-      re[j] = t;
-      t = im[i]!;
-      im[i] = im[j]!;
-      im[j] = t;
-    }
-  }
-  const sign = inverse ? -1 : 1;
-  for (let size = 2; size <= n; size <<= 1) {
-    const half = size >> 1;
-    const step = n / size;
-    for (let start = 0; start < n; start += size) {
-      for (let j = 0, t = 0; j < half; j++, t += step) {
-        const wr = cos[t]!;
-        const wi = sign * sin[t]!;
-        const p = start + j;
-        const q = p + half;
-        const xr = re[q]! * wr - im[q]! * wi;
-        const xi = re[q]! * wi + im[q]! * wr;
-        re[q] = re[p]! - xr;
-        im[q] = im[p]! - xi;
-        re[p] = re[p]! + xr;
-        im[p] = im[p]! + xi;
-      }
-    }
-  }
-}
-
-/** In-place complex FFT of any length (unscaled in both directions). */
-export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
-  const n = re.length;
-  if (n <= 1) return;
-  const plan = fftPlan(n);
-  if (plan.rev) {
-    radix2(plan, re, im, inverse);
-    return;
-  }
-  // Bluestein: X[k] = w[k]·Σ_j (x[j]·w[j])·conj(w[k−j]), a convolution done with FFTs of length m.
-  // The inverse transform is conj(FFT(conj(x))).
-  const inner = plan.inner!;
-  const m = inner.n;
-  const cr = plan.chirpRe!;
-  const ci = plan.chirpIm!;
-  const ar = new Float64Array(m);
-  const ai = new Float64Array(m);
-  const s = inverse ? -1 : 1;
-  for (let j = 0; j < n; j++) {
-    const xr = re[j]!;
-    const xi = s * im[j]!;
-    ar[j] = xr * cr[j]! - xi * ci[j]!;
-    ai[j] = xr * ci[j]! + xi * cr[j]!;
-  }
-  radix2(inner, ar, ai, false);
-  const kr = plan.kernelRe!;
-  const ki = plan.kernelIm!;
-  for (let j = 0; j < m; j++) {
-    const pr = ar[j]! * kr[j]! - ai[j]! * ki[j]!;
-    ai[j] = ar[j]! * ki[j]! + ai[j]! * kr[j]!;
-    ar[j] = pr;
-  }
-  radix2(inner, ar, ai, true);
-  const scale = 1 / m;
-  for (let k = 0; k < n; k++) {
-    const yr = ar[k]! * scale;
-    const yi = ai[k]! * scale;
-    re[k] = yr * cr[k]! - yi * ci[k]!;
-    im[k] = s * (yr * ci[k]! + yi * cr[k]!);
-  }
-}
 
 function dctPlan(n: number): DctPlan {
   let plan = dctPlans.get(n);
@@ -174,7 +29,7 @@ function dctPlan(n: number): DctPlan {
     cos[k] = Math.cos((Math.PI * k) / (2 * n));
     sin[k] = Math.sin((Math.PI * k) / (2 * n));
   }
-  plan = { n, fft: fftPlan(n), cos, sin };
+  plan = { n, cos, sin };
   dctPlans.set(n, plan);
   return plan;
 }

@@ -1,0 +1,34 @@
+// linalg_vec.h — the vector primitives under the LU, QR and SVD kernels (dot, axpy, a plane
+// rotation of two rows), float64. On x86-64 Linux each is compiled twice, for the baseline and for
+// Haswell (AVX2 + FMA), and the loader picks one at run time (GCC/Clang target_clones, an ifunc):
+// no -m flags on the translation unit, never -march=native. Elsewhere the baseline copy only.
+#ifndef LEPTON_KERNELS_LINALG_VEC_H_
+#define LEPTON_KERNELS_LINALG_VEC_H_
+
+#include <cstdint>
+
+#if defined(__x86_64__) && defined(__linux__) && (defined(__GNUC__) || defined(__clang__))
+#define LEPTON_LINALG_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#else
+#define LEPTON_LINALG_CLONES
+#endif
+
+namespace lepton {
+namespace linalg {
+
+// Σ x[i]·y[i], i < n.
+double dot(int64_t n, const double* x, const double* y) noexcept;
+// y[i] += a·x[i], i < n.
+void axpy(int64_t n, double a, const double* x, double* y) noexcept;
+// (x, y) ← (c·x + s·y, c·y − s·x), elementwise over n entries.
+void rotate(int64_t n, double* x, double* y, double c, double s) noexcept;
+
+// Applies `count` rotations in order to columns [c0, c0 + w) of the row-major x (row stride ld):
+// rotation r turns rows ri[r], rj[r] by (cs[r], sn[r]) as `rotate` does.
+void rotate_batch(int64_t count, const int64_t* ri, const int64_t* rj, const double* cs, const double* sn, double* x,
+                  int64_t ld, int64_t c0, int64_t w) noexcept;
+
+}  // namespace linalg
+}  // namespace lepton
+
+#endif  // LEPTON_KERNELS_LINALG_VEC_H_
