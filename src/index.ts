@@ -62,6 +62,10 @@ export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';
 export { batchNorm, type BatchNormOptions } from './ops/batch-norm.js';
 export { layerNorm, type LayerNormOptions } from './ops/layer-norm.js';
 export { linalg } from './ops/linalg.js';
+export { fft, ifft, rfft, irfft, type FftOptions } from './ops/fft.js';
+export type {
+  LuFactors, QrOptions, LstsqOptions, LstsqResult, SvdOptions, PinvOptions, MatrixRankOptions, TriangularSolveOptions,
+} from './ops/linalg-ext.js';
 export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';
 
 export {

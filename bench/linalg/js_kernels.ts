@@ -6,7 +6,7 @@
  * says so and exits 3.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { svdF64 } from '../../src/backends/js/linalg/svd.js';
+import { svdF64 } from '../../src/kernels/linalg/svd.js';
 
 const [op, nArg, file] = process.argv.slice(2);
 const n = Number(nArg);

@@ -6,10 +6,10 @@
  * rotate: C[k] = Re(e^{−iπk/2n}·V[k]). The inverse runs the same steps backwards:
  * V[k] = e^{iπk/2n}(C[k] − i·C[n−k]) (C[n] = 0), v = IFFT(V), then undo the reordering.
  * The FFT is an iterative radix-2 Cooley–Tukey for powers of two and Bluestein's chirp-z (three
- * power-of-two FFTs of length ≥ 2n − 1) for other lengths: the one in src/backends/js/linalg/fft.ts
+ * power-of-two FFTs of length ≥ 2n − 1) for other lengths: the one in src/kernels/linalg/fft.ts
  * that the fft ops use too. Everything is float64 on the calling thread; a call allocates its own scratch.
  */
-import { fft } from '../backends/js/linalg/fft.js';
+import { fft } from '../kernels/linalg/fft.js';
 
 interface DctPlan {
   readonly n: number;

@@ -14,7 +14,7 @@
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { describe, type Tensor } from '../tensor.js';
-import { fftLines, irfftLines, rfftLines } from '../backends/js/linalg/fft.js';
+import { fftLines, irfftLines, rfftLines } from '../kernels/linalg/fft.js';
 import { expectFloat, expectMinRank, expectOneOf, expectTensor } from './checks.js';
 import { denseF64, expectOptions, wrap } from './dense.js';
 

@@ -4,18 +4,19 @@
  * float32 or float64; everything is computed in float64 on a dense copy and returned in the
  * input's dtype (a float32 input is rounded once, at the end). Inputs must be finite.
  *
- * Each function is validate → kernel (src/backends/js/linalg/) → wrap, and runs synchronously
+ * Each function is validate → kernel (src/kernels/linalg/) → wrap, and runs synchronously
  * (`await` on the result works too). A singular matrix given to solve or inv is an
  * INVALID_ARGUMENT error (exactly-zero pivot, as LAPACK's getrf reports); det of it is 0.
  */
 import { DTypeError, InvalidArgumentError, LeptonError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { luDeterminant, luF64, luInverseF64, luPermutation, luSlogdet, luSolveF64 } from '../backends/js/linalg/lu.js';
-import { lstsqF64, pinvF64, rankOf, singularValuesF64 } from '../backends/js/linalg/lstsq.js';
-import { qrF64, qrFormQ } from '../backends/js/linalg/qr.js';
-import { svdF64 } from '../backends/js/linalg/svd.js';
-import { firstZeroDiagonal, triangularSolveF64 } from '../backends/js/linalg/triangular.js';
+import { luDeterminant, luF64, luInverseF64, luPermutation, luSlogdet, luSolveF64 } from '../kernels/linalg/lu.js';
+import { lstsqF64, pinvF64, rankOf, singularValuesF64 } from '../kernels/linalg/lstsq.js';
+import { qrF64, qrFormQ } from '../kernels/linalg/qr.js';
+import { svdF64 } from '../kernels/linalg/svd.js';
+import { eighF64 } from '../kernels/eigh.js';
+import { firstZeroDiagonal, triangularSolveF64 } from '../kernels/linalg/triangular.js';
 import { expectBoolean, expectFloat, expectOneOf, expectRank, expectTensor } from './checks.js';
 import { denseF64, expectOptions, expectTolerance, scalar, wrap } from './dense.js';
 
@@ -384,8 +385,23 @@ export function triangularSolve(a: Tensor, b: Tensor, options?: TriangularSolveO
   return wrap(A.dtype, B.vector ? [A.n] : [A.n, B.nrhs], B.data);
 }
 
-/** The general linear algebra ops, to be merged into `linalg`. */
+/**
+ * Symmetric eigendecomposition A = V·diag(values)·Vᵀ (lower triangle read): values ascending,
+ * orthonormal eigenvectors as the columns of `vectors`. Householder tridiagonalisation, then
+ * implicit QL; float64 inside, the input's dtype out.
+ * @example
+ * const { values, vectors } = linalg.eigh(tensor([[2, 1], [1, 2]]));   // values [1, 3]
+ */
+export function eigh(a: Tensor): { values: Tensor; vectors: Tensor } {
+  const A = square('linalg.eigh', 'A', a);
+  if (A.n === 0) return { values: wrap(A.dtype, [0], new Float64Array(0)), vectors: wrap(A.dtype, [0, 0], new Float64Array(0)) };
+  const r = eighF64(A.n, A.data);
+  return { values: wrap(A.dtype, [A.n], r.values), vectors: wrap(A.dtype, [A.n, A.n], r.vectors) };
+}
+
+/** The general linear algebra ops, merged into `linalg`. */
 export const linalgExt = Object.freeze({
+  eigh,
   solve,
   lu,
   inv,

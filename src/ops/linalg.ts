@@ -4,6 +4,7 @@
  * run in float64 whatever the input dtype, and the result has the input's dtype.
  */
 import { dispatch } from '../dispatch.js';
+import { linalgExt } from './linalg-ext.js';
 import type { CholeskyPlan, OpOptions, SolveSpdPlan } from '../plans.js';
 import { ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
@@ -71,5 +72,9 @@ function solveSPD(s: Tensor, b: Tensor, options?: OpOptions): Tensor {
   return dispatch('solveSPD', planSolveSpd(s, b, options), [s, b], options, 'linalg.solveSPD');
 }
 
-/** Linear algebra on symmetric positive definite matrices. */
-export const linalg = Object.freeze({ cholesky, solveSPD });
+/**
+ * Linear algebra: Cholesky and SPD solves (through the op table, on every backend), and the
+ * general ops (solve, lu, inv, det, slogdet, qr, lstsq, eigh, svd, svdvals, pinv, matrixRank,
+ * triangularSolve), which compute in float64 on the calling thread and return the input's dtype.
+ */
+export const linalg = Object.freeze({ cholesky, solveSPD, ...linalgExt });
