@@ -41,6 +41,8 @@
         "native/kernels/elementwise.cc",
         "native/kernels/reduce.cc",
         "native/kernels/cholesky.cc",
+        "native/kernels/threadpool.cc",
+        "native/kernels/cache_info.cc",
       ],
       "conditions": [
         ["target_arch=='x64'", {"dependencies": ["lepton_avx2", "lepton_avx512"]}, {"sources": ["native/kernels/ukernel_none.cc"]}],

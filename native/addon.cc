@@ -23,6 +23,7 @@
 #include "kernels/matmul.h"
 #include "kernels/pool2d.h"
 #include "kernels/reduce.h"
+#include "kernels/threadpool.h"
 #include "kernels/ukernel.h"
 #include "worker.h"
 
@@ -32,6 +33,22 @@ namespace {
 Activation read_activation(const ArgReader& r) {
   return static_cast<Activation>(r.choice("activation", {"none", "relu", "sigmoid"}));
 }
+
+// Optional `threads` (matmul, conv2d): the addon's own threads for this call, default 1; more than
+// the CPUs this process may use are not started.
+int read_threads(const ArgReader& r) {
+  if (!r.has("threads")) return 1;
+  const int64_t t = r.positive("threads");
+  return static_cast<int>(std::min<int64_t>(t, ThreadPool::hardware_threads()));
+}
+
+// The addon's thread pool reaches the kernels that take one.
+template <class A>
+void attach_pool(A&, ThreadPool*) {}
+template <class T>
+void attach_pool(MatmulArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(Conv2dArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 
 // ───────────────────────────── matmul ─────────────────────────────
 // { a, aOffset, aStrides, b, bOffset, bStrides, bias?, biasOffset, biasStrides, out, batchShape,
@@ -81,6 +98,7 @@ struct MatmulOp {
     p.out = r.array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
+    p.threads = read_threads(r);
     if (p.row_begin > p.row_end || p.row_end > rows) {
       r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·m = " + std::to_string(rows) +
                     "; received " + std::to_string(p.row_begin) + " and " + std::to_string(p.row_end));
@@ -139,6 +157,7 @@ struct Conv2dOp {
     p.out = r.array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
+    p.threads = read_threads(r);
     if (p.row_begin > p.row_end || p.row_end > rows) {
       r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·outH = " + std::to_string(rows));
     }
@@ -423,6 +442,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   template <class Op, bool kAsync, class Args>
   Napi::Value Launch(ArgReader& r, Args args) {
     r.verify_unchanged();
+    attach_pool(args, &pool_);
     Napi::Env env = r.env();
     if (!kAsync) {
       Status s = Op::run(args);
@@ -482,6 +502,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
 
   const Isa* isa_ = nullptr;
   Napi::FunctionReference native_error_;
+  ThreadPool pool_;  // the kernels' threads (matmul and conv2d `threads`), started on first use
 };
 
 }  // namespace

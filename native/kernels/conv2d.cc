@@ -12,6 +12,8 @@
 #include "conv2d.h"
 
 #include <algorithm>
+#include <functional>
+#include <vector>
 
 #include "buffer.h"
 
@@ -231,19 +233,12 @@ void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) 
 }
 
 template <class T>
-Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
-  if (p.out_h == 0 || p.out_w == 0 || p.out_c == 0) return Status::Ok();
+Status conv2d_rows(const Conv2dArgs<T>& p, int64_t row_begin, int64_t row_end) noexcept {
   const bool direct = p.in_c / p.groups == 1;
-  if (p.nhwc) {
-    const int64_t row = p.out_w * p.out_c;
-    prefault_for_write(p.out + p.row_begin * row, static_cast<std::size_t>((p.row_end - p.row_begin) * row) * sizeof(T));
-  } else if (p.row_begin == 0 && p.row_end == p.batch * p.out_h) {
-    prefault_for_write(p.out, static_cast<std::size_t>(p.batch * p.out_c * p.out_h * p.out_w) * sizeof(T));
-  }
-  for (int64_t row = p.row_begin; row < p.row_end;) {
+  for (int64_t row = row_begin; row < row_end;) {
     const int64_t image = row / p.out_h;
     const int64_t r0 = row - image * p.out_h;
-    const int64_t r1 = std::min(p.out_h, r0 + (p.row_end - row));
+    const int64_t r1 = std::min(p.out_h, r0 + (row_end - row));
     if (direct) {
       conv_direct(p, image, r0, r1);
     } else {
@@ -251,6 +246,38 @@ Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
       if (!s.ok()) return s;
     }
     row += r1 - r0;
+  }
+  return Status::Ok();
+}
+
+template <class T>
+Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
+  if (p.out_h == 0 || p.out_w == 0 || p.out_c == 0) return Status::Ok();
+  if (p.nhwc) {
+    const int64_t row = p.out_w * p.out_c;
+    prefault_for_write(p.out + p.row_begin * row, static_cast<std::size_t>((p.row_end - p.row_begin) * row) * sizeof(T));
+  } else if (p.row_begin == 0 && p.row_end == p.batch * p.out_h) {
+    prefault_for_write(p.out, static_cast<std::size_t>(p.batch * p.out_c * p.out_h * p.out_w) * sizeof(T));
+  }
+  const int64_t rows = p.row_end - p.row_begin;
+  const double flops = 2.0 * double(rows) * double(p.out_w) * double(p.out_c) * double(p.in_c / p.groups) *
+                       double(p.kh) * double(p.kw);
+  int team = 1;
+  if (p.pool != nullptr && p.threads > 1 && rows >= 2 && flops >= kMinParallelFlops) {
+    team = p.pool->prepare(static_cast<int>(std::min<int64_t>(p.threads, rows)));
+  }
+  if (team <= 1) return conv2d_rows(p, p.row_begin, p.row_end);
+  // Each thread an equal share of the output rows (whole images when the batch allows).
+  std::vector<Status> status(static_cast<std::size_t>(team));
+  const int64_t align = rows >= team * p.out_h && rows % p.out_h == 0 ? p.out_h : 1;
+  const std::function<void(int)> body = [&](int t) {
+    int64_t r0, r1;
+    split_range(rows, team, t, align, &r0, &r1);
+    if (r1 > r0) status[t] = conv2d_rows(p, p.row_begin + r0, p.row_begin + r1);
+  };
+  p.pool->run(team, body);
+  for (const Status& s : status) {
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }

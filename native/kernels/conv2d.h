@@ -7,6 +7,7 @@
 
 #include "gemm.h"
 #include "status.h"
+#include "threadpool.h"
 #include "ukernel.h"
 
 namespace lepton {
@@ -26,6 +27,10 @@ struct Conv2dArgs {
   T* out = nullptr;         // NCHW [batch, outC, outH, outW] or NHWC [batch, outH, outW, outC]
   // Rows [row_begin, row_end) of the flattened [batch·outH] output rows (all channels, all columns).
   int64_t row_begin = 0, row_end = 0;
+  // Threads of `pool` for this call (1 or no pool: the calling thread alone); each takes an equal
+  // share of the output rows.
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 Status conv2d_f32(const Conv2dArgs<float>& args) noexcept;

@@ -7,6 +7,7 @@
 
 #include "gemm.h"
 #include "status.h"
+#include "threadpool.h"
 #include "ukernel.h"
 
 namespace lepton {
@@ -34,6 +35,10 @@ struct MatmulArgs {
   T* out = nullptr;    // [batch·m, n] row-major
   // Rows [row_begin, row_end) of the flattened [batch·m, n] output.
   int64_t row_begin = 0, row_end = 0;
+  // Threads of `pool` for this call (1 or no pool: the calling thread alone). They share each
+  // packed panel of B (gemm.h); batches of small products are split between them instead.
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 Status matmul_f32(const MatmulArgs<float>& args) noexcept;

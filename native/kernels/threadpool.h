@@ -1,0 +1,79 @@
+// threadpool.h — the kernels' own threads: a persistent team that runs one parallel region at a
+// time (BLIS-style: the caller is thread 0, the workers 1…T−1), and the barrier the team uses
+// between loops (after the shared packed B panel is written, before it is overwritten).
+//
+// Workers are started on first use and live as long as the pool (one pool per addon instance).
+// Between regions a worker spins briefly (a run of GEMM calls reaches it without a wake-up) and
+// then sleeps on a condition variable, so an idle pool costs no CPU. One region at a time: a
+// second caller (another libuv thread) waits for the first to finish.
+#ifndef LEPTON_KERNELS_THREADPOOL_H_
+#define LEPTON_KERNELS_THREADPOOL_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace lepton {
+
+// A reusable spin-then-yield barrier for `count` threads (sense by generation number).
+class Barrier {
+ public:
+  explicit Barrier(int count) : count_(count) {}
+  void wait() noexcept;
+
+ private:
+  const int count_;
+  std::atomic<int> arrived_{0};
+  std::atomic<uint32_t> generation_{0};
+};
+
+class ThreadPool {
+ public:
+  ThreadPool() = default;
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // The largest team (caller included, at most `threads`) this pool can field: starts workers as
+  // needed; fewer than asked only when the system refuses to start a thread.
+  int prepare(int threads) noexcept;
+
+  // Runs fn(t) for every t in [0, threads), t = 0 on the calling thread, the others on workers, and
+  // returns when all have returned. `threads` must not exceed what prepare() returned. fn must not
+  // throw.
+  void run(int threads, const std::function<void(int)>& fn) noexcept;
+
+  // Threads this process may use: the CPUs in its affinity mask (at least 1).
+  static int hardware_threads() noexcept;
+
+ private:
+  void worker(int index) noexcept;
+  bool grow(int workers) noexcept;
+
+  std::mutex region_;  // one parallel region at a time
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<std::thread> threads_;
+  const std::function<void(int)>* job_ = nullptr;
+  int team_ = 0;                          // threads in the current region (caller included)
+  std::atomic<uint64_t> generation_{0};   // bumped per region
+  std::atomic<int> pending_{0};           // workers still running the current region
+  bool stop_ = false;
+};
+
+// Splits [0, n) into `parts` nearly equal contiguous ranges, each a multiple of `align` (the last
+// takes the remainder): the range of part t.
+inline void split_range(int64_t n, int parts, int t, int64_t align, int64_t* begin, int64_t* end) noexcept {
+  const int64_t units = (n + align - 1) / align;
+  const int64_t lo = units * t / parts, hi = units * (t + 1) / parts;
+  *begin = lo * align < n ? lo * align : n;
+  *end = hi * align < n ? hi * align : n;
+}
+
+}  // namespace lepton
+
+#endif  // LEPTON_KERNELS_THREADPOOL_H_
