@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 
 #include "buffer.h"
 #include "status.h"
@@ -54,7 +55,10 @@ inline void apply_epilogue(const Epilogue<T>& e, T* c, int64_t ldc, int64_t i0, 
     if (e.bias != nullptr) {
       const T* b = e.bias + (i0 + i) * e.bias_rs + j0 * e.bias_cs;
       const int64_t cs = e.bias_cs;
-      if (cs == 1) {
+      if (cs == 0) {  // one bias per row (NCHW convolution: per output channel)
+        const T bv = b[0];
+        for (int64_t j = 0; j < cols; ++j) row[j] += bv;
+      } else if (cs == 1) {
         for (int64_t j = 0; j < cols; ++j) row[j] += b[j];
       } else {
         for (int64_t j = 0; j < cols; ++j) row[j] += b[j * cs];
@@ -144,6 +148,13 @@ struct StridedB {
   }
 };
 
+// A B operand that is already packed (prepack.h) declares `static constexpr bool kPrepacked = true`
+// and provides kc(), nc() and panel(jc, pc) instead of pack().
+template <class P, class = void>
+struct IsPrepacked : std::false_type {};
+template <class P>
+struct IsPrepacked<P, std::void_t<decltype(P::kPrepacked)>> : std::bool_constant<P::kPrepacked> {};
+
 template <class T>
 inline const Ukernel<T>& ukernel_of(const Isa& isa);
 template <>
@@ -179,8 +190,8 @@ void macro_kernel(const Ukernel<T>& uk, int64_t mc, int64_t nc, int64_t kc, int6
       const int64_t rows = std::min<int64_t>(mr, mc - ir);
       const T* a_sliver = a_pack + ir * kc;
       T* tile = c + ir * ldc + jr;
-      if (rows == mr && cols == nr) {
-        uk.fn(kc, a_sliver, b_sliver, tile, ldc, acc);
+      if (cols == nr) {
+        uk.fn(kc, a_sliver, b_sliver, tile, ldc, acc, static_cast<int>(rows));
       } else {
         if (!edge_ready) {
           std::fill(edge, edge + kMaxMr * kMaxNr, T(0));
@@ -191,7 +202,7 @@ void macro_kernel(const Ukernel<T>& uk, int64_t mc, int64_t nc, int64_t kc, int6
             for (int64_t j = 0; j < cols; ++j) edge[i * nr + j] = tile[i * ldc + j];
           }
         }
-        uk.fn(kc, a_sliver, b_sliver, edge, nr, acc);
+        uk.fn(kc, a_sliver, b_sliver, edge, nr, acc, mr);
         for (int64_t i = 0; i < rows; ++i) {
           for (int64_t j = 0; j < cols; ++j) tile[i * ldc + j] = edge[i * nr + j];
         }
@@ -223,9 +234,14 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
   const Ukernel<T>& uk = ukernel_of<T>(isa);
   const int mr = uk.mr;
   const int nr = uk.nr;
+  constexpr bool kPre = IsPrepacked<PackB>::value;
   const int64_t mc_max = std::max<int64_t>(mr, uk.blocking.mc / mr * mr);
-  const int64_t nc_max = std::max<int64_t>(nr, uk.blocking.nc / nr * nr);
-  const int64_t kc_max = std::max<int64_t>(1, uk.blocking.kc);
+  int64_t nc_max = std::max<int64_t>(nr, uk.blocking.nc / nr * nr);
+  int64_t kc_max = std::max<int64_t>(1, uk.blocking.kc);
+  if constexpr (kPre) {  // the blocking it was packed with
+    nc_max = pack_b.nc();
+    kc_max = pack_b.kc();
+  }
   const int64_t kc_size = std::min(k, kc_max);
   const int64_t nc_size = (std::min(n, nc_max) + nr - 1) / nr * nr;
 
@@ -245,7 +261,17 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
   AlignedBuffer<T> a_pack;
   AlignedBuffer<T> b_pack;
   if (!a_pack.reset(static_cast<std::size_t>(mc_size * kc_size * team))) return Status::OutOfMemory("a packed A block");
-  if (!b_pack.reset(static_cast<std::size_t>(nc_size * kc_size))) return Status::OutOfMemory("a packed B panel");
+  if (!kPre && !b_pack.reset(static_cast<std::size_t>(nc_size * kc_size))) return Status::OutOfMemory("a packed B panel");
+  // The panel (jc, pc) of B: packed here (into b_pack) or read from the prepacked matrix.
+  auto panel_of = [&](int64_t jc, int64_t pc) -> const T* {
+    if constexpr (kPre) {
+      return pack_b.panel(jc, pc);
+    } else {
+      (void)jc;
+      (void)pc;
+      return b_pack.get();
+    }
+  };
 
   if (team == 1) {
     for (int64_t jc = 0; jc < n; jc += nc_max) {
@@ -254,11 +280,12 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
         const int64_t kc = std::min(kc_max, k - pc);
         const bool acc = accumulate || pc > 0;
         const bool last = pc + kc == k;
-        pack_b.pack(pc, kc, jc, nc, nr, b_pack.get());
+        if constexpr (!kPre) pack_b.pack(pc, kc, jc, nc, nr, b_pack.get());
+        const T* bp = panel_of(jc, pc);
         for (int64_t ic = 0; ic < m; ic += mc_max) {
           const int64_t mc = std::min(mc_max, m - ic);
           pack_a.pack(ic, mc, pc, kc, mr, a_pack.get());
-          macro_kernel(uk, mc, nc, kc, 0, nc, a_pack.get(), b_pack.get(), c + ic * ldc + jc, ldc, acc, last, epi, ic, jc);
+          macro_kernel(uk, mc, nc, kc, 0, nc, a_pack.get(), bp, c + ic * ldc + jc, ldc, acc, last, epi, ic, jc);
         }
       }
     }
@@ -279,25 +306,28 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
         const bool last = pc + kc == k;
         int64_t s0, s1;
         split_range(slivers, team, t, 1, &s0, &s1);
-        if (s1 > s0) {
-          pack_b.pack(pc, kc, jc + s0 * nr, std::min(nc, s1 * nr) - s0 * nr, nr, b_pack.get() + s0 * nr * kc);
+        if constexpr (!kPre) {
+          if (s1 > s0) {
+            pack_b.pack(pc, kc, jc + s0 * nr, std::min(nc, s1 * nr) - s0 * nr, nr, b_pack.get() + s0 * nr * kc);
+          }
+          barrier.wait();  // the whole panel is packed
         }
-        barrier.wait();  // the whole panel is packed
+        const T* bp = panel_of(jc, pc);
         if (by_rows) {
           for (int64_t ic = r0; ic < r1; ic += mc_max) {
             const int64_t mc = std::min(mc_max, r1 - ic);
             pack_a.pack(ic, mc, pc, kc, mr, a_mine);
-            macro_kernel(uk, mc, nc, kc, 0, nc, a_mine, b_pack.get(), c + ic * ldc + jc, ldc, acc, last, epi, ic, jc);
+            macro_kernel(uk, mc, nc, kc, 0, nc, a_mine, bp, c + ic * ldc + jc, ldc, acc, last, epi, ic, jc);
           }
         } else if (s1 > s0) {
           for (int64_t ic = 0; ic < m; ic += mc_max) {
             const int64_t mc = std::min(mc_max, m - ic);
             pack_a.pack(ic, mc, pc, kc, mr, a_mine);
-            macro_kernel(uk, mc, nc, kc, s0 * nr, s1 * nr, a_mine, b_pack.get(), c + ic * ldc + jc, ldc, acc, last,
-                         epi, ic, jc);
+            macro_kernel(uk, mc, nc, kc, s0 * nr, s1 * nr, a_mine, bp, c + ic * ldc + jc, ldc, acc, last, epi, ic,
+                         jc);
           }
         }
-        barrier.wait();  // nobody reads the panel any more
+        if constexpr (!kPre) barrier.wait();  // nobody reads the panel any more
       }
     }
   };

@@ -49,6 +49,28 @@ void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* 
   }
 }
 
+// c[j] = Σ_p a(p)·B(p, j) for columns [0, n) of a row-major B (unit column stride): one pass over B
+// in memory order, four rows of B folded into each pass over c (a single row of A: packing B for
+// one output row would copy all of B to use each element once).
+template <class T>
+void vecmat(int64_t n, int64_t k, const T* a, int64_t as, const T* b, int64_t rs, T* __restrict c) noexcept {
+  for (int64_t j = 0; j < n; ++j) c[j] = T(0);
+  int64_t p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const T a0 = a[p * as], a1 = a[(p + 1) * as], a2 = a[(p + 2) * as], a3 = a[(p + 3) * as];
+    const T* __restrict b0 = b + p * rs;
+    const T* __restrict b1 = b0 + rs;
+    const T* __restrict b2 = b1 + rs;
+    const T* __restrict b3 = b2 + rs;
+    for (int64_t j = 0; j < n; ++j) c[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
+  }
+  for (; p < k; ++p) {
+    const T ap = a[p * as];
+    const T* __restrict bp = b + p * rs;
+    for (int64_t j = 0; j < n; ++j) c[j] += ap * bp[j];
+  }
+}
+
 // One batch entry's rows [begin, end): the GEMM (or GEMV) with its epilogue.
 template <class T>
 Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t end, const Parallel& par) noexcept {
@@ -59,7 +81,7 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
     const int64_t idx = rem % p.batch_shape[d];
     rem /= p.batch_shape[d];
     a_off += idx * p.a.batch_strides[d];
-    b_off += idx * p.b.batch_strides[d];
+    if (p.packed_b == nullptr) b_off += idx * p.b.batch_strides[d];  // a packed B is shared by every entry
     if (p.bias.data != nullptr) bias_off += idx * p.bias.batch_strides[d];
   }
   Epilogue<T> epi;
@@ -72,8 +94,15 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
   T* c = p.out + (batch * m + begin) * n;
   // With k = 0 the operands are never read (and may be empty arrays): form no pointer into them.
   const T* a = k > 0 ? p.a.data + a_off + begin * p.a.rs : nullptr;
-  const T* b = k > 0 ? p.b.data + b_off : nullptr;
   const int64_t rows = end - begin;
+  if (p.packed_b != nullptr) {
+    if (p.packed_b->nr != ukernel_of<T>(*p.isa).nr || p.packed_b->k != k || p.packed_b->n != n) {
+      return Status::Invalid("the packed B does not fit this product or instruction-set path; pack it again");
+    }
+    return gemm<T>(*p.isa, rows, n, k, StridedA<T>{a, p.a.rs, p.a.cs, T(1)}, PrepackedB<T>{p.packed_b.get()}, c, n,
+                   false, epi, par);
+  }
+  const T* b = k > 0 ? p.b.data + b_off : nullptr;
   if (n == 1 && k > 0) {
     // Matrix times vector: nothing to reuse, so packing would only copy A once more. Rows split
     // between the threads when there is enough to stream.
@@ -89,6 +118,24 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
         if (part.bias != nullptr) part.bias += r0 * part.bias_rs;
         apply_epilogue(part, c + r0, 1, 0, r1 - r0, 0, 1);
       }
+    };
+    if (team > 1) {
+      par.pool->run(team, body);
+    } else {
+      body(0);
+    }
+    return Status::Ok();
+  }
+  if (rows == 1 && k > 0 && p.b.cs == 1) {
+    // One row times a row-major matrix: columns split between the threads.
+    int team = par.pool != nullptr && 2.0 * double(n) * double(k) >= kMinParallelFlops ? par.pool->prepare(par.threads) : 1;
+    if (team > n / 16) team = static_cast<int>(std::max<int64_t>(1, n / 16));
+    const std::function<void(int)> body = [&](int t) {
+      int64_t j0, j1;
+      split_range(n, team, t, 16, &j0, &j1);
+      if (j1 <= j0) return;
+      vecmat(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
+      if (epi.active()) apply_epilogue(epi, c + j0, n, 0, 1, j0, j1 - j0);
     };
     if (team > 1) {
       par.pool->run(team, body);

@@ -3,9 +3,11 @@
 #define LEPTON_KERNELS_MATMUL_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "gemm.h"
+#include "prepack.h"
 #include "status.h"
 #include "threadpool.h"
 #include "ukernel.h"
@@ -39,6 +41,9 @@ struct MatmulArgs {
   // packed panel of B (gemm.h); batches of small products are split between them instead.
   int threads = 1;
   ThreadPool* pool = nullptr;
+  // B packed once (prepack.h), the same for every batch entry; `b` is then not read. Shared
+  // ownership: the kernel keeps it alive even if JavaScript drops the handle mid-call.
+  std::shared_ptr<const PackedMatrix<T>> packed_b;
 };
 
 Status matmul_f32(const MatmulArgs<float>& args) noexcept;

@@ -41,11 +41,11 @@ struct F64x8 {
 
 static_assert(kAvx512NrF32 % 16 == 0 && kAvx512NrF64 % 8 == 0, "NR must be a multiple of the vector width");
 
-void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-  simd::ukernel<F32x16, kAvx512MrF32, kAvx512NrF32 / 16>(kc, a, b, c, ldc, accumulate);
+void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate, int rows) {
+  simd::ukernel<F32x16, kAvx512MrF32, kAvx512NrF32 / 16>(kc, a, b, c, ldc, accumulate, rows);
 }
-void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate) {
-  simd::ukernel<F64x8, kAvx512MrF64, kAvx512NrF64 / 8>(kc, a, b, c, ldc, accumulate);
+void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate, int rows) {
+  simd::ukernel<F64x8, kAvx512MrF64, kAvx512NrF64 / 8>(kc, a, b, c, ldc, accumulate, rows);
 }
 
 // Cache blocking from this machine's caches (cache_info.h), computed on first use.

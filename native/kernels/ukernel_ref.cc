@@ -12,7 +12,7 @@ namespace {
 
 template <class T, int MR, int NR>
 void ukernel_ref(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
-                 bool accumulate) {
+                 bool accumulate, int rows) {
   T acc[MR][NR] = {};
   for (int64_t p = 0; p < kc; ++p) {
     for (int i = 0; i < MR; ++i) {
@@ -22,7 +22,7 @@ void ukernel_ref(int64_t kc, const T* __restrict a, const T* __restrict b, T* __
     a += MR;
     b += NR;
   }
-  for (int i = 0; i < MR; ++i) {
+  for (int i = 0; i < rows; ++i) {
     T* row = c + i * ldc;
     if (accumulate) {
       for (int j = 0; j < NR; ++j) row[j] += acc[i][j];
