@@ -35,7 +35,7 @@ Activation read_activation(const ArgReader& r) {
   return static_cast<Activation>(r.choice("activation", {"none", "relu", "sigmoid"}));
 }
 
-// Optional `threads` (matmul, conv2d): the addon's own threads for this call, default 1; more than
+// Optional `threads` (matmul, conv2d, pool2d, unary, binary): the addon's own threads for this call, default 1; more than
 // the CPUs this process may use are not started.
 int read_threads(const ArgReader& r) {
   if (!r.has("threads")) return 1;
@@ -65,6 +65,12 @@ template <class T>
 void attach_pool(MatmulArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 template <class T>
 void attach_pool(Conv2dArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(Pool2dArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(UnaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(BinaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 
 // ───────────────────────────── matmul ─────────────────────────────
 // { a, aOffset, aStrides, b, bOffset, bStrides, bias?, biasOffset, biasStrides, out, batchShape,
@@ -234,6 +240,7 @@ struct Pool2dOp {
     p.out = r.array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
+    p.threads = read_threads(r);
     if (p.row_begin > p.row_end || p.row_end > rows) {
       r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·outH = " + std::to_string(rows));
     }
@@ -260,6 +267,7 @@ struct UnaryOp {
     if (p.begin > p.end) r.range_error("begin must not exceed end");
     p.x = r.array<T>("x", p.end).data;
     p.out = r.array<T>("out", p.end).data;
+    p.threads = read_threads(r);
     return p;
   }
   static Status run(const Args<float>& p) { return unary_f32(p); }
@@ -297,6 +305,7 @@ struct BinaryOp {
     p.begin = r.integer("begin");
     p.end = r.integer("end");
     if (p.begin > p.end || p.end > size) r.range_error("begin and end must satisfy 0 ≤ begin ≤ end ≤ " + std::to_string(size));
+    p.threads = read_threads(r);
     return p;
   }
   static Status run(const Args<float>& p) { return binary_f32(p); }

@@ -11,15 +11,26 @@
 namespace lepton {
 namespace {
 
+// Elements per thread below which a memory-bound op runs on one thread (~1 MiB of float32 read).
+constexpr int64_t kMinElementsPerThread = int64_t{1} << 18;
+
 template <class T>
-Status unary_range(const UnaryArgs<T>& p) noexcept {
-  const T* __restrict x = p.x;
+void unary_part(const UnaryArgs<T>& p, int64_t begin, int64_t end) noexcept {
+  const T* x = p.x;
   T* out = p.out;
   if (p.fn == UnaryFn::kRelu) {
-    for (int64_t i = p.begin; i < p.end; ++i) out[i] = x[i] < T(0) ? T(0) : x[i];  // NaN stays NaN
+    for (int64_t i = begin; i < end; ++i) out[i] = x[i] < T(0) ? T(0) : x[i];  // NaN stays NaN
   } else {
-    for (int64_t i = p.begin; i < p.end; ++i) out[i] = T(1) / (T(1) + std::exp(-x[i]));
+    for (int64_t i = begin; i < end; ++i) out[i] = T(1) / (T(1) + std::exp(-x[i]));
   }
+}
+
+template <class T>
+Status unary_range(const UnaryArgs<T>& p) noexcept {
+  // sigmoid costs an exp per element: worth splitting from fewer elements.
+  const int64_t min = p.fn == UnaryFn::kRelu ? kMinElementsPerThread : kMinElementsPerThread / 8;
+  parallel_for(p.pool, p.threads, p.end - p.begin, 16, min,
+               [&](int64_t b, int64_t e) { unary_part(p, p.begin + b, p.begin + e); });
   return Status::Ok();
 }
 
@@ -60,13 +71,13 @@ inline void row_op(T* __restrict out, const T* a, int64_t as, const T* b, int64_
 }
 
 template <class T, BinaryFn F>
-void binary_walk(const BinaryArgs<T>& p) {
+void binary_walk(const BinaryArgs<T>& p, int64_t begin, int64_t end) {
   const std::size_t rank = p.shape.size();
   const int64_t inner = rank == 0 ? 1 : p.shape[rank - 1];
   const int64_t a_inner = rank == 0 ? 0 : p.a_strides[rank - 1];
   const int64_t b_inner = rank == 0 ? 0 : p.b_strides[rank - 1];
   if (inner == 0) return;
-  for (int64_t i = p.begin; i < p.end;) {
+  for (int64_t i = begin; i < end;) {
     int64_t rem = i / inner;
     int64_t ao = p.a_offset, bo = p.b_offset;
     for (std::size_t d = rank > 0 ? rank - 1 : 0; d-- > 0;) {
@@ -76,7 +87,7 @@ void binary_walk(const BinaryArgs<T>& p) {
       bo += idx * p.b_strides[d];
     }
     const int64_t j0 = i % inner;
-    const int64_t j1 = std::min(inner, j0 + (p.end - i));
+    const int64_t j1 = std::min(inner, j0 + (end - i));
     row_op<T, F>(p.out + i, p.a + ao + j0 * a_inner, a_inner, p.b + bo + j0 * b_inner, b_inner, j1 - j0);
     i += j1 - j0;
   }
@@ -84,12 +95,15 @@ void binary_walk(const BinaryArgs<T>& p) {
 
 template <class T>
 Status binary_range(const BinaryArgs<T>& p) noexcept {
-  switch (p.fn) {
-    case BinaryFn::kAdd: binary_walk<T, BinaryFn::kAdd>(p); break;
-    case BinaryFn::kSub: binary_walk<T, BinaryFn::kSub>(p); break;
-    case BinaryFn::kMul: binary_walk<T, BinaryFn::kMul>(p); break;
-    case BinaryFn::kDiv: binary_walk<T, BinaryFn::kDiv>(p); break;
-  }
+  parallel_for(p.pool, p.threads, p.end - p.begin, 16, kMinElementsPerThread, [&](int64_t b, int64_t e) {
+    const int64_t begin = p.begin + b, end = p.begin + e;
+    switch (p.fn) {
+      case BinaryFn::kAdd: binary_walk<T, BinaryFn::kAdd>(p, begin, end); break;
+      case BinaryFn::kSub: binary_walk<T, BinaryFn::kSub>(p, begin, end); break;
+      case BinaryFn::kMul: binary_walk<T, BinaryFn::kMul>(p, begin, end); break;
+      case BinaryFn::kDiv: binary_walk<T, BinaryFn::kDiv>(p, begin, end); break;
+    }
+  });
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "status.h"
+#include "threadpool.h"
 
 namespace lepton {
 
@@ -19,6 +20,9 @@ struct UnaryArgs {
   const T* x = nullptr;  // dense
   T* out = nullptr;      // dense, may alias x
   int64_t begin = 0, end = 0;
+  // Threads of `pool` for this call (1 or no pool: the calling thread alone): the range split.
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 template <class T>
@@ -33,6 +37,8 @@ struct BinaryArgs {
   std::vector<int64_t> b_strides;
   T* out = nullptr;  // dense, row-major over `shape`
   int64_t begin = 0, end = 0;
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 Status unary_f32(const UnaryArgs<float>& args) noexcept;

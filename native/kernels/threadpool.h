@@ -9,6 +9,7 @@
 #ifndef LEPTON_KERNELS_THREADPOOL_H_
 #define LEPTON_KERNELS_THREADPOOL_H_
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -72,6 +73,28 @@ inline void split_range(int64_t n, int parts, int t, int64_t align, int64_t* beg
   const int64_t lo = units * t / parts, hi = units * (t + 1) / parts;
   *begin = lo * align < n ? lo * align : n;
   *end = hi * align < n ? hi * align : n;
+}
+
+// Runs fn(begin, end) over [0, n) split into `threads` contiguous parts (multiples of `align`) on
+// `pool`, or over all of it on the calling thread when there is no pool, one thread, or less than
+// `min_per_thread` units of work per thread (splitting would cost more than it gives back).
+template <class F>
+void parallel_for(ThreadPool* pool, int threads, int64_t n, int64_t align, int64_t min_per_thread, F&& fn) noexcept {
+  int team = 1;
+  if (pool != nullptr && threads > 1 && n >= 2 * min_per_thread) {
+    const int64_t most = std::max<int64_t>(1, n / std::max<int64_t>(1, min_per_thread));
+    team = pool->prepare(static_cast<int>(std::min<int64_t>(threads, most)));
+  }
+  if (team <= 1) {
+    if (n > 0) fn(int64_t{0}, n);
+    return;
+  }
+  const std::function<void(int)> body = [&](int t) {
+    int64_t begin, end;
+    split_range(n, team, t, align, &begin, &end);
+    if (end > begin) fn(begin, end);
+  };
+  pool->run(team, body);
 }
 
 }  // namespace lepton

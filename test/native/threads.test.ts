@@ -154,3 +154,63 @@ describe.skipIf(!loaded.ok && !ci)('conv2d with threads', () => {
     }
   }
 });
+
+/** Index of the first element whose value differs (NaN equals NaN), or −1. Fast on large arrays. */
+function firstDifference(a: Float32Array | Float64Array, b: Float32Array | Float64Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i]) && a[i] !== b[i]) return i;
+  return -1;
+}
+
+describe.skipIf(!loaded.ok && !ci)('memory-bound ops with threads', () => {
+  const addon = (loaded.ok ? loaded.addon : undefined) as NativeAddon;
+  // Large enough that the range is split (≥ 2·2^18 elements), odd so the parts are uneven.
+  const size = (1 << 20) + 37;
+  for (const [dtype, A] of dtypes) {
+    it(`${dtype} relu, sigmoid, add with a broadcast row, max and avg pooling: threads 2 = threads 1 = reference`, () => {
+      const x = fill(new A(size), 11);
+      x[12345] = NaN;
+      for (const fn of ['relu', 'sigmoid']) {
+        const one = new A(size), two = new A(size);
+        addon.unarySync({ x, out: one, fn, begin: 0, end: size, threads: 1 });
+        addon.unarySync({ x, out: two, fn, begin: 3, end: size, threads: 2 });
+        expect(firstDifference(two.subarray(3), one.subarray(3))).toBe(-1);
+        expect(two[0]).toBe(0);
+        const i = 777777;
+        const want = fn === 'relu' ? Math.max(0, x[i]!) : 1 / (1 + Math.exp(-x[i]!));
+        expect(Math.abs(two[i]! - want)).toBeLessThan(1e-6);
+        expect(Number.isNaN(two[12345])).toBe(true);
+      }
+      const rows = 1031, cols = 1017;  // [rows, cols] + [cols]
+      const a = fill(new A(rows * cols), 12), b = fill(new A(cols), 13);
+      const args = (out: Float32Array | Float64Array, threads: number): AddonArgs => ({
+        a, aOffset: 0, aStrides: [cols, 1], b, bOffset: 0, bStrides: [0, 1], out, shape: [rows, cols], fn: 'sub', begin: 5, end: rows * cols - 3, threads });
+      const one = new A(rows * cols), two = new A(rows * cols);
+      addon.binarySync(args(one, 1));
+      addon.binarySync(args(two, 2));
+      expect(firstDifference(two, one)).toBe(-1);
+      expect(two[1017 * 500 + 3]).toBe(A.of(a[1017 * 500 + 3]! - b[3]!)[0]);
+      for (const kind of ['max', 'avg']) {
+        for (const layout of ['NCHW', 'NHWC']) {
+          const [n, c, h, w] = [9, 16, 64, 66];
+          const px = fill(new A(n * c * h * w), 14);
+          const oh = 31, ow = 32;  // 3×3 windows, stride 2, no padding
+          const pargs = (out: Float32Array | Float64Array, threads: number): AddonArgs => ({
+            x: px, out, kind, layout, batch: n, channels: c, inH: h, inW: w, outH: oh, outW: ow, kh: 3, kw: 3, strideH: 2, strideW: 2,
+            padTop: 0, padLeft: 0, rowBegin: 0, rowEnd: n * oh, threads });
+          const p1 = new A(n * c * oh * ow), p2 = new A(n * c * oh * ow);
+          addon.pool2dSync(pargs(p1, 1));
+          addon.pool2dSync(pargs(p2, 2));
+          expect(firstDifference(p2, p1)).toBe(-1);
+          // One window by hand: image 8, channel 5, output (30, 31).
+          const at = (y: number, xx: number) => (layout === 'NCHW' ? px[((8 * c + 5) * h + y) * w + xx]! : px[((8 * h + y) * w + xx) * c + 5]!);
+          let acc = kind === 'max' ? -Infinity : 0;
+          for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) acc = kind === 'max' ? Math.max(acc, at(60 + dy, 62 + dx)) : acc + at(60 + dy, 62 + dx);
+          if (kind === 'avg') acc /= 9;
+          const got = layout === 'NCHW' ? p2[((8 * c + 5) * oh + 30) * ow + 31]! : p2[((8 * oh + 30) * ow + 31) * c + 5]!;
+          expect(Math.abs(got - acc)).toBeLessThan(1e-6);
+        }
+      }
+    });
+  }
+});
