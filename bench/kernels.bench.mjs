@@ -48,7 +48,7 @@ function rand(n, seed, scale = 1) {
   return a;
 }
 
-const ort = await onnxruntime();
+const ort = argv.includes('--no-ort') ? { ok: false } : await onnxruntime();
 const sessions = new Map();
 async function ortRunner(key, model, feeds, threads) {
   if (!ort.ok) return undefined;
