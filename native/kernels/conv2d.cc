@@ -402,13 +402,15 @@ Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
   if (team <= 1) return conv2d_rows(p, p.row_begin, p.row_end);
   // Each thread an equal share of the output rows (whole images when the batch allows).
   std::vector<Status> status(static_cast<std::size_t>(team));
-  const int64_t align = rows >= team * row_h && rows % row_h == 0 && p.row_begin % row_h == 0 ? row_h : 1;
-  const std::function<void(int)> body = [&](int t) {
+  const int64_t image_rows = row_h;
+  const std::function<void(int, int)> body = [&](int t, int size) {
     int64_t r0, r1;
-    split_range(rows, team, t, align, &r0, &r1);
+    // Whole images per thread when the batch allows (computed for the team that formed).
+    const int64_t al = rows >= size * image_rows && rows % image_rows == 0 && p.row_begin % image_rows == 0 ? image_rows : 1;
+    split_range(rows, size, t, al, &r0, &r1);
     if (r1 > r0) status[t] = conv2d_rows(p, p.row_begin + r0, p.row_begin + r1);
   };
-  p.pool->run(team, body);
+  p.pool->run(team, join_wait_us(flops / 1e5), body);
   for (const Status& s : status) {
     if (!s.ok()) return s;
   }

@@ -256,8 +256,8 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
   if (team > 1 && !by_rows && col_tiles < team) team = static_cast<int>(std::max<int64_t>(1, col_tiles));
   if (team > 1 && by_rows && row_tiles < team) team = static_cast<int>(row_tiles);
 
-  const int64_t rows_per = by_rows ? (row_tiles + team - 1) / team * mr : m;
-  const int64_t mc_size = (std::min(std::min(m, rows_per), mc_max) + mr - 1) / mr * mr;
+  // Sized for any share of the rows: the team that actually forms may be smaller than asked.
+  const int64_t mc_size = (std::min(m, mc_max) + mr - 1) / mr * mr;
   AlignedBuffer<T> a_pack;
   AlignedBuffer<T> b_pack;
   if (!a_pack.reset(static_cast<std::size_t>(mc_size * kc_size * team))) return Status::OutOfMemory("a packed A block");
@@ -292,11 +292,11 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
     return Status::Ok();
   }
 
-  Barrier barrier(team);
-  const std::function<void(int)> body = [&](int t) {
+  Barrier barrier;
+  const std::function<void(int, int)> body = [&](int t, int size) {
     T* a_mine = a_pack.get() + static_cast<int64_t>(t) * mc_size * kc_size;
     int64_t r0 = 0, r1 = m;
-    if (by_rows) split_range(m, team, t, mr, &r0, &r1);
+    if (by_rows) split_range(m, size, t, mr, &r0, &r1);
     for (int64_t jc = 0; jc < n; jc += nc_max) {
       const int64_t nc = std::min(nc_max, n - jc);
       const int64_t slivers = (nc + nr - 1) / nr;
@@ -305,7 +305,7 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
         const bool acc = accumulate || pc > 0;
         const bool last = pc + kc == k;
         int64_t s0, s1;
-        split_range(slivers, team, t, 1, &s0, &s1);
+        split_range(slivers, size, t, 1, &s0, &s1);
         if constexpr (!kPre) {
           if (s1 > s0) {
             pack_b.pack(pc, kc, jc + s0 * nr, std::min(nc, s1 * nr) - s0 * nr, nr, b_pack.get() + s0 * nr * kc);
@@ -331,7 +331,8 @@ Status gemm(const Isa& isa, int64_t m, int64_t n, int64_t k, const PackA& pack_a
       }
     }
   };
-  par.pool->run(team, body);
+  const double expected_us = 2.0 * double(m) * double(n) * double(k) / 1e5;  // at ~100 GFLOP/s
+  par.pool->run(team, join_wait_us(expected_us), [&](int size) { barrier.reset(size); }, body);
   return Status::Ok();
 }
 

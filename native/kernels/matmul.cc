@@ -108,9 +108,9 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
     // between the threads when there is enough to stream.
     int team = par.pool != nullptr && 2.0 * double(rows) * double(k) >= kMinParallelFlops ? par.pool->prepare(par.threads) : 1;
     if (team > rows) team = static_cast<int>(std::max<int64_t>(1, rows));
-    const std::function<void(int)> body = [&](int t) {
+    const std::function<void(int, int)> body = [&](int t, int size) {
       int64_t r0, r1;
-      split_range(rows, team, t, 16, &r0, &r1);
+      split_range(rows, size, t, 16, &r0, &r1);
       if (r1 <= r0) return;
       gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0);
       if (epi.active()) {
@@ -120,9 +120,9 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       }
     };
     if (team > 1) {
-      par.pool->run(team, body);
+      par.pool->run(team, join_wait_us(double(rows) * double(k) * sizeof(T) / 1e4), body);
     } else {
-      body(0);
+      body(0, 1);
     }
     return Status::Ok();
   }
@@ -130,17 +130,17 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
     // One row times a row-major matrix: columns split between the threads.
     int team = par.pool != nullptr && 2.0 * double(n) * double(k) >= kMinParallelFlops ? par.pool->prepare(par.threads) : 1;
     if (team > n / 16) team = static_cast<int>(std::max<int64_t>(1, n / 16));
-    const std::function<void(int)> body = [&](int t) {
+    const std::function<void(int, int)> body = [&](int t, int size) {
       int64_t j0, j1;
-      split_range(n, team, t, 16, &j0, &j1);
+      split_range(n, size, t, 16, &j0, &j1);
       if (j1 <= j0) return;
       vecmat(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
       if (epi.active()) apply_epilogue(epi, c + j0, n, 0, 1, j0, j1 - j0);
     };
     if (team > 1) {
-      par.pool->run(team, body);
+      par.pool->run(team, join_wait_us(double(n) * double(k) * sizeof(T) / 1e4), body);
     } else {
-      body(0);
+      body(0, 1);
     }
     return Status::Ok();
   }
@@ -159,16 +159,16 @@ Status matmul_range(const MatmulArgs<T>& p) noexcept {
   if (par.threads > 1 && stop - first >= 2 * par.threads && entry_flops < 8 * kMinParallelFlops &&
       entry_flops * double(stop - first) >= kMinParallelFlops) {
     std::vector<Status> status(static_cast<std::size_t>(par.threads));
-    const std::function<void(int)> body = [&](int t) {
+    const std::function<void(int, int)> body = [&](int t, int size) {
       int64_t e0, e1;
-      split_range(stop - first, par.threads, t, 1, &e0, &e1);
+      split_range(stop - first, size, t, 1, &e0, &e1);
       for (int64_t e = first + e0; e < first + e1 && status[t].ok(); ++e) {
         const int64_t begin = std::max(p.row_begin, e * m) - e * m;
         const int64_t end = std::min(p.row_end, (e + 1) * m) - e * m;
         status[t] = matmul_rows(p, e, begin, end, Parallel{});
       }
     };
-    par.pool->run(par.threads, body);
+    par.pool->run(par.threads, join_wait_us(entry_flops * double(stop - first) / 1e5), body);
     for (const Status& s : status) {
       if (!s.ok()) return s;
     }

@@ -56,10 +56,7 @@ int ThreadPool::hardware_threads() noexcept {
 
 bool ThreadPool::grow(int workers) noexcept {
   try {
-    while (static_cast<int>(threads_.size()) < workers) {
-      const int index = static_cast<int>(threads_.size()) + 1;
-      threads_.emplace_back([this, index] { worker(index); });
-    }
+    while (static_cast<int>(threads_.size()) < workers) threads_.emplace_back([this] { worker(); });
     return true;
   } catch (...) {  // std::system_error: no more threads; run with the ones we have
     return false;
@@ -73,22 +70,37 @@ int ThreadPool::prepare(int threads) noexcept {
   return std::min<int>(threads, static_cast<int>(threads_.size()) + 1);
 }
 
-void ThreadPool::run(int threads, const std::function<void(int)>& fn) noexcept {
+int ThreadPool::run(int threads, double max_wait_us, const std::function<void(int)>& setup,
+                    const std::function<void(int, int)>& fn) noexcept {
   if (threads <= 1) {
-    fn(0);
-    return;
+    setup(1);
+    fn(0, 1);
+    return 1;
   }
   std::lock_guard<std::mutex> region(region_);
-  const int team = threads;
+  const uint64_t want = static_cast<uint64_t>(std::min<int>(threads - 1, static_cast<int>(threads_.size())));
+  uint32_t gen;
   {
     std::lock_guard<std::mutex> lock(mu_);
     job_ = &fn;
-    team_ = team;
-    pending_.store(team - 1, std::memory_order_relaxed);
-    generation_.fetch_add(1, std::memory_order_release);
+    want_ = want;
+    gen = generation_.load(std::memory_order_relaxed) + 1;
+    state_.store(uint64_t{gen} << 32, std::memory_order_relaxed);
+    generation_.store(gen, std::memory_order_release);
   }
   wake_.notify_all();
-  fn(0);
+  // Wait (spinning) for the workers to join, at most max_wait_us; then close the team.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::nanoseconds(static_cast<int64_t>(max_wait_us * 1e3));
+  while ((state_.load(std::memory_order_acquire) & kJoinedMask) < want && std::chrono::steady_clock::now() < until) {
+    for (int i = 0; i < 16; ++i) LEPTON_PAUSE();
+  }
+  const uint64_t joined = state_.fetch_or(kClosed, std::memory_order_acq_rel) & kJoinedMask;
+  const int team = static_cast<int>(joined) + 1;
+  team_ = team;
+  pending_.store(team - 1, std::memory_order_relaxed);
+  setup(team);
+  ready_.store(gen, std::memory_order_release);
+  fn(0, team);
   for (int spin = 0; pending_.load(std::memory_order_acquire) != 0; ++spin) {
     if (spin < 4000) {
       LEPTON_PAUSE();
@@ -96,30 +108,48 @@ void ThreadPool::run(int threads, const std::function<void(int)>& fn) noexcept {
       std::this_thread::yield();
     }
   }
+  return team;
 }
 
-void ThreadPool::worker(int index) noexcept {
-  uint64_t seen = 0;
+void ThreadPool::worker() noexcept {
+  uint32_t seen = 0;
   for (;;) {
     // Spin up to ~50 µs for the next region before sleeping.
     const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
     while (generation_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < until) {
       for (int i = 0; i < 64; ++i) LEPTON_PAUSE();
     }
-    const std::function<void(int)>* job;
-    int team;
+    const std::function<void(int, int)>* job;
+    uint32_t gen;
+    uint64_t want;
     {
       std::unique_lock<std::mutex> lock(mu_);
       wake_.wait(lock, [&] { return stop_ || generation_.load(std::memory_order_relaxed) != seen; });
       if (stop_) return;
-      seen = generation_.load(std::memory_order_relaxed);
+      gen = generation_.load(std::memory_order_relaxed);
+      seen = gen;
       job = job_;
-      team = team_;
+      want = want_;
     }
-    if (index < team) {
-      (*job)(index);
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+    // Join this generation's team while it is open.
+    uint64_t s = state_.load(std::memory_order_acquire);
+    int index = 0;
+    while ((s >> 32) == gen && (s & kClosed) == 0 && (s & kJoinedMask) < want) {
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) {
+        index = static_cast<int>(s & kJoinedMask) + 1;
+        break;
+      }
     }
+    if (index == 0) continue;  // closed without us
+    for (int spin = 0; ready_.load(std::memory_order_acquire) != gen; ++spin) {
+      if (spin < 4000) {
+        LEPTON_PAUSE();
+      } else {
+        std::this_thread::yield();
+      }
+    }
+    (*job)(index, team_);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
 
