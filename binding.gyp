@@ -50,6 +50,8 @@
         "native/kernels/linalg_qr.cc",
         "native/kernels/linalg_svd.cc",
         "native/kernels/linalg_eigh.cc",
+        "native/kernels/threadpool.cc",
+        "native/kernels/cache_info.cc",
       ],
       "conditions": [
         ["target_arch=='x64'", {"dependencies": ["lepton_avx2", "lepton_avx512"]}, {"sources": ["native/kernels/ukernel_none.cc"]}],

@@ -25,8 +25,10 @@
 #include "kernels/layer_norm.h"
 #include "kernels/matmul.h"
 #include "kernels/pool2d.h"
+#include "kernels/prepack.h"
 #include "kernels/reduce.h"
 #include "kernels/softmax.h"
+#include "kernels/threadpool.h"
 #include "kernels/ukernel.h"
 #include "kernels/where.h"
 #include "worker.h"
@@ -37,6 +39,43 @@ namespace {
 Activation read_activation(const ArgReader& r) {
   return static_cast<Activation>(r.choice("activation", {"none", "relu", "sigmoid"}));
 }
+
+// Optional `threads` (matmul, conv2d, pool2d, unary, binary): the addon's own threads for this call, default 1; more than
+// the CPUs this process may use are not started.
+int read_threads(const ArgReader& r) {
+  if (!r.has("threads")) return 1;
+  const int64_t t = r.positive("threads");
+  return static_cast<int>(std::min<int64_t>(t, ThreadPool::hardware_threads()));
+}
+
+// A prepackB handle: one packed matrix of either dtype, tagged so that no other External passes.
+struct PackedHandle {
+  std::shared_ptr<const PackedMatrix<float>> f32;
+  std::shared_ptr<const PackedMatrix<double>> f64;
+  template <class T>
+  std::shared_ptr<const PackedMatrix<T>> get() const {
+    if constexpr (std::is_same_v<T, float>) {
+      return f32;
+    } else {
+      return f64;
+    }
+  }
+};
+const napi_type_tag kPackedTag = {0x6c6570746f6e2d70ULL, 0x61636b6564422d31ULL};
+
+// The addon's thread pool reaches the kernels that take one.
+template <class A>
+void attach_pool(A&, ThreadPool*) {}
+template <class T>
+void attach_pool(MatmulArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(Conv2dArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(Pool2dArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(UnaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
+template <class T>
+void attach_pool(BinaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 
 // ───────────────────────────── matmul ─────────────────────────────
 // { a, aOffset, aStrides, b, bOffset, bStrides, bias?, biasOffset, biasStrides, out, batchShape,
@@ -81,11 +120,13 @@ struct MatmulOp {
     b_dims.insert(b_dims.end(), {p.k, p.n});
     c_dims.insert(c_dims.end(), {p.m, p.n});
     view<T>(r, "a", "aOffset", "aStrides", a_dims, &p.a);
-    view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);
+    // With packedB (a prepackB handle, attached by the entry) b, bOffset and bStrides are not read.
+    if (!r.has("packedB")) view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);
     if (r.has("bias")) view<T>(r, "bias", "biasOffset", "biasStrides", c_dims, &p.bias);
     p.out = r.array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
+    p.threads = read_threads(r);
     if (p.row_begin > p.row_end || p.row_end > rows) {
       r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·m = " + std::to_string(rows) +
                     "; received " + std::to_string(p.row_begin) + " and " + std::to_string(p.row_end));
@@ -136,14 +177,31 @@ struct Conv2dOp {
     r.add(r.mul(p.out_w, p.stride_w, "outW·strideW"), r.add(p.pad_left, r.mul(p.kw, p.dilation_w, "kw·dilationW"), "padLeft"), "the column span");
     const int64_t x_size = r.product({p.batch, p.in_c, p.in_h, p.in_w}, "the size of x");
     const int64_t w_size = r.product({p.out_c, p.in_c / p.groups, p.kh, p.kw}, "the size of w");
-    const int64_t out_size = r.product({p.batch, p.out_c, p.out_h, p.out_w}, "the size of out");
-    const int64_t rows = r.mul(p.batch, p.out_h, "batch·outH");
+    // Optional fused pooling epilogue { pool: 'max'|'avg', poolKh, poolKw, poolStrideH, poolStrideW }:
+    // out is then the pooled [batch, outC, ⌊(outH − poolKh)/poolStrideH⌋ + 1, …] and the row range
+    // counts pooled rows.
+    int64_t rows_h = p.out_h, rows_w = p.out_w;
+    if (r.has("pool")) {
+      PoolEpilogue& e = p.fused_pool;
+      e.kind = r.choice("pool", {"max", "avg"}) == 0 ? PoolEpilogue::kMax : PoolEpilogue::kAvg;
+      e.kh = r.positive("poolKh");
+      e.kw = r.positive("poolKw");
+      e.stride_h = r.positive("poolStrideH");
+      e.stride_w = r.positive("poolStrideW");
+      e.out_h = p.out_h >= e.kh ? (p.out_h - e.kh) / e.stride_h + 1 : 0;
+      e.out_w = p.out_w >= e.kw ? (p.out_w - e.kw) / e.stride_w + 1 : 0;
+      rows_h = e.out_h;
+      rows_w = e.out_w;
+    }
+    const int64_t out_size = r.product({p.batch, p.out_c, rows_h, rows_w}, "the size of out");
+    const int64_t rows = r.mul(p.batch, rows_h, "batch·outH");
     p.x = r.array<T>("x", x_size).data;
     p.w = r.array<T>("w", w_size).data;
     if (r.has("bias")) p.bias = r.array<T>("bias", p.out_c).data;
     p.out = r.array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
+    p.threads = read_threads(r);
     if (p.row_begin > p.row_end || p.row_end > rows) {
       r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·outH = " + std::to_string(rows));
     }
@@ -187,6 +245,7 @@ struct Pool2dOp {
     p.out = r.array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
+    p.threads = read_threads(r);
     if (p.row_begin > p.row_end || p.row_end > rows) {
       r.range_error("rowBegin and rowEnd must satisfy 0 ≤ rowBegin ≤ rowEnd ≤ batch·outH = " + std::to_string(rows));
     }
@@ -220,6 +279,7 @@ struct UnaryOp {
     if (p.begin > p.end) r.range_error("begin must not exceed end");
     p.x = r.array<T>("x", p.end).data;
     p.out = r.array<T>("out", p.end).data;
+    p.threads = read_threads(r);
     return p;
   }
   static Status run(const Args<float>& p) { return unary_f32(p); }
@@ -265,6 +325,7 @@ struct BinaryOp {
     p.begin = r.integer("begin");
     p.end = r.integer("end");
     if (p.begin > p.end || p.end > size) r.range_error("begin and end must satisfy 0 ≤ begin ≤ end ≤ " + std::to_string(size));
+    p.threads = read_threads(r);
     return p;
   }
   static Status run(const Args<float>& p) { return binary_f32(p); }
@@ -509,8 +570,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     DefineAddon(exports, {
                              InstanceMethod("init", &LeptonAddon::Configure),
                              InstanceMethod("isa", &LeptonAddon::IsaName),
-                             InstanceMethod("matmul", &LeptonAddon::Entry<MatmulOp, true>),
-                             InstanceMethod("matmulSync", &LeptonAddon::Entry<MatmulOp, false>),
+                             InstanceMethod("matmul", &LeptonAddon::MatmulEntry<true>),
+                             InstanceMethod("matmulSync", &LeptonAddon::MatmulEntry<false>),
+                             InstanceMethod("prepackB", &LeptonAddon::PrepackB),
                              InstanceMethod("conv2d", &LeptonAddon::Entry<Conv2dOp, true>),
                              InstanceMethod("conv2dSync", &LeptonAddon::Entry<Conv2dOp, false>),
                              InstanceMethod("pool2d", &LeptonAddon::Entry<Pool2dOp, true>),
@@ -580,6 +642,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   template <class Op, bool kAsync, class Args>
   Napi::Value Launch(ArgReader& r, Args args) {
     r.verify_unchanged();
+    attach_pool(args, &pool_);
     Napi::Env env = r.env();
     if (!kAsync) {
       Status s = Op::run(args);
@@ -602,6 +665,91 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
       case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
       default: r.type_error("out must be a Float32Array or Float64Array");
     }
+  }
+
+  // matmul: Entry plus the optional packedB handle.
+  template <bool kAsync>
+  Napi::Value MatmulEntry(const Napi::CallbackInfo& info) {
+    ArgReader r(info, MatmulOp::kName);
+    switch (r.kind("out")) {
+      case napi_float32_array: {
+        MatmulArgs<float> p = MatmulOp::decode<float>(r, isa_);
+        attach_packed(info, r, &p);
+        return Launch<MatmulOp, kAsync>(r, std::move(p));
+      }
+      case napi_float64_array: {
+        MatmulArgs<double> p = MatmulOp::decode<double>(r, isa_);
+        attach_packed(info, r, &p);
+        return Launch<MatmulOp, kAsync>(r, std::move(p));
+      }
+      default: r.type_error("out must be a Float32Array or Float64Array");
+    }
+  }
+
+  template <class T>
+  void attach_packed(const Napi::CallbackInfo& info, const ArgReader& r, MatmulArgs<T>* p) {
+    if (!r.has("packedB")) return;
+    Napi::Value v = info[0].As<Napi::Object>().Get("packedB");
+    bool ours = false;
+    if (v.IsExternal() && napi_check_object_type_tag(info.Env(), v, &kPackedTag, &ours) != napi_ok) ours = false;
+    if (!ours) r.type_error("packedB must be a handle returned by prepackB()");
+    const PackedHandle* h = v.As<Napi::External<PackedHandle>>().Data();
+    std::shared_ptr<const PackedMatrix<T>> m = h->get<T>();
+    if (m == nullptr) {
+      r.type_error(std::string("packedB holds ") + (h->f32 ? "float32" : "float64") + " values and out is a " +
+                   typed_array_name(typed_array_type<T>()));
+    }
+    if (m->k != p->k || m->n != p->n) {
+      r.range_error("packedB is " + std::to_string(m->k) + "×" + std::to_string(m->n) + " and the product needs B of " +
+                    std::to_string(p->k) + "×" + std::to_string(p->n));
+    }
+    if (m->nr != ukernel_of<T>(*isa_).nr) {
+      r.range_error("packedB was packed for another instruction-set path; call prepackB again after init()");
+    }
+    p->packed_b = std::move(m);
+  }
+
+  // prepackB({ b, bOffset, bStrides: [row, column], k, n }) → handle: B (k×n, Float32Array or
+  // Float64Array) packed once for this ISA path, to pass as matmul's packedB call after call. The
+  // handle owns a copy (later writes to b do not reach it); its memory is freed when it is
+  // garbage-collected and is reported to the GC as external memory.
+  Napi::Value PrepackB(const Napi::CallbackInfo& info) {
+    ArgReader r(info, "prepackB");
+    switch (r.kind("b")) {
+      case napi_float32_array: return Prepack<float>(r);
+      case napi_float64_array: return Prepack<double>(r);
+      default: r.type_error("b must be a Float32Array or Float64Array");
+    }
+  }
+
+  template <class T>
+  Napi::Value Prepack(ArgReader& r) {
+    Napi::Env env = r.env();
+    const int64_t k = r.integer("k"), n = r.integer("n");
+    r.mul(k, n, "k·n");
+    const int64_t offset = r.integer("bOffset");
+    const std::vector<int64_t> strides = r.integers("bStrides", 2);
+    Span<T> b = r.array<T>("b", 0);
+    r.check_extent("b", b.length, offset, {k, n}, strides);
+    r.verify_unchanged();
+    Status s;
+    std::unique_ptr<PackedMatrix<T>> m =
+        prepack_b<T>(*isa_, k, n, k > 0 && n > 0 ? b.data + offset : nullptr, strides[0], strides[1], &s);
+    if (m == nullptr) throw Napi::Error(env, NativeError(env, "prepackB", s.message()));
+    const int64_t bytes = m->bytes();
+    auto* h = new PackedHandle();
+    if constexpr (std::is_same_v<T, float>) {
+      h->f32 = std::move(m);
+    } else {
+      h->f64 = std::move(m);
+    }
+    Napi::External<PackedHandle> ext = Napi::External<PackedHandle>::New(env, h, [bytes](Napi::Env e, PackedHandle* p) {
+      Napi::MemoryManagement::AdjustExternalMemory(e, -bytes);
+      delete p;
+    });
+    napi_type_tag_object(env, ext, &kPackedTag);
+    Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
+    return ext;
   }
 
   // Ops that also take Int32Array.
@@ -658,6 +806,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
 
   const Isa* isa_ = nullptr;
   Napi::FunctionReference native_error_;
+  ThreadPool pool_;  // the kernels' threads (matmul and conv2d `threads`), started on first use
 };
 
 }  // namespace

@@ -12,8 +12,11 @@
 #include "conv2d.h"
 
 #include <algorithm>
+#include <functional>
+#include <vector>
 
 #include "buffer.h"
+#include "cache_info.h"
 
 namespace lepton {
 namespace {
@@ -126,12 +129,28 @@ struct Im2colA {
   }
 };
 
+// Where output rows [r0, r1) of one image go: NCHW element (oc, oy, ox) at
+// base + oc·chan_stride + (oy − r0)·outW + ox; NHWC (oy, ox, oc) at base + ((oy − r0)·outW + ox)·outC + oc.
+// The output itself, or (fused pooling) a scratch band that is pooled while it is in cache.
+template <class T>
+struct ConvDest {
+  T* base;
+  int64_t chan_stride;
+};
+
+template <class T>
+ConvDest<T> output_dest(const Conv2dArgs<T>& p, int64_t image, int64_t r0) {
+  const int64_t out_hw = p.out_h * p.out_w;
+  if (p.nhwc) return {p.out + (image * out_hw + r0 * p.out_w) * p.out_c, 0};
+  return {p.out + image * p.out_c * out_hw + r0 * p.out_w, out_hw};
+}
+
 // Output rows [r0, r1) of one image through the GEMM (implicit im2col or pointwise).
 template <class T>
-Status conv_gemm(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) noexcept {
+Status conv_gemm(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1, const ConvDest<T>& dest) noexcept {
   const int64_t in_cg = p.in_c / p.groups, out_cg = p.out_c / p.groups;
   const int64_t patch = in_cg * p.kh * p.kw;
-  const int64_t in_hw = p.in_h * p.in_w, out_hw = p.out_h * p.out_w;
+  const int64_t in_hw = p.in_h * p.in_w;
   const int64_t pix0 = r0 * p.out_w, pixels = (r1 - r0) * p.out_w;
   const bool pointwise = p.kh == 1 && p.kw == 1 && p.stride_h == 1 && p.stride_w == 1 && p.pad_top == 0 &&
                          p.pad_left == 0 && p.out_h == p.in_h && p.out_w == p.in_w;
@@ -142,17 +161,18 @@ Status conv_gemm(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) 
     if (!p.nhwc) {
       const T* xg = p.x + (image * p.in_c + g * in_cg) * in_hw;
       const StridedA<T> a{p.w + g * out_cg * patch, patch, 1, T(1)};
-      T* c = p.out + (image * p.out_c + g * out_cg) * out_hw + pix0;
+      T* c = dest.base + g * out_cg * dest.chan_stride;
       if (p.bias != nullptr) {
         epi.bias = p.bias + g * out_cg;
         epi.bias_rs = 1;
       }
-      s = pointwise ? gemm<T>(*p.isa, out_cg, pixels, patch, a, StridedB<T>{xg + pix0, in_hw, 1}, c, out_hw, false, epi)
-                    : gemm<T>(*p.isa, out_cg, pixels, patch, a, Im2colB<T>{&p, xg, pix0}, c, out_hw, false, epi);
+      const int64_t ldc = dest.chan_stride;
+      s = pointwise ? gemm<T>(*p.isa, out_cg, pixels, patch, a, StridedB<T>{xg + pix0, in_hw, 1}, c, ldc, false, epi)
+                    : gemm<T>(*p.isa, out_cg, pixels, patch, a, Im2colB<T>{&p, xg, pix0}, c, ldc, false, epi);
     } else {
       const T* xg = p.x + image * in_hw * p.in_c + g * in_cg;
       const StridedB<T> b{p.w + g * out_cg, p.out_c, 1};
-      T* c = p.out + (image * out_hw + pix0) * p.out_c + g * out_cg;
+      T* c = dest.base + g * out_cg;
       if (p.bias != nullptr) {
         epi.bias = p.bias + g * out_cg;
         epi.bias_cs = 1;
@@ -169,7 +189,7 @@ Status conv_gemm(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) 
 
 // One input channel per group: out[oc] reads input channel oc / multiplier only.
 template <class T>
-void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) noexcept {
+void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1, const ConvDest<T>& dest) noexcept {
   const int64_t in_h = p.in_h, in_w = p.in_w, out_w = p.out_w, kh = p.kh, kw = p.kw;
   const int64_t sw = p.stride_w, dw = p.dilation_w;
   const int64_t multiplier = p.out_c / p.groups;
@@ -179,7 +199,7 @@ void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) 
       const T* wc = p.w + oc * kh * kw;
       const T b = p.bias != nullptr ? p.bias[oc] : T(0);
       for (int64_t oy = r0; oy < r1; ++oy) {
-        T* o = p.out + ((image * p.out_c + oc) * p.out_h + oy) * out_w;
+        T* o = dest.base + oc * dest.chan_stride + (oy - r0) * out_w;
         for (int64_t ox = 0; ox < out_w; ++ox) o[ox] = T(0);
         for (int64_t ky = 0; ky < kh; ++ky) {
           const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
@@ -205,7 +225,7 @@ void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) 
     const int64_t in_c = p.in_c, out_c = p.out_c;
     for (int64_t oy = r0; oy < r1; ++oy) {
       for (int64_t ox = 0; ox < out_w; ++ox) {
-        T* o = p.out + ((image * p.out_h + oy) * out_w + ox) * out_c;
+        T* o = dest.base + ((oy - r0) * out_w + ox) * out_c;
         for (int64_t oc = 0; oc < out_c; ++oc) o[oc] = T(0);
         for (int64_t ky = 0; ky < kh; ++ky) {
           const int64_t iy = oy * p.stride_h - p.pad_top + ky * p.dilation_h;
@@ -230,27 +250,169 @@ void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1) 
   }
 }
 
+// Max that propagates NaN: a NaN v is taken, and nothing replaces a NaN accumulator.
+template <class T>
+inline T max_nan(T acc, T v) {
+  return (v > acc || v != v) ? v : acc;
+}
+
+// Pools pooled rows [q0, q1) of one image from a band of conv rows (the first at conv row cr0,
+// `nrows` of them) held in scratch `s` (laid out as ConvDest describes, chan_stride nrows·outW).
+template <class T>
+void pool_band(const Conv2dArgs<T>& p, const T* s, int64_t cr0, int64_t nrows, int64_t image, int64_t q0,
+               int64_t q1, T* row_scratch) noexcept {
+  const PoolEpilogue& e = p.fused_pool;
+  const bool is_max = e.kind == PoolEpilogue::kMax;
+  const T scale = T(1) / static_cast<T>(e.kh * e.kw);
+  const int64_t out_w = p.out_w, out_c = p.out_c;
+  if (!p.nhwc) {
+    const int64_t band = nrows * out_w;
+    for (int64_t c = 0; c < out_c; ++c) {
+      const T* sc = s + c * band;
+      T* o = p.out + ((image * out_c + c) * e.out_h + q0) * e.out_w;
+      for (int64_t q = q0; q < q1; ++q, o += e.out_w) {
+        // Down the window's rows first (contiguous, vectorised), then across its columns.
+        T* v = row_scratch;
+        const T* r = sc + (q * e.stride_h - cr0) * out_w;
+        for (int64_t x = 0; x < out_w; ++x) v[x] = r[x];
+        for (int64_t ky = 1; ky < e.kh; ++ky) {
+          const T* rk = r + ky * out_w;
+          if (is_max) {
+            for (int64_t x = 0; x < out_w; ++x) v[x] = max_nan(v[x], rk[x]);
+          } else {
+            for (int64_t x = 0; x < out_w; ++x) v[x] += rk[x];
+          }
+        }
+        const int64_t sw = e.stride_w;
+        if (is_max) {
+          if (e.kw == 2 && sw == 2) {
+            for (int64_t pw = 0; pw < e.out_w; ++pw) o[pw] = max_nan(v[2 * pw], v[2 * pw + 1]);
+          } else {
+            for (int64_t pw = 0; pw < e.out_w; ++pw) {
+              T acc = v[pw * sw];
+              for (int64_t kx = 1; kx < e.kw; ++kx) acc = max_nan(acc, v[pw * sw + kx]);
+              o[pw] = acc;
+            }
+          }
+        } else {
+          for (int64_t pw = 0; pw < e.out_w; ++pw) {
+            T acc = v[pw * sw];
+            for (int64_t kx = 1; kx < e.kw; ++kx) acc += v[pw * sw + kx];
+            o[pw] = acc * scale;
+          }
+        }
+      }
+    }
+    return;
+  }
+  for (int64_t q = q0; q < q1; ++q) {
+    for (int64_t pw = 0; pw < e.out_w; ++pw) {
+      T* o = p.out + ((image * e.out_h + q) * e.out_w + pw) * out_c;
+      const T* first = s + ((q * e.stride_h - cr0) * out_w + pw * e.stride_w) * out_c;
+      for (int64_t c = 0; c < out_c; ++c) o[c] = first[c];
+      for (int64_t ky = 0; ky < e.kh; ++ky) {
+        for (int64_t kx = 0; kx < e.kw; ++kx) {
+          if (ky == 0 && kx == 0) continue;
+          const T* cell = first + (ky * out_w + kx) * out_c;
+          if (is_max) {
+            for (int64_t c = 0; c < out_c; ++c) o[c] = max_nan(o[c], cell[c]);
+          } else {
+            for (int64_t c = 0; c < out_c; ++c) o[c] += cell[c];
+          }
+        }
+      }
+      if (!is_max) {
+        for (int64_t c = 0; c < out_c; ++c) o[c] *= scale;
+      }
+    }
+  }
+}
+
+template <class T>
+Status conv_part(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1, const ConvDest<T>& dest) noexcept {
+  if (p.in_c / p.groups == 1) {
+    conv_direct(p, image, r0, r1, dest);
+    return Status::Ok();
+  }
+  return conv_gemm(p, image, r0, r1, dest);
+}
+
+// Pooled rows [row_begin, row_end): conv rows band by band into an L2-sized scratch, then pooled.
+template <class T>
+Status conv2d_pooled_rows(const Conv2dArgs<T>& p, int64_t row_begin, int64_t row_end) noexcept {
+  const PoolEpilogue& e = p.fused_pool;
+  const int64_t conv_row = p.out_c * p.out_w;  // elements per conv output row
+  const int64_t budget = std::max<int64_t>(cache_sizes().l2 / 4 / static_cast<int64_t>(sizeof(T)), conv_row * e.kh);
+  const int64_t band_q = std::max<int64_t>(1, (budget / conv_row - e.kh) / e.stride_h + 1);
+  AlignedBuffer<T> scratch, row;
+  if (!scratch.reset(static_cast<std::size_t>(((band_q - 1) * e.stride_h + e.kh) * conv_row)) ||
+      !row.reset(static_cast<std::size_t>(p.out_w))) {
+    return Status::OutOfMemory("the fused pooling's scratch band");
+  }
+  for (int64_t qrow = row_begin; qrow < row_end;) {
+    const int64_t image = qrow / e.out_h;
+    const int64_t q0 = qrow - image * e.out_h;
+    const int64_t q1 = std::min({e.out_h, q0 + (row_end - qrow), q0 + band_q});
+    const int64_t cr0 = q0 * e.stride_h, cr1 = (q1 - 1) * e.stride_h + e.kh;
+    const int64_t nrows = cr1 - cr0;
+    const ConvDest<T> dest{scratch.get(), p.nhwc ? 0 : nrows * p.out_w};
+    Status s = conv_part(p, image, cr0, cr1, dest);
+    if (!s.ok()) return s;
+    pool_band(p, scratch.get(), cr0, nrows, image, q0, q1, row.get());
+    qrow += q1 - q0;
+  }
+  return Status::Ok();
+}
+
+template <class T>
+Status conv2d_rows(const Conv2dArgs<T>& p, int64_t row_begin, int64_t row_end) noexcept {
+  if (p.fused_pool.active()) return conv2d_pooled_rows(p, row_begin, row_end);
+  for (int64_t row = row_begin; row < row_end;) {
+    const int64_t image = row / p.out_h;
+    const int64_t r0 = row - image * p.out_h;
+    const int64_t r1 = std::min(p.out_h, r0 + (row_end - row));
+    Status s = conv_part(p, image, r0, r1, output_dest(p, image, r0));
+    if (!s.ok()) return s;
+    row += r1 - r0;
+  }
+  return Status::Ok();
+}
+
 template <class T>
 Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
   if (p.out_h == 0 || p.out_w == 0 || p.out_c == 0) return Status::Ok();
-  const bool direct = p.in_c / p.groups == 1;
+  const bool fused = p.fused_pool.active();
+  const int64_t row_h = fused ? p.fused_pool.out_h : p.out_h;   // rows of the range: pooled or conv rows
+  const int64_t row_w = fused ? p.fused_pool.out_w : p.out_w;
+  if (fused && (row_h <= 0 || row_w <= 0)) return Status::Ok();
   if (p.nhwc) {
-    const int64_t row = p.out_w * p.out_c;
+    const int64_t row = row_w * p.out_c;
     prefault_for_write(p.out + p.row_begin * row, static_cast<std::size_t>((p.row_end - p.row_begin) * row) * sizeof(T));
-  } else if (p.row_begin == 0 && p.row_end == p.batch * p.out_h) {
-    prefault_for_write(p.out, static_cast<std::size_t>(p.batch * p.out_c * p.out_h * p.out_w) * sizeof(T));
+  } else if (p.row_begin == 0 && p.row_end == p.batch * row_h) {
+    prefault_for_write(p.out, static_cast<std::size_t>(p.batch * p.out_c * row_h * row_w) * sizeof(T));
   }
-  for (int64_t row = p.row_begin; row < p.row_end;) {
-    const int64_t image = row / p.out_h;
-    const int64_t r0 = row - image * p.out_h;
-    const int64_t r1 = std::min(p.out_h, r0 + (p.row_end - row));
-    if (direct) {
-      conv_direct(p, image, r0, r1);
-    } else {
-      Status s = conv_gemm(p, image, r0, r1);
-      if (!s.ok()) return s;
-    }
-    row += r1 - r0;
+  const int64_t rows = p.row_end - p.row_begin;
+  const double conv_rows = fused ? double(rows) * double(p.fused_pool.stride_h) : double(rows);
+  const double flops = 2.0 * conv_rows * double(p.out_w) * double(p.out_c) * double(p.in_c / p.groups) *
+                       double(p.kh) * double(p.kw);
+  int team = 1;
+  if (p.pool != nullptr && p.threads > 1 && rows >= 2 && flops >= kMinParallelFlops) {
+    team = p.pool->prepare(static_cast<int>(std::min<int64_t>(p.threads, rows)));
+  }
+  if (team <= 1) return conv2d_rows(p, p.row_begin, p.row_end);
+  // Each thread an equal share of the output rows (whole images when the batch allows).
+  std::vector<Status> status(static_cast<std::size_t>(team));
+  const int64_t image_rows = row_h;
+  const std::function<void(int, int)> body = [&](int t, int size) {
+    int64_t r0, r1;
+    // Whole images per thread when the batch allows (computed for the team that formed).
+    const int64_t al = rows >= size * image_rows && rows % image_rows == 0 && p.row_begin % image_rows == 0 ? image_rows : 1;
+    split_range(rows, size, t, al, &r0, &r1);
+    if (r1 > r0) status[t] = conv2d_rows(p, p.row_begin + r0, p.row_begin + r1);
+  };
+  p.pool->run(team, join_wait_us(flops / 1e5), body);
+  for (const Status& s : status) {
+    if (!s.ok()) return s;
   }
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "status.h"
+#include "threadpool.h"
 
 namespace lepton {
 
@@ -34,6 +35,9 @@ struct UnaryArgs {
   double alpha = 0;      // leakyRelu's slope
   double lo = 0, hi = 0;  // clip's bounds (±Infinity when absent)
   int64_t begin = 0, end = 0;
+  // Threads of `pool` for this call (1 or no pool: the calling thread alone): the range split.
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 template <class T>
@@ -49,6 +53,8 @@ struct BinaryArgs {
   T* out = nullptr;         // dense, row-major over `shape` (arithmetic)
   int32_t* mask = nullptr;  // dense, row-major over `shape` (comparisons: 0/1)
   int64_t begin = 0, end = 0;
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 Status unary_f32(const UnaryArgs<float>& args) noexcept;

@@ -1,7 +1,7 @@
-// gemm_config.h — every GEMM blocking number in one place: register tiles (MR×NR) per ISA and
-// dtype, and the cache blocks MC (rows of A packed per block, L2), KC (depth of the packed panels:
-// an MR×KC A sliver and a KC×NR B sliver per micro-kernel call, L1) and NC (columns of B packed per
-// panel, L3). Measured on AMD EPYC Zen 4 (32 KiB L1d, 1 MiB L2 per core) with bench/native.bench.mjs.
+// gemm_config.h — the GEMM register tiles (MR×NR) per ISA and dtype. The cache blocks MC (rows of A
+// packed per block, L2), KC (depth of the packed panels: an MR×KC A sliver and a KC×NR B sliver per
+// micro-kernel call, L1) and NC (columns of B packed per panel, L3) are not constants: they are
+// derived at load time from this machine's cache sizes and the tile (cache_info.h).
 #ifndef LEPTON_KERNELS_GEMM_CONFIG_H_
 #define LEPTON_KERNELS_GEMM_CONFIG_H_
 
@@ -10,9 +10,9 @@
 namespace lepton {
 
 struct GemmBlocking {
-  int64_t mc;
-  int64_t kc;
-  int64_t nc;
+  int64_t mc = 0;
+  int64_t kc = 0;
+  int64_t nc = 0;
 };
 
 // The largest tile any micro-kernel uses (sizes the edge-tile scratch on the stack).
@@ -22,21 +22,18 @@ constexpr int kMaxNr = 64;
 // Portable path: 4×16 tiles that the compiler vectorises for the baseline ISA.
 constexpr int kScalarMrF32 = 4, kScalarNrF32 = 16;
 constexpr int kScalarMrF64 = 4, kScalarNrF64 = 8;
-constexpr GemmBlocking kScalarBlockF32{128, 256, 2048};
-constexpr GemmBlocking kScalarBlockF64{128, 256, 2048};
 
 // AVX2 + FMA: 6×16 floats / 6×8 doubles = 12 ymm accumulators.
 constexpr int kAvx2MrF32 = 6, kAvx2NrF32 = 16;
 constexpr int kAvx2MrF64 = 6, kAvx2NrF64 = 8;
-constexpr GemmBlocking kAvx2BlockF32{144, 256, 4080};
-constexpr GemmBlocking kAvx2BlockF64{96, 256, 2040};
 
-// AVX-512F: 6×64 floats (24 zmm accumulators: measured 10–30% faster than 14×32 on Zen 4, and it
-// wastes fewer rows on the small M of NCHW convolutions) / 14×16 doubles (28 zmm accumulators).
-constexpr int kAvx512MrF32 = 6, kAvx512NrF32 = 64;
+// AVX-512F: 12×32 floats (24 zmm accumulators; per depth step 2 loads of B and 12 broadcasts of A
+// for 24 FMAs) / 14×16 doubles (28 zmm accumulators). The earlier 6×64 float tile needs a 256-byte
+// B row per step, so its KC×NR sliver fills a 48 KiB L1 at KC = 192: on a Xeon with 48 KiB L1d and
+// 2 MiB L2 (bench/native/compare.py, same-process against OpenBLAS) 12×32 ran 0.87–0.93× of
+// OpenBLAS where 6×64 ran 0.68–0.87× at n = 1024…2048.
+constexpr int kAvx512MrF32 = 12, kAvx512NrF32 = 32;
 constexpr int kAvx512MrF64 = 14, kAvx512NrF64 = 16;
-constexpr GemmBlocking kAvx512BlockF32{96, 192, 4096};
-constexpr GemmBlocking kAvx512BlockF64{112, 192, 2048};
 
 static_assert(kScalarMrF32 <= kMaxMr && kScalarMrF64 <= kMaxMr && kAvx2MrF32 <= kMaxMr && kAvx2MrF64 <= kMaxMr &&
                   kAvx512MrF32 <= kMaxMr && kAvx512MrF64 <= kMaxMr,

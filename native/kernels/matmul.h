@@ -3,10 +3,13 @@
 #define LEPTON_KERNELS_MATMUL_H_
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "gemm.h"
+#include "prepack.h"
 #include "status.h"
+#include "threadpool.h"
 #include "ukernel.h"
 
 namespace lepton {
@@ -34,6 +37,13 @@ struct MatmulArgs {
   T* out = nullptr;    // [batch·m, n] row-major
   // Rows [row_begin, row_end) of the flattened [batch·m, n] output.
   int64_t row_begin = 0, row_end = 0;
+  // Threads of `pool` for this call (1 or no pool: the calling thread alone). They share each
+  // packed panel of B (gemm.h); batches of small products are split between them instead.
+  int threads = 1;
+  ThreadPool* pool = nullptr;
+  // B packed once (prepack.h), the same for every batch entry; `b` is then not read. Shared
+  // ownership: the kernel keeps it alive even if JavaScript drops the handle mid-call.
+  std::shared_ptr<const PackedMatrix<T>> packed_b;
 };
 
 Status matmul_f32(const MatmulArgs<float>& args) noexcept;

@@ -17,10 +17,10 @@ inline T max_nan(T acc, T v) {
 }
 
 template <class T>
-Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
+Status pool2d_rows(const Pool2dArgs<T>& p, int64_t row_begin, int64_t row_end) noexcept {
   const int64_t channels = p.channels, in_h = p.in_h, in_w = p.in_w, out_h = p.out_h, out_w = p.out_w;
   const T init = p.max ? -std::numeric_limits<T>::infinity() : T(0);
-  for (int64_t row = p.row_begin; row < p.row_end; ++row) {
+  for (int64_t row = row_begin; row < row_end; ++row) {
     const int64_t image = row / out_h;
     const int64_t oy = row - image * out_h;
     const int64_t y0 = oy * p.stride_h - p.pad_top;
@@ -99,6 +99,18 @@ Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
       }
     }
   }
+  return Status::Ok();
+}
+
+// Memory-bound: split rows between threads only from ~1 MiB of input per thread (below that a wake-up
+// costs more than the second core's bandwidth gives back).
+template <class T>
+Status pool2d_range(const Pool2dArgs<T>& p) noexcept {
+  const int64_t row_bytes = std::max<int64_t>(1, p.channels * p.kh * p.in_w * static_cast<int64_t>(sizeof(T)));
+  const int64_t min_rows = std::max<int64_t>(1, (int64_t{1} << 20) / row_bytes);
+  parallel_for(p.pool, p.threads, p.row_end - p.row_begin, 1, min_rows, [&](int64_t b, int64_t e) {
+    pool2d_rows(p, p.row_begin + b, p.row_begin + e);
+  });
   return Status::Ok();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "status.h"
+#include "threadpool.h"
 
 namespace lepton {
 
@@ -19,6 +20,9 @@ struct Pool2dArgs {
   T* out = nullptr;
   // Rows [row_begin, row_end) of the flattened [batch·outH] output rows.
   int64_t row_begin = 0, row_end = 0;
+  // Threads of `pool` for this call (1 or no pool: the calling thread alone): rows split.
+  int threads = 1;
+  ThreadPool* pool = nullptr;
 };
 
 Status pool2d_f32(const Pool2dArgs<float>& args) noexcept;

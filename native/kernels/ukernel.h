@@ -2,6 +2,8 @@
 //
 // A micro-kernel computes one MR×NR tile of C from packed panels:
 //   C[i][j] = (accumulate ? C[i][j] : 0) + Σ_{p<kc} a[p·MR + i] · b[p·NR + j]
+// for rows i < `rows` (1 ≤ rows ≤ MR; C rows from `rows` on are neither read nor written, so the
+// bottom edge of C needs no scratch tile),
 // `a` holds kc columns of MR values (rows past the edge zero-padded), `b` kc rows of NR values;
 // both are 64-byte aligned. C has row stride ldc and unit column stride. Every ISA provides one
 // kernel per dtype; the table picks them once at init, from CPU features (never -march=native).
@@ -16,7 +18,7 @@
 namespace lepton {
 
 template <class T>
-using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate);
+using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate, int rows);
 
 template <class T>
 struct Ukernel {

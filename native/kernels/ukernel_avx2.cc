@@ -3,6 +3,8 @@
 // only called after __builtin_cpu_supports("avx2") and ("fma") said yes.
 #include "ukernel.h"
 
+#include "cache_info.h"
+
 #if defined(__x86_64__) && defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 
@@ -39,22 +41,29 @@ struct F64x4 {
 
 static_assert(kAvx2NrF32 % 8 == 0 && kAvx2NrF64 % 4 == 0, "NR must be a multiple of the vector width");
 
-void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-  simd::ukernel<F32x8, kAvx2MrF32, kAvx2NrF32 / 8>(kc, a, b, c, ldc, accumulate);
+void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate, int rows) {
+  simd::ukernel<F32x8, kAvx2MrF32, kAvx2NrF32 / 8>(kc, a, b, c, ldc, accumulate, rows);
 }
-void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate) {
-  simd::ukernel<F64x4, kAvx2MrF64, kAvx2NrF64 / 4>(kc, a, b, c, ldc, accumulate);
+void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate, int rows) {
+  simd::ukernel<F64x4, kAvx2MrF64, kAvx2NrF64 / 4>(kc, a, b, c, ldc, accumulate, rows);
 }
 
-const Isa kAvx2{
-    "avx2",
-    {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, kAvx2BlockF32},
-    {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, kAvx2BlockF64},
-};
+// Cache blocking from this machine's caches (cache_info.h), computed on first use.
+Isa make_isa() {
+  const CacheSizes& caches = cache_sizes();
+  return Isa{
+      "avx2",
+      {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, derive_blocking(caches, kAvx2MrF32, kAvx2NrF32, sizeof(float))},
+      {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, derive_blocking(caches, kAvx2MrF64, kAvx2NrF64, sizeof(double))},
+  };
+}
 
 }  // namespace
 
-const Isa* isa_avx2() { return &kAvx2; }
+const Isa* isa_avx2() {
+  static const Isa isa = make_isa();
+  return &isa;
+}
 
 }  // namespace lepton
 

@@ -1,7 +1,9 @@
-// ukernel_avx512.cc — AVX-512F micro-kernels: 6×64 float32 (24 zmm accumulators) and 14×16
+// ukernel_avx512.cc — AVX-512F micro-kernels: 12×32 float32 (24 zmm accumulators) and 14×16
 // float64 (28 zmm accumulators) tiles. Compiled with -mavx512f -mavx512dq -mavx512bw -mavx512vl -mfma (binding.gyp);
 // only called after __builtin_cpu_supports("avx512f") said yes.
 #include "ukernel.h"
+
+#include "cache_info.h"
 
 #if defined(__x86_64__) && defined(__AVX512F__)
 #include <immintrin.h>
@@ -39,22 +41,29 @@ struct F64x8 {
 
 static_assert(kAvx512NrF32 % 16 == 0 && kAvx512NrF64 % 8 == 0, "NR must be a multiple of the vector width");
 
-void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate) {
-  simd::ukernel<F32x16, kAvx512MrF32, kAvx512NrF32 / 16>(kc, a, b, c, ldc, accumulate);
+void ukernel_f32(int64_t kc, const float* a, const float* b, float* c, int64_t ldc, bool accumulate, int rows) {
+  simd::ukernel<F32x16, kAvx512MrF32, kAvx512NrF32 / 16>(kc, a, b, c, ldc, accumulate, rows);
 }
-void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate) {
-  simd::ukernel<F64x8, kAvx512MrF64, kAvx512NrF64 / 8>(kc, a, b, c, ldc, accumulate);
+void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_t ldc, bool accumulate, int rows) {
+  simd::ukernel<F64x8, kAvx512MrF64, kAvx512NrF64 / 8>(kc, a, b, c, ldc, accumulate, rows);
 }
 
-const Isa kAvx512{
-    "avx512",
-    {kAvx512MrF32, kAvx512NrF32, &ukernel_f32, kAvx512BlockF32},
-    {kAvx512MrF64, kAvx512NrF64, &ukernel_f64, kAvx512BlockF64},
-};
+// Cache blocking from this machine's caches (cache_info.h), computed on first use.
+Isa make_isa() {
+  const CacheSizes& caches = cache_sizes();
+  return Isa{
+      "avx512",
+      {kAvx512MrF32, kAvx512NrF32, &ukernel_f32, derive_blocking(caches, kAvx512MrF32, kAvx512NrF32, sizeof(float))},
+      {kAvx512MrF64, kAvx512NrF64, &ukernel_f64, derive_blocking(caches, kAvx512MrF64, kAvx512NrF64, sizeof(double))},
+  };
+}
 
 }  // namespace
 
-const Isa* isa_avx512() { return &kAvx512; }
+const Isa* isa_avx512() {
+  static const Isa isa = make_isa();
+  return &isa;
+}
 
 }  // namespace lepton
 

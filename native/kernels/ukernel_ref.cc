@@ -5,12 +5,14 @@
 
 #include "ukernel.h"
 
+#include "cache_info.h"
+
 namespace lepton {
 namespace {
 
 template <class T, int MR, int NR>
 void ukernel_ref(int64_t kc, const T* __restrict a, const T* __restrict b, T* __restrict c, int64_t ldc,
-                 bool accumulate) {
+                 bool accumulate, int rows) {
   T acc[MR][NR] = {};
   for (int64_t p = 0; p < kc; ++p) {
     for (int i = 0; i < MR; ++i) {
@@ -20,7 +22,7 @@ void ukernel_ref(int64_t kc, const T* __restrict a, const T* __restrict b, T* __
     a += MR;
     b += NR;
   }
-  for (int i = 0; i < MR; ++i) {
+  for (int i = 0; i < rows; ++i) {
     T* row = c + i * ldc;
     if (accumulate) {
       for (int j = 0; j < NR; ++j) row[j] += acc[i][j];
@@ -30,11 +32,16 @@ void ukernel_ref(int64_t kc, const T* __restrict a, const T* __restrict b, T* __
   }
 }
 
-const Isa kScalar{
-    "scalar",
-    {kScalarMrF32, kScalarNrF32, &ukernel_ref<float, kScalarMrF32, kScalarNrF32>, kScalarBlockF32},
-    {kScalarMrF64, kScalarNrF64, &ukernel_ref<double, kScalarMrF64, kScalarNrF64>, kScalarBlockF64},
-};
+Isa make_scalar() {
+  const CacheSizes& caches = cache_sizes();
+  return Isa{
+      "scalar",
+      {kScalarMrF32, kScalarNrF32, &ukernel_ref<float, kScalarMrF32, kScalarNrF32>,
+       derive_blocking(caches, kScalarMrF32, kScalarNrF32, sizeof(float))},
+      {kScalarMrF64, kScalarNrF64, &ukernel_ref<double, kScalarMrF64, kScalarNrF64>,
+       derive_blocking(caches, kScalarMrF64, kScalarNrF64, sizeof(double))},
+  };
+}
 
 bool cpu_has_avx2() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -64,13 +71,16 @@ struct Entry {
 
 }  // namespace
 
-const Isa& isa_scalar() { return kScalar; }
+const Isa& isa_scalar() {
+  static const Isa isa = make_scalar();
+  return isa;
+}
 
 const Isa* select_isa(const std::string& forced, std::string* error) {
   const Entry table[] = {
       {"avx512", isa_avx512(), isa_avx512() != nullptr && cpu_has_avx512()},
       {"avx2", isa_avx2(), isa_avx2() != nullptr && cpu_has_avx2()},
-      {"scalar", &kScalar, true},
+      {"scalar", &isa_scalar(), true},
   };
   for (const Entry& e : table) {
     if (!forced.empty() && forced != e.name) continue;

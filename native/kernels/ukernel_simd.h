@@ -16,7 +16,7 @@ namespace simd {
 
 template <class V, int MR, int NV>
 inline void ukernel(int64_t kc, const typename V::T* __restrict a, const typename V::T* __restrict b,
-                    typename V::T* __restrict c, int64_t ldc, bool accumulate) {
+                    typename V::T* __restrict c, int64_t ldc, bool accumulate, int rows) {
   using Reg = typename V::Reg;
   constexpr int W = V::kWidth;
   constexpr int NR = NV * W;
@@ -45,6 +45,7 @@ inline void ukernel(int64_t kc, const typename V::T* __restrict a, const typenam
   }
 #pragma GCC unroll 32
   for (int i = 0; i < MR; ++i) {
+    if (i >= rows) break;  // the bottom edge of C: rows past it are padding in the A sliver
     typename V::T* row = c + i * ldc;
 #pragma GCC unroll 8
     for (int v = 0; v < NV; ++v) {
