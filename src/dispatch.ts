@@ -7,6 +7,7 @@ import { BACKEND_NAMES, type Backend, type BackendName, type Kernel } from './ba
 import { jsBackend } from './backends/js/index.js';
 // package.json#imports: the addon's backend in Node, an always-unavailable stub in browsers.
 import { nativeBackend } from '#native';
+import { wasmBackend } from './backends/wasm/index.js';
 import { webgpuBackend } from './backends/webgpu/default.js';
 import { BackendUnavailableError, InvalidArgumentError } from './errors.js';
 import type { OpName, OpSpecs } from './ops/spec.js';
@@ -21,7 +22,7 @@ export interface OpOptions {
 }
 
 /** The backends this build carries, in default priority order (fastest first). */
-const REGISTRY: readonly Backend[] = [nativeBackend, jsBackend, webgpuBackend];
+const REGISTRY: readonly Backend[] = [nativeBackend, wasmBackend, jsBackend, webgpuBackend];
 
 /** Backends that run on the GPU: chosen for GPU inputs or by name, never in the CPU order. */
 const GPU_BACKENDS: readonly BackendName[] = ['webgpu'];

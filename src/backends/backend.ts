@@ -6,8 +6,8 @@
 import type { OpName, OpSpecs } from '../ops/spec.js';
 import type { Tensor } from '../tensor.js';
 
-export type BackendName = 'js' | 'native' | 'webgpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'webgpu'];
+export type BackendName = 'js' | 'native' | 'wasm' | 'webgpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'wasm', 'webgpu'];
 
 /** What an op hands its kernel besides the plan and inputs. */
 export interface KernelOptions {

@@ -42,7 +42,7 @@ export interface TensorDesc {
 
 /** One part of a split op. */
 export interface JobMessage {
-  backend: 'js' | 'native' | 'webgpu';
+  backend: 'js' | 'native' | 'wasm' | 'webgpu';
   op: string;
   plan: unknown;
   inputs: Array<TensorDesc | undefined>;

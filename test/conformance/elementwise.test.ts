@@ -10,7 +10,7 @@ import { expectClose, seeded, seededView, seedOf, tol, type DataOptions } from '
 import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { BINARY_CASES, UNARY_SHAPES } from './cases.js';
 
-type Opts = { backend: 'js' | 'native' | 'webgpu' };
+type Opts = { backend: 'js' | 'native' | 'wasm' | 'webgpu' };
 const UNARY: Record<UnaryFn, (x: Tensor, o: Opts) => Promise<Tensor>> = { relu, sigmoid };
 const BINARY: Record<BinaryFn, (a: Tensor, b: Tensor, o: Opts) => Promise<Tensor>> = { add, sub, mul, div };
 const UNARY_DTYPES: Record<UnaryFn, DType[]> = { relu: ['float32', 'float64', 'int32'], sigmoid: ['float32', 'float64'] };
