@@ -34,7 +34,8 @@ export function rangeKernelsOn(rt: () => WasmRuntime): RangeTable {
     matmul: (plan, inputs, out, begin, end) => matmulRange(rt(), plan, inputs, out as FloatArray, begin, end),
     conv2d: (plan, inputs, out, begin, end) => conv2dRange(rt(), plan, inputs, out as FloatArray, begin, end),
     pool2d: (plan, inputs, out, begin, end) => pool2dRange(plan, inputs, out as FloatArray, begin, end),
-    unary: unaryRange,
+    // The js unary range kernel reads a row-major input (a no-op when it already is one).
+    unary: (plan, [x], out, begin, end) => unaryRange(plan, [x.contiguous()], out, begin, end),
     binary: binaryRange,
   });
 }
