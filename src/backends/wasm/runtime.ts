@@ -131,6 +131,15 @@ export class WasmRuntime {
     this.#scratchBytes = 0;
   }
 
+  /** Frees this instance's scratch and (worker instances) its stack; the instance is unusable after. */
+  dispose(): void {
+    this.releaseScratch();
+    if (this.#stack !== 0) {
+      this.free(this.#stack);
+      this.#stack = 0;
+    }
+  }
+
   /** Bytes held by live allocations (scratch included). */
   heapInUse(): number {
     return this.exports.lp_heap_in_use();
