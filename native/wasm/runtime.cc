@@ -123,6 +123,11 @@ void free(void* p) {
   unlock();
 }
 
+// 16 bytes the owner of a shared memory fills with a random nonce: a SharedArrayBuffer that holds
+// the same bytes at this address is this memory (JavaScript cannot compare buffers across threads).
+alignas(16) unsigned char g_tag[16];
+__attribute__((export_name("lp_tag"))) void* lp_tag() { return g_tag; }
+
 // Bytes held by live allocations, headers included (a leak check for the tests).
 __attribute__((export_name("lp_heap_in_use"))) uint32_t lp_heap_in_use() {
   lock();

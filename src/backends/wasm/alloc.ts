@@ -11,7 +11,6 @@
 import type { DType, DTypeArrays } from '../../dtype.js';
 import { BYTES_PER_ELEMENT, viewOf } from '../../dtype.js';
 import { wasmRuntime } from './load.js';
-import { own } from './stage.js';
 
 /** A block of the wasm heap and its typed view. `free()` returns it; the view must not be used after. */
 export interface WasmBlock<D extends DType = DType> {
@@ -36,7 +35,6 @@ export function wasmAlloc<D extends DType>(dtype: D, size: number): WasmBlock<D>
   const bytes = Math.max(1, size * BYTES_PER_ELEMENT[dtype]);
   const ptr = rt.malloc(bytes);
   const buffer = rt.buffer;
-  own(rt, buffer);
   const view = viewOf(dtype, buffer, ptr, size);
   view.fill(0);
   let live = true;

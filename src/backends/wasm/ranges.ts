@@ -14,10 +14,13 @@ import type { Tensor } from '../../tensor.js';
 import type { RangeOp } from '../js/ranges.js';
 import { rangeKernelsOn } from './index.js';
 import { WasmRuntime } from './runtime.js';
+import { inMemory } from './stage.js';
 
 export type WasmRangeRunner = {
   /** Runs op's range kernel on output rows [begin, end) of `out`. */
   run(op: RangeOp, plan: unknown, inputs: readonly (Tensor | undefined)[], out: TypedArray, begin: number, end: number): void;
+  /** Whether `array` lives in the shared memory (kernels then use it in place, no staging copy). */
+  resident(array: TypedArray): boolean;
   /** Returns this worker's stack and scratch to the shared heap (before the worker exits). */
   dispose(): void;
 };
@@ -30,6 +33,9 @@ export function wasmRanges(init: { module: WebAssembly.Module; memory: WebAssemb
     run(op, plan, inputs, out, begin, end) {
       const kernel = kernels[op] as (plan: unknown, inputs: readonly (Tensor | undefined)[], out: TypedArray, begin: number, end: number) => void;
       kernel(plan, inputs, out, begin, end);
+    },
+    resident(array) {
+      return inMemory(rt, array);
     },
     dispose() {
       rt.dispose();

@@ -16,6 +16,7 @@ export interface WasmExports {
   lp_free(ptr: number): void;
   lp_heap_in_use(): number;
   lp_set_stack(top: number): void;
+  lp_tag(): number;
   lp_gemm_f32(m: number, n: number, k: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
     c: number, ldc: number, bias: number, biasRs: number, biasCs: number, activation: number): number;
   lp_gemm_f64(m: number, n: number, k: number, a: number, aRs: number, aCs: number, b: number, bRs: number, bCs: number,
@@ -41,7 +42,7 @@ export const SHARED_INITIAL_PAGES = 256;
 export const SHARED_MAXIMUM_PAGES = 32768;
 
 const EXPORTS: readonly (keyof WasmExports)[] = [
-  'lp_malloc', 'lp_free', 'lp_heap_in_use', 'lp_set_stack', 'lp_gemm_f32', 'lp_gemm_f64', 'lp_conv2d_f32', 'lp_conv2d_f64',
+  'lp_malloc', 'lp_free', 'lp_heap_in_use', 'lp_set_stack', 'lp_tag', 'lp_gemm_f32', 'lp_gemm_f64', 'lp_conv2d_f32', 'lp_conv2d_f64',
   'lp_cholesky_f32', 'lp_cholesky_f64', 'lp_solve_spd_f32', 'lp_solve_spd_f64', 'lp_ridge_f32', 'lp_ridge_f64',
 ];
 
@@ -82,6 +83,9 @@ export class WasmRuntime {
     if (!(mem instanceof WebAssembly.Memory)) throw new Error('the wasm module exports no memory; rebuild it with "npm run build:wasm"');
     const exports: WasmExports = table;
     const rt = new WasmRuntime(exports, mem, memory !== undefined);
+    // The memory's nonce (see owns()): set once, by the first instance on a memory.
+    const tag = new Uint8Array(rt.buffer, rt.exports.lp_tag(), 16);
+    if (tag.every((v) => v === 0)) crypto.getRandomValues(tag);
     if (ownStack) {
       rt.#stack = rt.exports.lp_malloc(WORKER_STACK_BYTES);
       if (rt.#stack === 0) throw new WasmKernelError('out of wasm memory for a worker stack');
@@ -93,6 +97,23 @@ export class WasmRuntime {
   /** The memory's bytes now (a fresh buffer after growth). */
   get buffer(): ArrayBufferLike {
     return this.memory.buffer;
+  }
+
+  /**
+   * Whether `buffer` is this instance's memory. The same shared memory reaches another thread as
+   * a different SharedArrayBuffer object, so identity cannot tell; the 16-byte random nonce at
+   * lp_tag() can (a foreign buffer holding those bytes there is a 2⁻¹²⁸ accident).
+   */
+  owns(buffer: ArrayBufferLike): boolean {
+    const now = this.buffer;
+    if (buffer === now) return true;
+    if (!this.shared || !(buffer instanceof SharedArrayBuffer)) return false;
+    const at = this.exports.lp_tag();
+    if (buffer.byteLength < at + 16 || buffer.byteLength > now.byteLength) return false;
+    const mine = new Uint8Array(now, at, 16);
+    const theirs = new Uint8Array(buffer, at, 16);
+    for (let i = 0; i < 16; i++) if (mine[i] !== theirs[i]) return false;
+    return true;
   }
 
   /** Allocates `bytes` (64-byte aligned) inside the memory; throws when the memory cannot grow. */

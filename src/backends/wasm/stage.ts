@@ -13,23 +13,19 @@ import type { WasmRuntime } from './runtime.js';
 
 const ALIGN = 64;
 
-/** Buffers known to belong to a memory (a shared memory's buffer object changes as it grows). */
-const OWN = new WeakMap<WebAssembly.Memory, WeakSet<ArrayBufferLike>>();
+/** Buffers already found to be (or not be) a runtime's memory. */
+const SEEN = new WeakMap<WasmRuntime, WeakMap<ArrayBufferLike, boolean>>();
 
-/** Whether `array` is a view into `rt`'s memory. */
+/** Whether `array` is a view into `rt`'s memory (then kernels use it in place). */
 export function inMemory(rt: WasmRuntime, array: TypedArray): boolean {
-  let set = OWN.get(rt.memory);
-  if (!set) OWN.set(rt.memory, (set = new WeakSet()));
-  const now = rt.buffer;
-  set.add(now);
-  return array.buffer === now || (rt.shared && set.has(array.buffer));
-}
-
-/** Records a buffer handed out by the allocator (wasmAlloc) as belonging to the memory. */
-export function own(rt: WasmRuntime, buffer: ArrayBufferLike): void {
-  let set = OWN.get(rt.memory);
-  if (!set) OWN.set(rt.memory, (set = new WeakSet()));
-  set.add(buffer);
+  let seen = SEEN.get(rt);
+  if (!seen) SEEN.set(rt, (seen = new WeakMap()));
+  const known = seen.get(array.buffer);
+  if (known !== undefined) return known;
+  const owned = rt.owns(array.buffer);
+  // A non-shared memory's buffer is replaced when it grows: remember only shared verdicts.
+  if (rt.shared) seen.set(array.buffer, owned);
+  return owned;
 }
 
 /** The storage indices [lo, hi] a tensor's view reads (lo > hi when it is empty). */
