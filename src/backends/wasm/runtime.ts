@@ -85,7 +85,8 @@ export class WasmRuntime {
     const rt = new WasmRuntime(exports, mem, memory !== undefined);
     // The memory's nonce (see owns()): set once, by the first instance on a memory.
     const tag = new Uint8Array(rt.buffer, rt.exports.lp_tag(), 16);
-    if (tag.every((v) => v === 0)) crypto.getRandomValues(tag);
+    // (Browsers refuse getRandomValues on a shared view: draw into a private array, then copy.)
+    if (tag.every((v) => v === 0)) tag.set(crypto.getRandomValues(new Uint8Array(16)));
     if (ownStack) {
       rt.#stack = rt.exports.lp_malloc(WORKER_STACK_BYTES);
       if (rt.#stack === 0) throw new WasmKernelError('out of wasm memory for a worker stack');
