@@ -25,6 +25,7 @@ const outDir = join(root, 'dist', 'wasm');
 export const SOURCES = [
   'native/kernels/ukernel_wasm.cc',
   'native/kernels/conv2d.cc',
+  'native/kernels/pool2d.cc',
   'native/kernels/cholesky.cc',
   'native/wasm/runtime.cc',
   'native/wasm/module.cc',

@@ -1,5 +1,5 @@
 // module.cc — the entry points of the wasm module (scripts/build-wasm.mjs builds it with
-// native/kernels/{ukernel_wasm,conv2d,cholesky}.cc and runtime.cc). Every entry takes byte
+// native/kernels/{ukernel_wasm,conv2d,pool2d,cholesky}.cc and runtime.cc). Every entry takes byte
 // offsets into the linear memory and element counts/strides as i32, and returns a status: 0 ok,
 // 1 out of memory (the kernel's scratch did not fit), 2 invalid. src/backends/wasm/ is the only
 // caller; it has checked every extent against the memory before the call.
@@ -8,6 +8,7 @@
 #include "../kernels/cholesky.h"
 #include "../kernels/conv2d.h"
 #include "../kernels/gemm.h"
+#include "../kernels/pool2d.h"
 #include "../kernels/ukernel_wasm.h"
 
 namespace lepton {
@@ -55,6 +56,26 @@ int32_t conv2d_entry(const int32_t* q, const T* x, const T* w, const T* bias, T*
   else return code(conv2d_f64(p));
 }
 
+// pool2d's numbers, in the order src/backends/wasm/pool2d.ts writes them.
+enum Pool2dParam {
+  kPoolMax, kPoolNhwc, kPoolBatch, kPoolChannels, kPoolInH, kPoolInW, kPoolOutH, kPoolOutW, kPoolKh, kPoolKw,
+  kPoolStrideH, kPoolStrideW, kPoolPadTop, kPoolPadLeft, kPoolRowBegin, kPoolRowEnd, kPool2dParams
+};
+
+template <class T>
+int32_t pool2d_entry(const int32_t* q, const T* x, T* out) {
+  Pool2dArgs<T> p;
+  p.max = q[kPoolMax] != 0;
+  p.nhwc = q[kPoolNhwc] != 0;
+  p.batch = q[kPoolBatch], p.channels = q[kPoolChannels], p.in_h = q[kPoolInH], p.in_w = q[kPoolInW];
+  p.out_h = q[kPoolOutH], p.out_w = q[kPoolOutW], p.kh = q[kPoolKh], p.kw = q[kPoolKw];
+  p.stride_h = q[kPoolStrideH], p.stride_w = q[kPoolStrideW], p.pad_top = q[kPoolPadTop], p.pad_left = q[kPoolPadLeft];
+  p.row_begin = q[kPoolRowBegin], p.row_end = q[kPoolRowEnd];
+  p.x = x, p.out = out;
+  if constexpr (sizeof(T) == 4) return code(pool2d_f32(p));
+  else return code(pool2d_f64(p));
+}
+
 }  // namespace
 }  // namespace lepton
 
@@ -84,6 +105,13 @@ LP_EXPORT(lp_conv2d_f32) int32_t lp_conv2d_f32(const int32_t* q, const float* x,
 LP_EXPORT(lp_conv2d_f64) int32_t lp_conv2d_f64(const int32_t* q, const double* x, const double* w, const double* bias,
                                                double* out) {
   return lepton::conv2d_entry<double>(q, x, w, bias, out);
+}
+
+LP_EXPORT(lp_pool2d_f32) int32_t lp_pool2d_f32(const int32_t* q, const float* x, float* out) {
+  return lepton::pool2d_entry<float>(q, x, out);
+}
+LP_EXPORT(lp_pool2d_f64) int32_t lp_pool2d_f64(const int32_t* q, const double* x, double* out) {
+  return lepton::pool2d_entry<double>(q, x, out);
 }
 
 // info: [pivot, value, tolerance] as three float64 (pivot −1 on success), as the addon reports it.

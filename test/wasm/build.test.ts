@@ -57,7 +57,7 @@ describe('wasm build', () => {
       expect(WebAssembly.validate(bytes)).toBe(true);
       const module = new WebAssembly.Module(bytes);
       const exports = WebAssembly.Module.exports(module).map((e) => e.name);
-      for (const name of ['lp_malloc', 'lp_free', 'lp_gemm_f32', 'lp_gemm_f64', 'lp_conv2d_f32', 'lp_conv2d_f64', 'lp_cholesky_f64',
+      for (const name of ['lp_malloc', 'lp_free', 'lp_gemm_f32', 'lp_gemm_f64', 'lp_conv2d_f32', 'lp_conv2d_f64', 'lp_pool2d_f32', 'lp_pool2d_f64', 'lp_cholesky_f64',
         'lp_solve_spd_f64', 'lp_ridge_f32', 'lp_ridge_f64', 'lp_set_stack', 'lp_heap_in_use']) {
         expect(exports).toContain(name);
       }

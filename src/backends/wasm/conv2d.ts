@@ -12,7 +12,7 @@ import type { Conv2dPlan } from '../../ops/conv2d.js';
 import type { Tensor } from '../../tensor.js';
 import { ACTIVATION_CODE } from './matmul.js';
 import type { WasmRuntime } from './runtime.js';
-import { bytesOf, inMemory, Stage, viewAt } from './stage.js';
+import { bytesOf, copyRowsOut, inMemory, Stage, viewAt } from './stage.js';
 
 /** Number of int32 parameters (module.cc `Conv2dParam`). */
 const PARAMS = 20;
@@ -61,23 +61,7 @@ export function conv2dRange(
     outBase,
   ));
   if (direct) return;
-  // Copy back exactly the rows written: NHWC rows are contiguous; NCHW rows repeat per channel.
+  // Copy back exactly the rows written.
   const staged = viewAt(rt, dtype, outRegion!(), (img1 - img0) * outImage);
-  const shift = img0 * outImage;
-  if (plan.layout === 'NHWC') {
-    const row = outW * outC;
-    out.set(staged.subarray(begin * row - shift, end * row - shift), begin * row);
-    return;
-  }
-  for (let r = begin; r < end; ) {
-    const image = Math.floor(r / outH);
-    const y0 = r - image * outH;
-    const y1 = Math.min(outH, y0 + (end - r));
-    for (let c = 0; c < outC; c++) {
-      const from = image * outImage + (c * outH + y0) * outW;
-      const to = from + (y1 - y0) * outW;
-      out.set(staged.subarray(from - shift, to - shift), from);
-    }
-    r += y1 - y0;
-  }
+  copyRowsOut(staged, out, img0, begin, end, { layout: plan.layout, channels: outC, outH, outW });
 }

@@ -3,9 +3,10 @@
  * freestanding; scripts/build-wasm.mjs), in Node and in every browser, loaded lazily on the first
  * probe. What runs in wasm and what reuses the js kernels:
  *   matmul, conv2d            the shared GEMM loops and packing on the SIMD128 micro-kernel
+ *   pool2d                    the shared pooling kernel (about 2× the js one on the CNN's pool layer)
  *   cholesky, solveSPD, ridge the shared blocked Cholesky / solves / fused ridge (float64 inside)
- *   pool2d, unary, binary, reduce  the js kernels: one pass over memory, nothing for SIMD to win
- *                                  that a copy into the wasm memory and back would not lose
+ *   unary, binary, reduce     the js kernels: one pass over memory, nothing for SIMD to win that
+ *                             a copy into the wasm memory and back would not lose
  *
  * Two forms of each kernel: `wasmKernels` are synchronous and write into a preallocated output
  * (`(plan, inputs, out) => void`), `wasmRangeKernels` compute rows [begin, end) of it (what a pool
@@ -18,7 +19,6 @@ import { sizeOf } from '../../shape.js';
 import { Tensor } from '../../tensor.js';
 import type { Backend } from '../backend.js';
 import { binaryRange } from '../js/binary.js';
-import { pool2dRange } from '../js/pool2d.js';
 import { reduce as jsReduce } from '../js/reduce.js';
 import type { RangeTable } from '../js/ranges.js';
 import { unaryRange } from '../js/unary.js';
@@ -26,6 +26,7 @@ import { conv2dRange } from './conv2d.js';
 import { cholesky, ridge, solveSPD } from './linalg.js';
 import { probeWasm, wasmRuntime } from './load.js';
 import { matmulRange } from './matmul.js';
+import { pool2dRange } from './pool2d.js';
 import type { WasmRuntime } from './runtime.js';
 
 /** Range kernels bound to a runtime (this thread's, or a pool worker's on the shared memory). */
@@ -33,7 +34,7 @@ export function rangeKernelsOn(rt: () => WasmRuntime): RangeTable {
   return Object.freeze({
     matmul: (plan, inputs, out, begin, end) => matmulRange(rt(), plan, inputs, out as FloatArray, begin, end),
     conv2d: (plan, inputs, out, begin, end) => conv2dRange(rt(), plan, inputs, out as FloatArray, begin, end),
-    pool2d: (plan, inputs, out, begin, end) => pool2dRange(plan, inputs, out as FloatArray, begin, end),
+    pool2d: (plan, inputs, out, begin, end) => pool2dRange(rt(), plan, inputs, out as FloatArray, begin, end),
     // The js unary range kernel reads a row-major input (a no-op when it already is one).
     unary: (plan, [x], out, begin, end) => unaryRange(plan, [x.contiguous()], out, begin, end),
     binary: binaryRange,

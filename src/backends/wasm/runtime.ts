@@ -23,6 +23,8 @@ export interface WasmExports {
     c: number, ldc: number, bias: number, biasRs: number, biasCs: number, activation: number): number;
   lp_conv2d_f32(params: number, x: number, w: number, bias: number, out: number): number;
   lp_conv2d_f64(params: number, x: number, w: number, bias: number, out: number): number;
+  lp_pool2d_f32(params: number, x: number, out: number): number;
+  lp_pool2d_f64(params: number, x: number, out: number): number;
   lp_cholesky_f32(n: number, s: number, out: number, info: number): number;
   lp_cholesky_f64(n: number, s: number, out: number, info: number): number;
   lp_solve_spd_f32(n: number, nrhs: number, s: number, b: number, out: number, info: number): number;
@@ -42,7 +44,7 @@ export const SHARED_INITIAL_PAGES = 256;
 export const SHARED_MAXIMUM_PAGES = 32768;
 
 const EXPORTS: readonly (keyof WasmExports)[] = [
-  'lp_malloc', 'lp_free', 'lp_heap_in_use', 'lp_set_stack', 'lp_tag', 'lp_gemm_f32', 'lp_gemm_f64', 'lp_conv2d_f32', 'lp_conv2d_f64',
+  'lp_malloc', 'lp_free', 'lp_heap_in_use', 'lp_set_stack', 'lp_tag', 'lp_gemm_f32', 'lp_gemm_f64', 'lp_conv2d_f32', 'lp_conv2d_f64', 'lp_pool2d_f32', 'lp_pool2d_f64',
   'lp_cholesky_f32', 'lp_cholesky_f64', 'lp_solve_spd_f32', 'lp_solve_spd_f64', 'lp_ridge_f32', 'lp_ridge_f64',
 ];
 

@@ -112,3 +112,32 @@ export function viewAt(rt: WasmRuntime, dtype: 'float32' | 'float64', ptr: numbe
 }
 
 export const bytesOf = (dtype: 'float32' | 'float64'): number => BYTES_PER_ELEMENT[dtype];
+
+/**
+ * Copies output rows [begin, end) of an image-shaped output (flattened [batch·outH] rows, every
+ * channel and column) from `staged` (images from `img0` on) into `out`: NHWC rows are contiguous,
+ * NCHW rows repeat once per channel.
+ */
+export function copyRowsOut(
+  staged: Float32Array | Float64Array, out: Float32Array | Float64Array, img0: number, begin: number, end: number,
+  geometry: { layout: 'NCHW' | 'NHWC'; channels: number; outH: number; outW: number },
+): void {
+  const { layout, channels, outH, outW } = geometry;
+  const image = channels * outH * outW;
+  const shift = img0 * image;
+  if (layout === 'NHWC') {
+    const row = outW * channels;
+    out.set(staged.subarray(begin * row - shift, end * row - shift), begin * row);
+    return;
+  }
+  for (let r = begin; r < end; ) {
+    const n = Math.floor(r / outH);
+    const y0 = r - n * outH;
+    const y1 = Math.min(outH, y0 + (end - r));
+    for (let c = 0; c < channels; c++) {
+      const from = n * image + (c * outH + y0) * outW;
+      out.set(staged.subarray(from - shift, from - shift + (y1 - y0) * outW), from);
+    }
+    r += y1 - y0;
+  }
+}
