@@ -72,6 +72,25 @@ describe('wasm backend', async () => {
     expect(rt.heapInUse()).toBe(before);
   });
 
+  it.skipIf(!info.available)('a request the memory cannot hold is a typed error, and the heap stays usable', async () => {
+    const r = await loadWasm({ shared: true });
+    if (!r.ok) throw new Error(r.reason);
+    const rt = r.runtime;
+    const before = rt.heapInUse();
+    let caught: unknown;
+    try {
+      rt.malloc(2 ** 31 - 64);
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toMatchObject({ code: 'NATIVE_FAILURE' });
+    expect((caught as Error).message).toMatch(/^out of wasm memory: 2147483584 bytes could not be allocated; the memory holds \d+ bytes\. Use smaller tensors, or \{ backend: 'js' \}\.$/);
+    const p = rt.malloc(1024);
+    expect(p).toBeGreaterThan(0);
+    rt.free(p);
+    expect(rt.heapInUse()).toBe(before);
+  });
+
   it.skipIf(!info.available)('staging reuses one scratch region: the heap does not grow over calls', async () => {
     const r = await loadWasm();
     if (!r.ok) throw new Error(r.reason);

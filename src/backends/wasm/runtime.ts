@@ -10,6 +10,8 @@
  * `memory.buffer` after every call that may allocate (`heapF32()` …), never cached across one.
  */
 
+import { LeptonError } from '../../errors.js';
+
 /** The module's exports (native/wasm/module.cc, runtime.cc). Pointers are byte offsets. */
 export interface WasmExports {
   lp_malloc(bytes: number): number;
@@ -48,9 +50,15 @@ const EXPORTS: readonly (keyof WasmExports)[] = [
   'lp_cholesky_f32', 'lp_cholesky_f64', 'lp_solve_spd_f32', 'lp_solve_spd_f64', 'lp_ridge_f32', 'lp_ridge_f64',
 ];
 
-/** A kernel's status code said it could not finish. */
-export class WasmKernelError extends Error {
+/**
+ * A wasm kernel could not finish (its memory could not grow, or it rejected its arguments): a
+ * LeptonError with code NATIVE_FAILURE, as the addon's failures are.
+ */
+export class WasmKernelError extends LeptonError {
   override name = 'WasmKernelError';
+  constructor(op: string | undefined, message: string, hint?: string) {
+    super('NATIVE_FAILURE', op, message, hint);
+  }
 }
 
 export class WasmRuntime {
@@ -91,7 +99,7 @@ export class WasmRuntime {
     if (tag.every((v) => v === 0)) tag.set(crypto.getRandomValues(new Uint8Array(16)));
     if (ownStack) {
       rt.#stack = rt.exports.lp_malloc(WORKER_STACK_BYTES);
-      if (rt.#stack === 0) throw new WasmKernelError('out of wasm memory for a worker stack');
+      if (rt.#stack === 0) throw new WasmKernelError(undefined, `out of wasm memory: a worker's ${WORKER_STACK_BYTES}-byte stack could not be allocated`, 'Use fewer threads or smaller tensors');
       rt.exports.lp_set_stack(rt.#stack + WORKER_STACK_BYTES);
     }
     return rt;
@@ -123,7 +131,8 @@ export class WasmRuntime {
   malloc(bytes: number): number {
     const ptr = this.exports.lp_malloc(bytes);
     if (ptr === 0) {
-      throw new WasmKernelError(`out of wasm memory: ${bytes} bytes could not be allocated (the memory holds ${this.buffer.byteLength} bytes)`);
+      throw new WasmKernelError(undefined, `out of wasm memory: ${bytes} bytes could not be allocated; the memory holds ${this.buffer.byteLength} bytes`,
+        "Use smaller tensors, or { backend: 'js' }");
     }
     return ptr;
   }
@@ -172,7 +181,7 @@ export class WasmRuntime {
   /** Throws the kernel's failure (status 1: its scratch did not fit; 2: invalid arguments). */
   check(op: string, status: number): void {
     if (status === 0) return;
-    if (status === 1) throw new WasmKernelError(`${op}: out of wasm memory for the kernel's packed panels; use a smaller problem or another backend`);
-    throw new WasmKernelError(`${op}: the wasm kernel rejected its arguments (status ${status})`);
+    if (status === 1) throw new WasmKernelError(op, "out of wasm memory for the kernel's packed panels", "Use a smaller problem, or { backend: 'js' }");
+    throw new WasmKernelError(op, `the wasm kernel rejected its arguments; received status ${status}`, 'Please report this with the shapes that caused it');
   }
 }
