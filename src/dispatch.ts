@@ -11,6 +11,7 @@ import type { Backend, CpuBackend, CpuKernel, GpuBackend, Probe, RangeKernel } f
 import { jsBackend } from './backends/js/index.js';
 // package.json#imports: the addon's backend in Node, an always-unavailable stub in browsers.
 import { nativeBackend } from '#native';
+import { wasmCpuBackend } from './backends/wasm/index.js';
 import { uploadNow, uploadToWebGpu, webgpuBackend } from './backends/webgpu/default.js';
 import { costOf, isRangeOp } from './cost.js';
 import { BackendUnavailableError, InvalidArgumentError, LeptonError, NotPositiveDefiniteError } from './errors.js';
@@ -31,10 +32,14 @@ export type { OpOptions };
 setGpuBridge({ upload: uploadToWebGpu, uploadNow });
 
 /** The backends this build carries. */
-const REGISTRY: Readonly<Record<BackendName, Backend>> = { native: nativeBackend, js: jsBackend, webgpu: webgpuBackend };
+const REGISTRY: Readonly<Record<BackendName, Backend>> = { native: nativeBackend, wasm: wasmCpuBackend, js: jsBackend, webgpu: webgpuBackend };
 
-/** The default order for CPU tensors (fastest first). GPU backends are chosen by name or by the inputs' device. */
-const CPU_PRIORITY: readonly CpuBackend[] = [nativeBackend, jsBackend];
+/**
+ * The default order for CPU tensors (fastest first): native, then wasm, then js (in a browser the
+ * native stub is never available, so wasm then js). GPU backends are chosen by name or by the
+ * inputs' device.
+ */
+const CPU_PRIORITY: readonly CpuBackend[] = [nativeBackend, wasmCpuBackend, jsBackend];
 
 /** What `backends()` reports for each backend. */
 export interface BackendInfo {
@@ -109,7 +114,7 @@ export async function backends(): Promise<BackendInfo[]> {
   return Promise.all(
     BACKEND_NAMES.map(async (name) => {
       const backend = REGISTRY[name];
-      const probe = await backend.probe();
+      const probe = backend.kind === 'cpu' && backend.load ? await backend.load() : await backend.probe();
       const problem = backend.kind === 'cpu' && probe.ok ? poolProblem() : undefined;
       return {
         name,
@@ -132,7 +137,7 @@ export async function setBackend(name: BackendName | 'auto'): Promise<void> {
     return;
   }
   const backend = REGISTRY[checkName('setBackend', name)];
-  unavailable('setBackend', name, await backend.probe());
+  unavailable('setBackend', name, backend.kind === 'cpu' && backend.load ? await backend.load() : await backend.probe());
   chosen = name;
   defaults.clear();
 }
@@ -188,12 +193,15 @@ function choose(op: OpName, options: OpOptions | undefined, inputs: readonly (Te
   const known = defaults.get(op);
   if (known) return known;
   const reasons: string[] = [];
+  let settled = true;
   for (const backend of CPU_PRIORITY) {
     const probe = backend.probe();
     if (backend.kernels[op] && probe.ok) {
-      defaults.set(op, backend);
+      // Memoised only once no faster backend is still loading.
+      if (settled) defaults.set(op, backend);
       return backend;
     }
+    if (backend.loading?.()) settled = false;
     reasons.push(`${backend.name}: ${probe.ok ? `no ${label} kernel` : probe.reason}`);
   }
   throw new BackendUnavailableError(label, `no available backend runs ${label} (${reasons.join('; ')})`);
@@ -379,7 +387,7 @@ function runCpu<K extends OpName>(
   const cost = costOf(op, plan);
   const minFlops = minFlopsPerPart() * backend.speed;
   // Below one part's worth of work nothing is worth a thread hop (and the pool is not even started).
-  const pool = cost.flops >= minFlops && cost.flops > 0 ? activePool() : undefined;
+  const pool = cost.flops >= minFlops && cost.flops > 0 && backend.onPool !== false ? activePool() : undefined;
   const range = isRangeOp(op);
   const parts = pool && range ? planParts(cost.rows, cost.flops, pool.size, minFlops) : 1;
   if (!pool || (range && parts <= 1) || (!range && !backend.kernels[op]) || !canShare()) {

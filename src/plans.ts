@@ -22,8 +22,8 @@ export type Padding = 'valid' | 'same' | number | readonly [number, number, numb
 export type FloatDType = 'float32' | 'float64';
 
 /** The backends this library knows (whether or not this build or machine can run them). */
-export type BackendName = 'js' | 'native' | 'webgpu';
-export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'webgpu'];
+export type BackendName = 'js' | 'native' | 'wasm' | 'webgpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['js', 'native', 'wasm', 'webgpu'];
 
 /** Options every op takes. */
 export interface OpOptions {

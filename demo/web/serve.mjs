@@ -4,7 +4,8 @@
  *   --port N         (default 8080; 0 picks a free port)
  *   --no-isolation   leave out the COOP/COEP headers: the page is then not crossOriginIsolated,
  *                    has no SharedArrayBuffer, and the worker pool runs on the calling thread.
- * Routes: / and /demo/web/* from demo/web/, /dist/browser/* from the built bundle.
+ * Routes: / and /demo/web/* from demo/web/, /dist/browser/* from the built bundle, /dist/wasm/*
+ * the wasm backend's modules (fetched by the bundle on the backend's first probe).
  */
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -20,8 +21,9 @@ const TYPES = {
   '.css': 'text/css; charset=utf-8',
   '.png': 'image/png',
   '.json': 'application/json',
+  '.wasm': 'application/wasm',
 };
-const ALLOWED = ['demo/web/', 'dist/browser/'];
+const ALLOWED = ['demo/web/', 'dist/browser/', 'dist/wasm/'];
 
 /** Starts the server; resolves with its URL and a close function. */
 export function serve({ port = 8080, isolation = true } = {}) {

@@ -400,6 +400,9 @@ Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
     team = p.pool->prepare(static_cast<int>(std::min<int64_t>(p.threads, rows)));
   }
   if (team <= 1) return conv2d_rows(p, p.row_begin, p.row_end);
+#if defined(__wasm__)
+  return conv2d_rows(p, p.row_begin, p.row_end);  // one thread per call in the wasm build
+#else
   // Each thread an equal share of the output rows (whole images when the batch allows).
   std::vector<Status> status(static_cast<std::size_t>(team));
   const int64_t image_rows = row_h;
@@ -415,6 +418,7 @@ Status conv2d_range(const Conv2dArgs<T>& p) noexcept {
     if (!s.ok()) return s;
   }
   return Status::Ok();
+#endif
 }
 
 }  // namespace

@@ -10,16 +10,43 @@
 #define LEPTON_KERNELS_THREADPOOL_H_
 
 #include <algorithm>
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#if !defined(__wasm__)
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
+#endif
 
 namespace lepton {
 
+#if defined(__wasm__)
+// The WebAssembly build runs each kernel call on one thread (its pool workers split work by rows
+// instead): a team of one, with the same interface.
+class Barrier {
+ public:
+  explicit Barrier(int = 1) {}
+  void reset(int) noexcept {}
+  void wait() noexcept {}
+};
+
+class ThreadPool {
+ public:
+  int prepare(int) noexcept { return 1; }
+  int run(int, double, const std::function<void(int team)>& setup, const std::function<void(int t, int team)>& fn) noexcept {
+    setup(1);
+    fn(0, 1);
+    return 1;
+  }
+  int run(int, double, const std::function<void(int t, int team)>& fn) noexcept {
+    fn(0, 1);
+    return 1;
+  }
+  static int hardware_threads() noexcept { return 1; }
+};
+#else
 // A reusable spin-then-yield barrier (sense by generation number); its count is set once the team
 // is known (ThreadPool::run's setup), before any member waits on it.
 class Barrier {
@@ -82,6 +109,8 @@ class ThreadPool {
   std::atomic<int> pending_{0};          // workers still running the current region
   bool stop_ = false;
 };
+
+#endif  // __wasm__
 
 // The longest a region waits for its workers to join: ~1/16 of the work's expected time on one
 // core (at ~100 GFLOP/s, or ~10 GB/s for memory-bound work), from 5 µs to 2 ms.

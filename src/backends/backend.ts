@@ -46,6 +46,12 @@ export interface CpuBackend {
    * thread, even with the pool on (measured per backend; absent: split whenever the Gram splits).
    */
   readonly fusedRidgeMaxFlops?: number;
+  /** Backends that load asynchronously (wasm): starts loading and resolves with the probe's result. */
+  load?(): Promise<Probe>;
+  /** True while such a backend is still loading (automatic choice does not settle on another meanwhile). */
+  loading?(): boolean;
+  /** False when pool workers cannot run this backend's kernels: its ops run on the calling thread. */
+  readonly onPool?: boolean;
 }
 
 /** A GPU kernel: encodes the op and returns its output tensor on the device. */

@@ -5,6 +5,7 @@
  * nothing here imports dispatch, a backend or the pool.
  */
 import { DTypeError, InvalidArgumentError, ShapeError } from '../errors.js';
+import { BACKEND_NAMES } from '../plans.js';
 import type { MatmulOptions } from '../ops/matmul.js';
 import { expectFloat, expectRank, expectSameDtype, expectTensor } from '../ops/checks.js';
 import { formatShape } from '../shape.js';
@@ -19,11 +20,8 @@ export interface SolverOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The backend names an op accepts. A copy of the op layer's list (cs does not import dispatch);
- * matmul validates the name again when it runs.
- */
-const BACKEND_CHOICES = ['auto', 'js', 'native', 'webgpu'] as const;
+/** The backend names an op accepts (the op table's list; matmul validates the name again when it runs). */
+const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const;
 
 /** The largest number of rows or columns of an operator: the solvers keep float64 vectors of that length. */
 export const MAX_DIM = 2 ** 27;

@@ -42,7 +42,7 @@ export interface TensorDesc {
 
 /** One part of a split op. */
 export interface JobMessage {
-  backend: 'js' | 'native' | 'webgpu';
+  backend: 'js' | 'native' | 'wasm' | 'webgpu';
   op: string;
   /** Run the backend's whole-op kernel (begin and end are then 0 and 1). */
   whole: boolean;

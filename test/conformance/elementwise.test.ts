@@ -24,7 +24,7 @@ import { expectClose, fromRef, seeded, seededView, seedOf, tol, type DataOptions
 import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { BINARY_CASES, UNARY_SHAPES } from './cases.js';
 
-type Opts = { backend: 'js' | 'native' | 'webgpu' };
+type Opts = { backend: 'js' | 'native' | 'wasm' | 'webgpu' };
 type Un = (x: Tensor, o: Opts & Record<string, unknown>) => Tensor;
 type Bin = (a: Tensor, b: Tensor, o: Opts) => Tensor;
 

@@ -9,12 +9,14 @@
  * Then `init()` picks the instruction-set path (`LEPTON_NATIVE_ISA=scalar|avx2|avx512` forces one)
  * and hands in the factory of NATIVE_FAILURE errors.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { LeptonError } from '../../errors.js';
+import { packageRoot } from '../../package-root.js';
 import type { OpName } from '../../plans.js';
+
+export { packageRoot };
 
 /** Arguments of every raw kernel entry: one object of named typed arrays, numbers and choices. */
 export type AddonArgs = Record<string, unknown>;
@@ -116,31 +118,3 @@ function firstLine(e: unknown): string {
   return message.split('\n')[0]!.trim();
 }
 
-/** The nearest directory above this module whose package.json is named lepton-compute. */
-export function packageRoot(start: string | undefined = moduleDir()): string | undefined {
-  let dir = start;
-  while (dir) {
-    const file = join(dir, 'package.json');
-    if (existsSync(file)) {
-      try {
-        if ((JSON.parse(readFileSync(file, 'utf8')) as { name?: string }).name === 'lepton-compute') return dir;
-      } catch {
-        // An unreadable package.json is not ours; keep walking up.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-  return undefined;
-}
-
-function moduleDir(): string | undefined {
-  // CommonJS bundle: __dirname; ES module (source or bundle): import.meta.url.
-  if (typeof __dirname === 'string') return __dirname;
-  try {
-    return dirname(fileURLToPath(import.meta.url));
-  } catch {
-    return undefined;
-  }
-}

@@ -1,0 +1,119 @@
+/**
+ * The wasm backend: the native addon's C++ kernels compiled for WebAssembly SIMD128 (clang,
+ * freestanding; scripts/build-wasm.mjs), in Node and in every browser, loaded lazily on the first
+ * probe. What runs in wasm and what reuses the js kernels:
+ *   matmul, conv2d            the shared GEMM loops and packing on the SIMD128 micro-kernel
+ *   pool2d                    the shared pooling kernel (about 2× the js one on the CNN's pool layer)
+ *   cholesky, solveSPD, ridge the shared blocked Cholesky / solves / fused ridge (float64 inside)
+ *   unary, binary, reduce     the js kernels: one pass over memory, nothing for SIMD to win that
+ *                             a copy into the wasm memory and back would not lose
+ *
+ * Two forms of each kernel: `wasmKernels` are synchronous and write into a preallocated output
+ * (`(plan, inputs, out) => void`), `wasmRangeKernels` compute rows [begin, end) of it (what a pool
+ * worker runs: see ranges.ts); `wasmBackend` wraps them in today's Backend shape (a Promise of a
+ * new Tensor). Operands outside the module's memory are copied in per call (stage.ts).
+ */
+import type { FloatArray, TypedArray } from '../../dtype.js';
+import type { OpSpecs, RangeOp } from '../../plans.js';
+import { sizeOf } from '../../shape.js';
+import type { CpuBackend, Probe, RangeKernelTable } from '../backend.js';
+import { batchNorm } from '../../kernels/batch-norm.js';
+import { binaryRange } from '../../kernels/binary.js';
+import { dense } from '../../kernels/dense.js';
+import { layerNorm } from '../../kernels/layer-norm.js';
+import { reduce as jsReduce } from '../../kernels/reduce.js';
+import { softmax } from '../../kernels/softmax.js';
+import { unaryRange } from '../../kernels/unary.js';
+import { where } from '../../kernels/where.js';
+import { conv2dRange } from './conv2d.js';
+import { cholesky, ridge, solveSPD } from './linalg.js';
+import { loadWasm, probeWasm, wasmRuntime } from './load.js';
+import { matmulRange } from './matmul.js';
+import { pool2dRange } from './pool2d.js';
+import type { WasmRuntime } from './runtime.js';
+
+type RangeTable = Required<RangeKernelTable>;
+
+/** Range kernels bound to a runtime (this thread's, or a pool worker's on the shared memory). */
+export function rangeKernelsOn(rt: () => WasmRuntime): RangeTable {
+  return Object.freeze({
+    matmul: (plan, inputs, out, begin, end) => matmulRange(rt(), plan, inputs, out as FloatArray, begin, end),
+    conv2d: (plan, inputs, out, begin, end) => conv2dRange(rt(), plan, inputs, out as FloatArray, begin, end),
+    pool2d: (plan, inputs, out, begin, end) => pool2dRange(rt(), plan, inputs, out as FloatArray, begin, end),
+    // The js unary range kernel reads a row-major input (a no-op when it already is one).
+    unary: (plan, [x], out, begin, end) => unaryRange(plan, [dense(x)], out, begin, end),
+    binary: binaryRange,
+  });
+}
+
+/** This thread's range kernels: output rows [begin, end) of a preallocated output. */
+export const wasmRangeKernels: RangeTable = rangeKernelsOn(wasmRuntime);
+
+type SyncKernel<K extends keyof OpSpecs> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray) => void;
+
+/** Rows of each range op's output (what a whole-output call spans). */
+function rowsOf<K extends RangeOp>(op: K, plan: OpSpecs[K]['plan']): number {
+  if (op === 'matmul') {
+    const p = plan as OpSpecs['matmul']['plan'];
+    return sizeOf(p.batchShape) * p.m;
+  }
+  if (op === 'conv2d' || op === 'pool2d') {
+    const p = plan as OpSpecs['conv2d' | 'pool2d']['plan'];
+    return p.batch * p.outH;
+  }
+  return sizeOf((plan as OpSpecs['unary']['plan']).outShape);
+}
+
+const whole = <K extends RangeOp>(op: K): SyncKernel<K> => (plan, inputs, out) =>
+  (wasmRangeKernels[op] as (p: typeof plan, i: typeof inputs, o: TypedArray, b: number, e: number) => void)(plan, inputs, out, 0, rowsOf(op, plan));
+
+/**
+ * The synchronous kernels: each writes its op's whole output into `out` (allocated by the caller
+ * with the plan's dtype and outShape). reduce has none here: it is the js backend's kernel.
+ */
+export const wasmKernels: { readonly [K in keyof OpSpecs]: SyncKernel<K> } = Object.freeze({
+  matmul: whole('matmul'),
+  conv2d: whole('conv2d'),
+  pool2d: whole('pool2d'),
+  unary: whole('unary'),
+  binary: whole('binary'),
+  cholesky: (plan, inputs, out) => cholesky(wasmRuntime(), plan, inputs, out as FloatArray),
+  solveSPD: (plan, inputs, out) => solveSPD(wasmRuntime(), plan, inputs, out as FloatArray),
+  ridge: (plan, inputs, out) => ridge(wasmRuntime(), plan, inputs, out as FloatArray),
+  // Single passes over memory: the shared js kernels, on this thread.
+  reduce: jsReduce,
+  where,
+  softmax,
+  batchNorm,
+  layerNorm,
+});
+
+let settled: Probe | undefined;
+
+/**
+ * The wasm backend. Its module loads asynchronously: until it has (`backends()`, `setBackend('wasm')`
+ * or the first probe start it), the probe says so and automatic choice passes over it. Its kernels
+ * run on the calling thread (not on the pool: pool workers do not instantiate the module yet).
+ */
+export const wasmCpuBackend: CpuBackend = Object.freeze({
+  kind: 'cpu',
+  name: 'wasm',
+  probe: (): Probe => {
+    if (settled) return settled;
+    void load();
+    return { ok: false, reason: 'the wasm module is still loading; await backends() or setBackend(\'wasm\') first' };
+  },
+  load,
+  loading: () => settled === undefined,
+  onPool: false,
+  speed: 5,
+  ranges: wasmRangeKernels,
+  kernels: wasmKernels,
+});
+
+async function load(): Promise<Probe> {
+  settled ??= await probeWasm();
+  return settled;
+}
+
+export { loadWasm };
