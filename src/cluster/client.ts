@@ -448,12 +448,12 @@ class RedisCluster extends EventEmitter implements Cluster {
     }
   }
 
-  private finishWith(pending: Pending, err: unknown): void {
+  /** Rejects the call; unless `keepJobs`, its queued jobs go too (the rest of a failed call is of no use). */
+  private finishWith(pending: Pending, err: unknown, keepJobs = false): void {
     if (pending.settled) return;
     pending.settled = true;
     this.untrack(pending);
-    // The rest of the call is of no use: its queued jobs go.
-    void this.cancelJobs(pending.callId, pending.total).catch(() => undefined);
+    if (!keepJobs) void this.cancelJobs(pending.callId, pending.total).catch(() => undefined);
     pending.reject(err);
   }
 
@@ -546,7 +546,10 @@ class RedisCluster extends EventEmitter implements Cluster {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const p of [...this.pendings]) this.finishWith(p, fail('the cluster connection was closed while the call ran; received close()', 'Collect it later with resume(callId)'));
+    // The calls go on running on the workers: another connection can collect them with resume().
+    for (const p of [...this.pendings]) {
+      this.finishWith(p, fail(`the cluster connection was closed while call '${p.callId}' ran; received close()`, 'Its jobs still run: collect it with resume(callId)'), true);
+    }
     if (this.sweeper) clearInterval(this.sweeper);
     await Promise.allSettled([this.events.close(), this.queue.close()]);
     for (const c of [this.redis, this.bullConnection, this.eventsConnection]) c.disconnect();
