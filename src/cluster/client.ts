@@ -435,7 +435,7 @@ class RedisCluster extends EventEmitter implements Cluster {
   private settlePart(pending: Pending, part: number, record: PartRecord): void {
     if (pending.settled || pending.records[part] !== undefined) return;
     if (!record.ok) {
-      this.finishWith(pending, fromErrorRecord(record.error));
+      this.finishWith(pending, fromErrorRecord(record.error), false, part);
       return;
     }
     pending.records[part] = record;
@@ -449,11 +449,11 @@ class RedisCluster extends EventEmitter implements Cluster {
   }
 
   /** Rejects the call; unless `keepJobs`, its queued jobs go too (the rest of a failed call is of no use). */
-  private finishWith(pending: Pending, err: unknown, keepJobs = false): void {
+  private finishWith(pending: Pending, err: unknown, keepJobs = false, failedPart?: number): void {
     if (pending.settled) return;
     pending.settled = true;
     this.untrack(pending);
-    if (!keepJobs) void this.cancelJobs(pending.callId, pending.total).catch(() => undefined);
+    if (!keepJobs) void this.cancelJobs(pending, failedPart).catch(() => undefined);
     pending.reject(err);
   }
 
@@ -465,7 +465,7 @@ class RedisCluster extends EventEmitter implements Cluster {
       return;
     }
     this.finishWith(pending, new WorkerCrashedError('cluster', `job ${jobId(pending.callId, part)} (${pending.op}) failed after every try and left no result: ${failedReason ?? 'no reason given'}`,
-      'A worker died or threw while running it; see the worker logs. Retries and stall recovery are set by attempts and lockDuration / maxStalledCount'));
+      'A worker died or threw while running it; see the worker logs. Retries and stall recovery are set by attempts and lockDuration / maxStalledCount'), false, part);
   }
 
   /** Reads results and failures that no event announced (events missed across a reconnect, a resume). */
@@ -510,7 +510,7 @@ class RedisCluster extends EventEmitter implements Cluster {
       if (pending.settled) return;
       pending.settled = true;
       this.untrack(pending);
-      void this.cancelJobs(pending.callId, pending.total).then(
+      void this.cancelJobs(pending).then(
         () => pending.reject(abortReason(signal!)),
         () => pending.reject(abortReason(signal!)),
       );
@@ -530,10 +530,17 @@ class RedisCluster extends EventEmitter implements Cluster {
     }
   }
 
-  /** Marks the call cancelled (workers skip its jobs) and removes its jobs that are not running. */
-  private async cancelJobs(callId: string, total: number): Promise<void> {
+  /**
+   * Marks the call cancelled (workers skip its jobs) and removes its jobs that are neither running
+   * nor finished (the failed part and the parts with a result stay in BullMQ's books).
+   */
+  private async cancelJobs(pending: Pending, failedPart?: number): Promise<void> {
+    const { callId } = pending;
     await this.redis.set(this.keys.cancelled(callId), '1', 'EX', this.ttl);
-    const ids = Array.from({ length: total }, (_, part) => jobId(callId, part));
+    const ids: string[] = [];
+    pending.records.forEach((r, part) => {
+      if (r === undefined && part !== failedPart) ids.push(jobId(callId, part));
+    });
     for (let i = 0; i < ids.length; i += 256) {
       await Promise.all(ids.slice(i, i + 256).map((id) => this.queue.remove(id).catch(() => 0)));
     }

@@ -69,8 +69,8 @@ type Join = (parts: readonly unknown[], joinTensors: (xs: readonly Tensor[]) => 
 interface OpEntry {
   readonly arity: number;
   readonly run: (inputs: readonly Tensor[], options: OptionsBag) => Promise<unknown>;
-  /** Absent: the op's results do not join, so it cannot be split. */
-  readonly join: Join | undefined;
+  /** null: the op's results do not join, so it cannot be split. */
+  readonly join: Join | null;
 }
 
 const joinTensors: Join = (parts, joinT) => joinT(parts.map((p) => expectTensorResult(p)));
@@ -130,7 +130,7 @@ const joinFista: Join = async (parts, joinT) => {
 
 const unary = (fn: (x: Tensor, o: OptionsBag) => Promise<unknown>): OpEntry =>
   ({ arity: 1, run: (i, o) => fn(i[0]!, o), join: joinTensors });
-const binary = (fn: (a: Tensor, b: Tensor, o: OptionsBag) => Promise<unknown>, join: Join | undefined = joinTensors): OpEntry =>
+const binary = (fn: (a: Tensor, b: Tensor, o: OptionsBag) => Promise<unknown>, join: Join | null = joinTensors): OpEntry =>
   ({ arity: 2, run: (i, o) => fn(i[0]!, i[1]!, o), join });
 
 /**
@@ -159,9 +159,9 @@ export const OPS: Readonly<Record<ClusterOpName, OpEntry>> = Object.freeze({
   'linalg.solveSPD': binary(async (s, b, o) => linalg.solveSPD(s, b, opts<OpOptions>(o))),
   'cs.omp': binary(async (a, y, o) => cs.omp(a, y, opts<OmpOptions>(o)), joinOmp),
   'cs.fista': binary(async (a, y, o) => cs.fista(a, y, opts<FistaOptions>(o)), joinFista),
-  'cs.chooseLambda': binary(async (a, y, o) => cs.chooseLambda(a, y, opts<ChooseLambdaOptions>(o)), undefined),
-  'cs.relativeError': binary(async (a, b) => cs.relativeError(a, b), undefined),
-  'cs.snr': binary(async (a, b) => cs.snr(a, b), undefined),
+  'cs.chooseLambda': binary(async (a, y, o) => cs.chooseLambda(a, y, opts<ChooseLambdaOptions>(o)), null),
+  'cs.relativeError': binary(async (a, b) => cs.relativeError(a, b), null),
+  'cs.snr': binary(async (a, b) => cs.snr(a, b), null),
 });
 
 /** The op names, for messages. */

@@ -154,6 +154,19 @@ describe.skipIf(!status.ok)('cluster on a real Redis', () => {
     expect(runs[0]).toMatch(/matmul error/);
   });
 
+  it('a job that throws something other than a LeptonError is retried with backoff, then rejects with WorkerCrashedError', async () => {
+    // A job whose data no worker can read (inputs is not an array): a TypeError on every try.
+    await direct.set(`lepton:${QUEUE}:c:crash1`, JSON.stringify({ op: 'relu', total: 1, joinAxis: null, createdAt: Date.now() }), 'EX', 600);
+    await admin.add('relu', { callId: 'crash1', part: 0, total: 1, op: 'relu', inputs: null, options: {} } as never,
+      { jobId: 'crash1-0', attempts: 3, backoff: { type: 'exponential', delay: 100 } });
+    const err = (await c.resume('crash1').then(() => undefined, (e: unknown) => e)) as Error & { code: string };
+    expect(err.name).toBe('WorkerCrashedError');
+    expect(err.code).toBe('WORKER_CRASHED');
+    expect(err.message).toContain('job crash1-0 (relu) failed after every try');
+    const job = await admin.getJob('crash1-0');
+    expect(job!.attemptsMade).toBe(3);
+  });
+
   it('an aborted call rejects and leaves no jobs queued', async () => {
     const { A, Y } = await problem(400, 5);
     const ac = new AbortController();
@@ -253,7 +266,11 @@ describe.skipIf(!status.ok)('cluster on a real Redis', () => {
     expect(Number(await direct.get(`lepton:${QUEUE}:n:kill1`))).toBe(200);
     // Every job of the call completed exactly once in BullMQ's books.
     const completed = await admin.getJobs(['completed'], 0, -1);
-    expect(completed.filter((j) => j.data.callId === 'kill1')).toHaveLength(200);
+    const mine = completed.filter((j) => j.data.callId === 'kill1');
+    expect(mine).toHaveLength(200);
+    expect(new Set(mine.map((j) => j.id)).size).toBe(200);
+    // The killed worker held jobs: they stalled, and the survivor's stalled check put them back.
+    expect(mine.filter((j) => j.stalledCounter > 0).length).toBeGreaterThan(0);
     expect((await admin.getJobs(['failed'], 0, -1)).filter((j) => j.data.callId === 'kill1')).toHaveLength(0);
   }, 60_000);
 });
