@@ -98,10 +98,18 @@ export function decodeTensor(buf: Uint8Array): Dense {
   }
   const expected = head + size * ELEMENT_BYTES[dtype];
   if (buf.byteLength !== expected) throw corrupt(`shape [${shape}] of ${dtype} needs ${expected} bytes; received ${buf.byteLength}`);
-  // Copy into a fresh, aligned buffer: Redis replies are slices of a socket buffer at any offset.
-  const body = new ArrayBuffer(expected - head);
-  new Uint8Array(body).set(buf.subarray(head));
-  const data = dtype === 'float32' ? new Float32Array(body) : dtype === 'float64' ? new Float64Array(body) : new Int32Array(body);
+  // A view when the elements are aligned (a large Redis reply is a buffer of its own); else a
+  // copy into a fresh buffer (small replies are slices of a socket buffer at any offset).
+  const count = size;
+  let source = buf.buffer;
+  let offset = buf.byteOffset + head;
+  if (offset % ELEMENT_BYTES[dtype] !== 0) {
+    const body = new ArrayBuffer(expected - head);
+    new Uint8Array(body).set(buf.subarray(head));
+    source = body;
+    offset = 0;
+  }
+  const data = dtype === 'float32' ? new Float32Array(source, offset, count) : dtype === 'float64' ? new Float64Array(source, offset, count) : new Int32Array(source, offset, count);
   return { dtype, shape, data };
 }
 
