@@ -7,12 +7,13 @@
  * Workers run with --lock-duration 2000 --stalled-interval 1000, so a SIGKILLed worker's job is
  * back in the queue within about 3 s.
  */
+import { spawnSync } from 'node:child_process';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Cluster, type WorkerStats } from '../../src/cluster/index.js';
 import { cs, matmul, randn, type Tensor } from '../../src/index.js';
-import { redisServerStatus, spawnWorker, startRedis, stopWorker, type RedisServer, type WorkerProcess } from './harness.js';
+import { BIN, redisServerStatus, spawnWorker, startRedis, stopWorker, type RedisServer, type WorkerProcess } from './harness.js';
 
 const status = redisServerStatus();
 if (!status.ok) {
@@ -127,6 +128,18 @@ describe.skipIf(!status.ok)('cluster on a real Redis', () => {
       expect(now.cache.hits - was.cache.hits).toBe(ran - 1);
     }
     expect(jobs).toBe(200);
+  });
+
+  it('lepton-worker --stats prints the counts c.stats() gives', async () => {
+    const out = spawnSync(process.execPath, [BIN, '--stats', '--redis', redis.url, '--queue', QUEUE], {
+      env: { ...process.env, LEPTON_WORKER_FROM: 'src' }, encoding: 'utf8',
+    });
+    expect(out.status, out.stderr).toBe(0);
+    const printed = JSON.parse(out.stdout) as { queued: number; active: number; completed: number; failed: number; workers: WorkerStats[] };
+    const s = await c.stats();
+    expect({ queued: printed.queued, completed: printed.completed, failed: printed.failed }).toEqual({ queued: s.queued, completed: s.completed, failed: s.failed });
+    expect(printed.completed).toBeGreaterThanOrEqual(200);
+    expect(printed.workers.map((w) => w.pid).sort()).toEqual(s.workers.map((w) => w.pid).sort());
   });
 
   it('a bad-input job rejects with its original class, code and message, and runs once', async () => {
@@ -272,5 +285,30 @@ describe.skipIf(!status.ok)('cluster on a real Redis', () => {
     // The killed worker held jobs: they stalled, and the survivor's stalled check put them back.
     expect(mine.filter((j) => j.stalledCounter > 0).length).toBeGreaterThan(0);
     expect((await admin.getJobs(['failed'], 0, -1)).filter((j) => j.data.callId === 'kill1')).toHaveLength(0);
+  }, 60_000);
+  it('SIGTERM mid-call: the worker finishes the job in hand, exits 0, and nothing stalls or runs twice', async () => {
+    const w4 = spawnWorker(redis.url, QUEUE, LOCKS);
+    try {
+      await w4.waitFor(/ready on/);
+      const { A, Y } = await problem(40, 17);
+      let stopping: Promise<number | string> | undefined;
+      const onProgress = ({ done }: { done: number }) => {
+        if (done === 5 && !stopping) stopping = stopWorker(w1);
+      };
+      c.on('progress', onProgress);
+      const got = await c.map('cs.omp', [A, Y], { sparsity: SPARSITY }, { split: { input: 1, axis: 1, size: 1 }, callId: 'term1' });
+      c.off('progress', onProgress);
+      expect(await stopping).toBe(0);
+      expect(w1.lines.some((l) => /SIGTERM, finishing the job in hand/.test(l))).toBe(true);
+      expect(w1.lines.at(-1)).toMatch(/stopped$/);
+      const local = await cs.omp(A, Y, { sparsity: SPARSITY });
+      await same(got.x, local.x);
+      const mine = (await admin.getJobs(['completed'], 0, -1)).filter((j) => j.data.callId === 'term1');
+      expect(mine).toHaveLength(40);
+      expect(mine.filter((j) => j.stalledCounter > 0 || j.attemptsStarted > 1)).toHaveLength(0);
+      expect(Number(await direct.get(`lepton:${QUEUE}:n:term1`))).toBe(40);
+    } finally {
+      await stopWorker(w4);
+    }
   }, 60_000);
 });
