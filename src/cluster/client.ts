@@ -301,7 +301,6 @@ class RedisCluster extends EventEmitter implements Cluster {
   private readonly attempts: number;
   private readonly backoffMs: number;
   private readonly sweepMs: number;
-  private readonly uploaded = new Map<string, number>();
   /** jobId → its call. */
   private readonly byJob = new Map<string, { pending: Pending; part: number }>();
   private readonly pendings = new Set<Pending>();
@@ -379,10 +378,9 @@ class RedisCluster extends EventEmitter implements Cluster {
         return u.ref;
       });
     const partRefs = plan.parts.map(refsOf);
-    await uploadAll(this.redis, uploads, this.ttl, this.uploaded);
     const total = plan.parts.length;
     const record: CallRecord = { op, total, joinAxis: plan.joinAxis ?? null, createdAt: Date.now() };
-    await this.redis.set(this.keys.call(callId), JSON.stringify(record), 'EX', this.ttl);
+    await uploadAll(this.redis, uploads, this.ttl, [[this.keys.call(callId), JSON.stringify(record)]]);
     const pending = this.track(callId, op, total);
     const age = this.ttl;
     try {

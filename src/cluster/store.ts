@@ -64,38 +64,46 @@ export function prepare(keys: Keys, d: Dense): Upload {
   return { ref: { key: keys.tensor(sha), sha256: sha, bytes: bytes.byteLength }, bytes };
 }
 
+/** Payloads from this size on are sent only if Redis lacks them (one EXPIRE round trip first). */
+const PROBE_BYTES = 64 * 1024;
+
 /**
- * Sends the payloads Redis does not hold yet: one pipeline of EXPIRE (which refreshes the TTL of
- * those it holds and answers 0 for the others), then one of SET for the missing ones. `known`
- * remembers what this process uploaded, so a later call that shares an operand skips it.
+ * Sends the payloads Redis does not hold yet. Small ones go at once; for large ones one pipeline
+ * of EXPIRE first refreshes the TTL of those Redis holds (answering 0 for the others), so a shared
+ * operand is sent once however many calls use it. `extra` string keys ride along in the same
+ * pipeline (with the same TTL). Returns the payload bytes sent.
  */
-export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSeconds: number, known: Map<string, number>): Promise<number> {
-  const now = Date.now();
+export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
+  extra: readonly (readonly [key: string, value: string])[] = []): Promise<number> {
   const unique = new Map<string, Upload>();
-  for (const u of uploads) {
-    const until = known.get(u.ref.key);
-    if (until !== undefined && until > now + (ttlSeconds * 1000) / 2) continue;
-    unique.set(u.ref.key, u);
-  }
-  if (unique.size === 0) return 0;
-  const list = [...unique.values()];
-  const probe = redis.pipeline();
-  for (const u of list) probe.expire(u.ref.key, ttlSeconds);
-  const answers = (await probe.exec()) ?? [];
+  for (const u of uploads) unique.set(u.ref.key, u);
   const send = redis.pipeline();
   let sent = 0;
-  list.forEach((u, i) => {
-    const [err, held] = answers[i] ?? [null, 0];
-    if (err || held !== 1) {
-      send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
-      sent += u.bytes.byteLength;
-    }
+  const list = [...unique.values()];
+  // Small payloads are sent at once (asking first would cost a round trip for a few bytes).
+  const large = list.filter((u) => {
+    if (u.bytes.byteLength >= PROBE_BYTES) return true;
+    send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
+    sent += u.bytes.byteLength;
+    return false;
   });
-  if (sent > 0) {
+  if (large.length > 0) {
+    const probe = redis.pipeline();
+    for (const u of large) probe.expire(u.ref.key, ttlSeconds);
+    const answers = (await probe.exec()) ?? [];
+    large.forEach((u, i) => {
+      const [err, held] = answers[i] ?? [null, 0];
+      if (err || held !== 1) {
+        send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
+        sent += u.bytes.byteLength;
+      }
+    });
+  }
+  for (const [key, value] of extra) send.set(key, value, 'EX', ttlSeconds);
+  if (send.length > 0) {
     const results = (await send.exec()) ?? [];
     for (const [err] of results) if (err) throw err;
   }
-  for (const u of list) known.set(u.ref.key, now + ttlSeconds * 1000);
   return sent;
 }
 

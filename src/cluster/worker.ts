@@ -146,7 +146,6 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const redis = new Redis(url, { maxRetriesPerRequest: null });
   const bullConnection = new Redis(url, { maxRetriesPerRequest: null });
-  const uploaded = new Map<string, number>();
   let jobs = 0;
   let stopped = false;
   const stats = (): WorkerStats => ({ id, host: hostname(), pid: process.pid, jobs, cache: cache.stats(), stopped, at: Date.now() });
@@ -196,7 +195,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
       const result = await entry.run(inputs, bag);
       const uploads: Upload[] = [];
       const value = await encodeValue(result, keys, uploads, d.op, 'result');
-      await uploadAll(redis, uploads, ttl, uploaded);
+      await uploadAll(redis, uploads, ttl);
       record = { ok: true, value, worker: id };
     } catch (err) {
       if (err instanceof LeptonError && !isRetryable(err)) {
