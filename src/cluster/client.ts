@@ -281,6 +281,8 @@ class Pending {
       this.resolve = res;
       this.reject = rej;
     });
+    // The call may fail (an event, a sweep) before collect() awaits it: not an unhandled rejection.
+    this.promise.catch(() => undefined);
   }
 }
 
