@@ -242,14 +242,24 @@ describe.skipIf(!status.ok)('cluster on a real Redis', () => {
     const onAof = await connect({ redis: aof.url, queue: QUEUE, sweepMs: 250 });
     try {
       let restarted: Promise<void> | undefined;
+      let latest = 0;
+      let doneWhenBack = -1;
       const onProgress = ({ done }: { done: number }) => {
-        if (done === 5 && !restarted) restarted = aof.stop().then(() => new Promise((r) => setTimeout(r, 300))).then(() => aof.restart());
+        latest = done;
+        if (done === 5 && !restarted) {
+          restarted = aof.stop().then(() => new Promise((r) => setTimeout(r, 300))).then(() => aof.restart()).then(() => {
+            doneWhenBack = latest;
+          });
+        }
       };
       onAof.on('progress', onProgress);
       const got = await onAof.map('cs.omp', [A, Y], { sparsity: SPARSITY }, { split: { input: 1, axis: 1, size: 1 }, callId: 'aof1' });
       onAof.off('progress', onProgress);
       expect(restarted).toBeDefined();
       await restarted;
+      // Parts finished after Redis came back: the restart hit the call in flight.
+      expect(doneWhenBack).toBeGreaterThanOrEqual(5);
+      expect(doneWhenBack).toBeLessThan(60);
       const local = await cs.omp(A, Y, { sparsity: SPARSITY });
       await same(got.x, local.x);
       expect(got.supports).toEqual(local.supports);
