@@ -31,6 +31,11 @@ export class OperandCache {
 
   constructor(readonly maxBytes: number) {}
 
+  /** Whether `key` is held (or being fetched); counts nothing. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   /** The operand for `key`, fetched by `load` on a miss. A failed fetch is not kept. */
   get(key: string, bytes: number, load: () => Promise<Tensor>): Promise<Tensor> {
     const found = this.entries.get(key);

@@ -65,7 +65,7 @@ export function prepare(keys: Keys, d: Dense): Upload {
 }
 
 /** Payloads from this size on are sent only if Redis lacks them (one EXPIRE round trip first). */
-const PROBE_BYTES = 64 * 1024;
+export const PROBE_BYTES = 64 * 1024;
 
 /**
  * Sends the payloads Redis does not hold yet. Small ones go at once; for large ones one pipeline

@@ -18,7 +18,7 @@ import { OperandCache, type CacheStats } from './cache.js';
 import { isRetryable, toErrorRecord } from './errors.js';
 import { OPS, isClusterOp } from './ops.js';
 import { fromDense, type TensorRef } from './payload.js';
-import { Keys, decodeValue, download, encodeValue, parseRecord, uploadAll, type Encoded, type PartRecord, type Upload } from './store.js';
+import { Keys, PROBE_BYTES, decodeValue, download, encodeValue, parseRecord, refsIn, uploadAll, verify, type Encoded, type PartRecord, type Upload } from './store.js';
 
 /** What a job carries (BullMQ stores it as JSON): tensors by reference only. */
 export interface JobData {
@@ -150,13 +150,23 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
   let stopped = false;
   const stats = (): WorkerStats => ({ id, host: hostname(), pid: process.pid, jobs, cache: cache.stats(), stopped, at: Date.now() });
 
-  const operand = (ref: TensorRef, op: string): Promise<Tensor> =>
-    cache.get(ref.sha256, ref.bytes, async () => fromDense(await download(redis, ref, op)));
+  /** The operand, from the cache, from bytes read ahead with the job's first round trip, or from Redis. */
+  const operand = (ref: TensorRef, op: string, ahead: ReadonlyMap<string, Buffer>): Promise<Tensor> =>
+    cache.get(ref.sha256, ref.bytes, async () => {
+      const bytes = ahead.get(ref.key);
+      return fromDense(bytes ? verify(bytes, ref, op) : await download(redis, ref, op));
+    });
 
-  const finish = async (d: JobData, record: PartRecord): Promise<{ wrote: boolean; done: number }> => {
+  /** Sends the small result payloads and the record, counts the part, publishes the stats: one round trip. */
+  const finish = async (d: JobData, record: PartRecord, small: readonly Upload[]): Promise<{ wrote: boolean; done: number }> => {
     jobs++;
-    const answer = await redis.eval(FINISH_SCRIPT, 3, keys.result(d.callId, d.part), keys.done(d.callId), keys.workers,
+    const p = redis.pipeline();
+    for (const u of small) p.set(u.ref.key, u.bytes, 'EX', ttl);
+    p.eval(FINISH_SCRIPT, 3, keys.result(d.callId, d.part), keys.done(d.callId), keys.workers,
       JSON.stringify(record), ttl, id, JSON.stringify(stats()));
+    const answers = (await p.exec()) ?? [];
+    for (const [err] of answers) if (err) throw err;
+    const answer = answers[answers.length - 1]?.[1];
     const [wrote, done] = Array.isArray(answer) ? answer : [0, 0];
     return { wrote: wrote === 1, done: Number(done) };
   };
@@ -167,8 +177,19 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
     const report = (outcome: JobReport['outcome'], done: number) =>
       options.onJob?.({ jobId: job.id ?? '?', op: d.op, callId: d.callId, part: d.part, done, total: d.total,
         ms: performance.now() - started, outcome, cache: cache.stats(), jobs });
-    const [[, cancelled], [, existing]] = ((await redis.pipeline().exists(keys.cancelled(d.callId)).get(keys.result(d.callId, d.part)).exec()) ?? [
-      [null, 0], [null, null]]) as [[unknown, number], [unknown, string | null]];
+    // One round trip: is the call cancelled, has the part a result, and the operands not in the cache.
+    const refs = [...(Array.isArray(d.inputs) ? d.inputs : []), ...refsIn(d.options ?? null)];
+    const wanted = [...new Map(refs.filter((r) => !cache.has(r.sha256)).map((r) => [r.key, r])).keys()];
+    const first = redis.pipeline().exists(keys.cancelled(d.callId)).get(keys.result(d.callId, d.part));
+    for (const key of wanted) first.getBuffer(key);
+    const answers = (await first.exec()) ?? [];
+    const cancelled = answers[0]?.[1];
+    const existing = answers[1]?.[1];
+    const ahead = new Map<string, Buffer>();
+    wanted.forEach((key, i) => {
+      const bytes = answers[i + 2]?.[1];
+      if (bytes instanceof Buffer) ahead.set(key, bytes);
+    });
     if (cancelled === 1) {
       jobs++;
       report('cancelled', 0);
@@ -183,19 +204,21 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
       return record;
     }
     let record: PartRecord;
+    let small: Upload[] = [];
     try {
       if (!isClusterOp(d.op)) {
         throw new InvalidArgumentError('lepton-worker', `op must be a cluster op name; received '${d.op}'`,
           'Update the workers to the version the caller runs');
       }
       const entry = OPS[d.op];
-      const inputs = await Promise.all(d.inputs.map((ref) => operand(ref, d.op)));
-      const decoded = await decodeValue(d.options, (ref) => operand(ref, d.op));
+      const inputs = await Promise.all(d.inputs.map((ref) => operand(ref, d.op, ahead)));
+      const decoded = await decodeValue(d.options, (ref) => operand(ref, d.op, ahead));
       const bag = typeof decoded === 'object' && decoded !== null && !Array.isArray(decoded) ? (decoded as Record<string, unknown>) : {};
       const result = await entry.run(inputs, bag);
       const uploads: Upload[] = [];
       const value = await encodeValue(result, keys, uploads, d.op, 'result');
-      await uploadAll(redis, uploads, ttl);
+      small = uploads.filter((u) => u.bytes.byteLength < PROBE_BYTES);
+      await uploadAll(redis, uploads.filter((u) => u.bytes.byteLength >= PROBE_BYTES), ttl);
       record = { ok: true, value, worker: id };
     } catch (err) {
       if (err instanceof LeptonError && !isRetryable(err)) {
@@ -204,7 +227,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
         throw err; // retried with backoff (attempts), then WORKER_CRASHED on the caller's side
       }
     }
-    const { done } = await finish(d, record);
+    const { done } = await finish(d, record, small);
     report(record.ok ? 'ok' : 'error', done);
     if (!record.ok) throw new UnrecoverableError(record.error.message);
     return record;
