@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'DEVICE_LOST'
   | 'WORKER_CRASHED'
   | 'NATIVE_FAILURE'
-  | 'GPU_FAILURE';
+  | 'GPU_FAILURE'
+  | 'PAYLOAD_CORRUPT'
+  | 'PAYLOAD_MISSING';
 
 function compose(op: string | undefined, message: string, hint: string | undefined): string {
   const head = op ? `${op}: ${message}` : message;

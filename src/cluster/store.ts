@@ -1,0 +1,217 @@
+/**
+ * Where tensors and results live in Redis, and how values cross it.
+ *
+ * Keys (all under `lepton:<queue>:`, all with a TTL):
+ *   t:<sha256>          a tensor payload (payload.ts), content-addressed: an operand shared by many
+ *                       jobs is one key, uploaded once
+ *   r:<callId>:<part>   a part's result record (JSON; tensors in it are references to t: keys) or
+ *                       its error record; written once (SET NX), so a re-run writes nothing new
+ *   c:<callId>          the call's record (op, parts, join axis), for resume()
+ *   n:<callId>          how many parts have a result (incremented only by the write that created r:)
+ *   x:<callId>          present when the call was cancelled: workers skip its jobs
+ *   workers             hash: worker id → its JSON stats (jobs, cache hits and misses)
+ */
+import type { Redis } from 'ioredis';
+import { InvalidArgumentError, Tensor } from '../index.js';
+import { PayloadError } from './errors.js';
+import { decodeTensor, encodeTensor, fromDense, sha256, toDense, type Dense, type TensorRef } from './payload.js';
+
+/** A value as it travels in job data and result records: JSON, tensors by reference. */
+export type Encoded =
+  | null
+  | boolean
+  | number
+  | string
+  | { readonly $tensor: TensorRef }
+  | { readonly $number: 'NaN' | 'Infinity' | '-Infinity' }
+  | readonly Encoded[]
+  | { readonly [key: string]: Encoded };
+
+export class Keys {
+  constructor(readonly queue: string) {}
+  get base(): string {
+    return `lepton:${this.queue}:`;
+  }
+  tensor(sha: string): string {
+    return `${this.base}t:${sha}`;
+  }
+  result(callId: string, part: number): string {
+    return `${this.base}r:${callId}:${part}`;
+  }
+  call(callId: string): string {
+    return `${this.base}c:${callId}`;
+  }
+  done(callId: string): string {
+    return `${this.base}n:${callId}`;
+  }
+  cancelled(callId: string): string {
+    return `${this.base}x:${callId}`;
+  }
+  get workers(): string {
+    return `${this.base}workers`;
+  }
+}
+
+/** A payload ready to go: its bytes and its reference. */
+export interface Upload {
+  readonly ref: TensorRef;
+  readonly bytes: Buffer;
+}
+
+export function prepare(keys: Keys, d: Dense): Upload {
+  const bytes = encodeTensor(d);
+  const sha = sha256(bytes);
+  return { ref: { key: keys.tensor(sha), sha256: sha, bytes: bytes.byteLength }, bytes };
+}
+
+/** Payloads from this size on are sent only if Redis lacks them (one EXPIRE round trip first). */
+export const PROBE_BYTES = 64 * 1024;
+
+/**
+ * Sends the payloads Redis does not hold yet. Small ones go at once; for large ones one pipeline
+ * of EXPIRE first refreshes the TTL of those Redis holds (answering 0 for the others), so a shared
+ * operand is sent once however many calls use it. `extra` string keys ride along in the same
+ * pipeline (with the same TTL). Returns the payload bytes sent.
+ */
+export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
+  extra: readonly (readonly [key: string, value: string])[] = []): Promise<number> {
+  const unique = new Map<string, Upload>();
+  for (const u of uploads) unique.set(u.ref.key, u);
+  const send = redis.pipeline();
+  let sent = 0;
+  const list = [...unique.values()];
+  // Small payloads are sent at once (asking first would cost a round trip for a few bytes).
+  const large = list.filter((u) => {
+    if (u.bytes.byteLength >= PROBE_BYTES) return true;
+    send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
+    sent += u.bytes.byteLength;
+    return false;
+  });
+  if (large.length > 0) {
+    const probe = redis.pipeline();
+    for (const u of large) probe.expire(u.ref.key, ttlSeconds);
+    const answers = (await probe.exec()) ?? [];
+    large.forEach((u, i) => {
+      const [err, held] = answers[i] ?? [null, 0];
+      if (err || held !== 1) {
+        send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
+        sent += u.bytes.byteLength;
+      }
+    });
+  }
+  for (const [key, value] of extra) send.set(key, value, 'EX', ttlSeconds);
+  if (send.length > 0) {
+    const results = (await send.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
+  }
+  return sent;
+}
+
+/** Reads one payload and checks its sha256 against the reference. */
+export async function download(redis: Redis, ref: TensorRef, op: string): Promise<Dense> {
+  const bytes = await redis.getBuffer(ref.key);
+  if (bytes === null) {
+    throw new PayloadError('PAYLOAD_MISSING', op, `tensor payload ${ref.key} is not in Redis; received nothing`,
+      'Its TTL ran out or Redis lost it (persistence off?); submit the call again, or raise the payload TTL');
+  }
+  return verify(bytes, ref, op);
+}
+
+export function verify(bytes: Buffer, ref: TensorRef, op: string): Dense {
+  const sha = sha256(bytes);
+  if (sha !== ref.sha256) {
+    throw new PayloadError('PAYLOAD_CORRUPT', op, `tensor payload ${ref.key} fails its checksum: expected sha256 ${ref.sha256}; received ${sha} (${bytes.byteLength} bytes)`,
+      'Something overwrote the key; submit the call again');
+  }
+  return decodeTensor(bytes);
+}
+
+/** Turns a value into JSON with tensors as payloads (collected in `uploads`). */
+export async function encodeValue(value: unknown, keys: Keys, uploads: Upload[], op: string, path = 'value'): Promise<Encoded> {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (Number.isFinite(value)) return value;
+    return { $number: Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity' };
+  }
+  if (value instanceof Tensor) {
+    const u = prepare(keys, await toDense(value));
+    uploads.push(u);
+    return { $tensor: u.ref };
+  }
+  if (Array.isArray(value)) {
+    const out: Encoded[] = [];
+    for (let i = 0; i < value.length; i++) out.push(await encodeValue(value[i], keys, uploads, op, `${path}[${i}]`));
+    return out;
+  }
+  if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    const out: Record<string, Encoded> = {};
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined) continue;
+      out[k] = await encodeValue(v, keys, uploads, op, `${path}.${k}`);
+    }
+    return out;
+  }
+  throw new InvalidArgumentError(op, `${path} cannot travel to a worker: only numbers, strings, booleans, plain objects, arrays and tensors can; received ${typeof value === 'function' ? 'a function' : Object.prototype.toString.call(value)}`,
+    'Run it locally, or pass the data instead of the object');
+}
+
+function isTensorRef(v: object): v is { $tensor: TensorRef } {
+  return '$tensor' in v;
+}
+
+function isSpecialNumber(v: object): v is { $number: 'NaN' | 'Infinity' | '-Infinity' } {
+  return '$number' in v;
+}
+
+/** The value back, with each tensor reference read by `fetch`. */
+export async function decodeValue(value: Encoded, fetch: (ref: TensorRef) => Promise<Tensor>): Promise<unknown> {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return Promise.all(value.map((v: Encoded) => decodeValue(v, fetch)));
+  if (isTensorRef(value)) return fetch(value.$tensor);
+  if (isSpecialNumber(value)) return Number(value.$number);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = await decodeValue(v, fetch);
+  return out;
+}
+
+/** Every tensor reference in a value. */
+export function refsIn(value: Encoded, into: TensorRef[] = []): TensorRef[] {
+  if (value === null || typeof value !== 'object') return into;
+  if (Array.isArray(value)) {
+    for (const v of value as readonly Encoded[]) refsIn(v, into);
+  } else if (isTensorRef(value)) {
+    into.push(value.$tensor);
+  } else if (!isSpecialNumber(value)) {
+    for (const v of Object.values(value)) refsIn(v, into);
+  }
+  return into;
+}
+
+/** Reads many payloads in one pipeline, each checked. */
+export async function downloadAll(redis: Redis, refs: readonly TensorRef[], op: string): Promise<Map<string, Tensor>> {
+  const unique = [...new Map(refs.map((r) => [r.key, r])).values()];
+  const out = new Map<string, Tensor>();
+  if (unique.length === 0) return out;
+  const p = redis.pipeline();
+  for (const r of unique) p.getBuffer(r.key);
+  const answers = (await p.exec()) ?? [];
+  unique.forEach((r, i) => {
+    const [err, bytes] = answers[i] ?? [null, null];
+    if (err) throw err;
+    if (!(bytes instanceof Buffer)) {
+      throw new PayloadError('PAYLOAD_MISSING', op, `tensor payload ${r.key} is not in Redis; received nothing`,
+        'Its TTL ran out or Redis lost it (persistence off?); submit the call again, or raise the payload TTL');
+    }
+    out.set(r.key, fromDense(verify(bytes, r, op)));
+  });
+  return out;
+}
+
+/** The result record of one part, as workers write it. */
+export type PartRecord =
+  | { readonly ok: true; readonly value: Encoded; readonly worker: string }
+  | { readonly ok: false; readonly error: { name: string; code: string; op: string | undefined; message: string }; readonly worker: string };
+
+export function parseRecord(text: string): PartRecord {
+  return JSON.parse(text) as PartRecord;
+}
