@@ -71,6 +71,8 @@ describe('README code blocks', () => {
       'The two commands/sh',
       'Install/sh',
       'Quick start/ts',
+      'How an op runs/ts',
+      'The path from op to kernel/',
       'Errors/',
       'The worker pool/ts',
       'The webgpu backend/ts',
@@ -93,6 +95,25 @@ describe('README code blocks', () => {
     expect(xShape).toEqual([256]);
     // "…, 0": OMP finds the 4 spikes exactly.
     expect(sparseError).toBe(0);
+  });
+
+  it('the execution-model snippet runs without an await per op and prints what it says', async () => {
+    const { logs } = await runTs('pending', one('How an op runs', 'ts').code);
+    expect(logs).toEqual([[[512], 512]]);
+  });
+
+  it('the path block names the modules the path goes through', () => {
+    const code = one('The path from op to kernel', '').code;
+    const paths = code.match(/src\/[\w/{},.<>-]+/g) ?? [];
+    expect(paths.length).toBeGreaterThanOrEqual(5);
+    for (const path of paths) {
+      const braces = /\{([^}]*)\}/.exec(path);
+      const expanded = braces ? braces[1]!.split(',').map((b) => path.replace(braces[0], b)) : [path];
+      for (const p of expanded) {
+        const concrete = p.replace('<op>', 'matmul');
+        expect(existsSync(join(root, concrete)), concrete).toBe(true);
+      }
+    }
   });
 
   it('the worker pool snippet runs: a and b defined, c is their product', async () => {
