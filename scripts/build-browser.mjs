@@ -57,5 +57,5 @@ export async function buildBrowser() {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const sizes = await buildBrowser();
-  for (const s of sizes) console.log(`dist/browser/${s.name.padEnd(17)} ${(s.bytes / 1024).toFixed(1).padStart(7)} KiB  (gzip ${(s.gzip / 1024).toFixed(1)} KiB)`);
+  for (const s of sizes) console.error(`dist/browser/${s.name.padEnd(17)} ${(s.bytes / 1024).toFixed(1).padStart(7)} KiB  (gzip ${(s.gzip / 1024).toFixed(1)} KiB)`);
 }

@@ -80,7 +80,8 @@ function newestSource() {
 
 /** Builds both modules into dist/wasm/ (skipped when up to date unless `force`). */
 export function buildWasm({ force = false, quiet = false } = {}) {
-  const log = quiet ? () => {} : (s) => console.log(s);
+  // Progress on stderr: stdout stays clean for callers that parse it (npm pack --json runs prepack).
+  const log = quiet ? () => {} : (s) => console.error(s);
   const outputs = Object.keys(VARIANTS).map((n) => join(outDir, n));
   if (!force && outputs.every(existsSync)) {
     const built = Math.min(...outputs.map((f) => statSync(f).mtimeMs));

@@ -225,6 +225,8 @@ class Work implements Pending {
   #deps: readonly Pending[];
   job: PoolJob | undefined;
   pool: PoolLike | undefined;
+  /** Run when the pool job completed under waitSync (copies a shared output back). */
+  afterJob: (() => void) | undefined;
 
   constructor(deps: readonly Pending[], holds: Tensor[], runHere: (() => void) | undefined) {
     this.#deps = deps;
@@ -250,7 +252,10 @@ class Work implements Pending {
     if (failed) return this.finish(failed.error);
     if (this.job && this.pool) {
       try {
-        if (this.pool.waitSync(this.job)) return this.finish(this.job.error);
+        if (this.pool.waitSync(this.job)) {
+          if (this.job.error === undefined) this.afterJob?.();
+          return this.finish(this.job.error);
+        }
       } catch (e) {
         return this.finish(e);
       }
@@ -359,11 +364,11 @@ function kernelInputs<K extends OpName>(op: K, inputs: OpSpecs[K]['inputs']): { 
   return { inputs: (dense ?? inputs) as unknown as OpSpecs[K]['inputs'], copies };
 }
 
-/** The whole op on this thread. */
-function runWhole<K extends OpName>(backend: CpuBackend, op: K, plan: OpSpecs[K]['plan'], raw: OpSpecs[K]['inputs'], out: CpuStore): void {
+/** The whole op on this thread (with `threads` of the backend's own for its `threaded` ops). */
+function runWhole<K extends OpName>(backend: CpuBackend, op: K, plan: OpSpecs[K]['plan'], raw: OpSpecs[K]['inputs'], out: CpuStore, threads?: number): void {
   const { inputs, copies } = kernelInputs(op, raw);
   try {
-    (backend.kernels[op] as CpuKernel<K>)(plan, inputs, out.array);
+    (backend.kernels[op] as CpuKernel<K>)(plan, inputs, out.array, threads);
   } finally {
     if (copies) for (const c of copies) c.dispose();
   }
@@ -388,8 +393,18 @@ function runCpu<K extends OpName>(
   const minFlops = minFlopsPerPart() * backend.speed;
   // Below one part's worth of work nothing is worth a thread hop (and the pool is not even started).
   const pool = cost.flops >= minFlops && cost.flops > 0 && backend.onPool !== false ? activePool() : undefined;
-  const range = isRangeOp(op);
+  let range = isRangeOp(op);
   const parts = pool && range ? planParts(cost.rows, cost.flops, pool.size, minFlops) : 1;
+  // Ops the backend threads itself: one call on the pool's thread count instead of row parts
+  // (each part would pack B again). Small ones here, at once; large ones on one pool thread.
+  const team = pool && parts > 1 && backend.threaded?.has(op) ? pool.size : undefined;
+  if (team !== undefined) {
+    if (cost.flops <= POOL_CALLER_JOINS_MAX_FLOPS * backend.speed) {
+      runWhole(backend, op, plan, raw, out, team);
+      return undefined;
+    }
+    range = false;
+  }
   if (!pool || (range && parts <= 1) || (!range && !backend.kernels[op]) || !canShare()) {
     runWhole(backend, op, plan, raw, out);
     return undefined;
@@ -415,6 +430,7 @@ function runCpu<K extends OpName>(
     out: sharedOut(out),
     ranges: range ? partition(cost.rows, parts) : [[0, 1]],
     whole: !range,
+    threads: team,
     signal,
     state: 'queued',
   };
@@ -436,20 +452,42 @@ function runCpu<K extends OpName>(
     runWhole(backend, op, plan, raw, out);
     return undefined;
   }
-  const w = work ?? new Work([], [], () => runWhole(backend, op, plan, raw, out));
+  const w = work ?? new Work([], [], () => runWhole(backend, op, plan, held, out, team));
   w.job = job;
   w.pool = pool;
+  // The inputs as this work holds them (aliases a caller's dispose() cannot take away).
+  let held = raw;
   if (!work) {
     retain(out);
     holds.push(wrap(plan.dtype, plan.outShape, out));
-    for (const t of raw as readonly (Tensor | undefined)[]) if (t) holds.push(t._alias());
+    held = (raw as readonly (Tensor | undefined)[]).map((t) => t?._alias()) as unknown as OpSpecs[K]['inputs'];
+    for (const t of held as readonly (Tensor | undefined)[]) if (t) holds.push(t);
   }
+  if (job.out !== out.array) w.afterJob = () => out.array.set(job.out);
   const finish = (error?: unknown) => {
     if (error === undefined && job.out !== out.array && !w.settled) out.array.set(job.out);
     for (const t of holds) t.dispose();
     w.finish(error);
   };
-  pool.run(job).then(() => finish(), (e: unknown) => finish(tagged(e, label)));
+  pool.run(job).then(
+    () => finish(),
+    (e: unknown) => {
+      // A pool that cannot start its workers (its script did not load) must not cost the op: it
+      // runs here instead, and later ops skip the pool (activePool() reports it broken, once).
+      if (pool.broken !== undefined && !w.settled) {
+        let error: unknown;
+        try {
+          runWhole(backend, op, plan, held, out, team);
+        } catch (e2) {
+          error = e2;
+        }
+        for (const t of holds) t.dispose();
+        w.finish(error);
+        return;
+      }
+      finish(tagged(e, label));
+    },
+  );
   return w;
 }
 

@@ -14,8 +14,12 @@ export { BACKEND_NAMES, type BackendName } from '../plans.js';
 /** Whether a backend can run here, and why not. */
 export type Probe = { ok: true } | { ok: false; reason: string };
 
-/** Computes the whole output of a CPU op into `out` (dense, row-major, zeroed, of the plan's dtype and shape). */
-export type CpuKernel<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray) => void;
+/**
+ * Computes the whole output of a CPU op into `out` (dense, row-major, zeroed, of the plan's dtype
+ * and shape). `threads` > 1 only for the ops a backend lists in `threaded`: it may then use that
+ * many threads of its own for the one call.
+ */
+export type CpuKernel<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, threads?: number) => void;
 
 /** Computes output rows [begin, end) of a splittable op (matmul: rows of C; conv2d and pool2d: batch·outH rows; elementwise: elements). */
 export type RangeKernel<K extends RangeOp> = (
@@ -52,6 +56,12 @@ export interface CpuBackend {
   loading?(): boolean;
   /** False when pool workers cannot run this backend's kernels: its ops run on the calling thread. */
   readonly onPool?: boolean;
+  /**
+   * Ops whose whole kernel splits itself across threads of its own, sharing work the pool's row
+   * parts would each repeat (native GEMM: one packed panel of B for all threads). Dispatch gives
+   * them the pool's thread count instead of splitting their rows.
+   */
+  readonly threaded?: ReadonlySet<OpName>;
 }
 
 /** A GPU kernel: encodes the op and returns its output tensor on the device. */

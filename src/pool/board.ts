@@ -46,6 +46,8 @@ export interface JobMessage {
   op: string;
   /** Run the backend's whole-op kernel (begin and end are then 0 and 1). */
   whole: boolean;
+  /** Threads the whole-op kernel may use of its own (backends' `threaded` ops). */
+  threads?: number;
   plan: unknown;
   inputs: Array<TensorDesc | undefined>;
   out: Float32Array | Float64Array | Int32Array;

@@ -173,7 +173,9 @@ export class NodePool implements PoolLike {
     this.#used = this.#members.slice(0, parts.length);
     job.state = 'posted';
     parts.forEach(([begin, end], i) => {
-      const message: JobMessage = { backend: job.backend, op: job.op, whole: job.whole, plan: job.plan, inputs: job.inputs as TensorDesc[], out: job.out, begin, end };
+      const message: JobMessage = {
+        backend: job.backend, op: job.op, whole: job.whole, threads: job.threads, plan: job.plan, inputs: job.inputs as TensorDesc[], out: job.out, begin, end,
+      };
       const member = this.#used[i]!;
       member.port.postMessage(message);
       member.posted++;

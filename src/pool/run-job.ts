@@ -13,7 +13,7 @@ export function runJob(backend: CpuBackend, job: JobMessage): void {
   if (job.whole) {
     const kernel = backend.kernels[job.op as OpName] as CpuKernel<OpName> | undefined;
     if (!kernel) throw new Error(`the ${backend.name} backend has no ${job.op} kernel`);
-    kernel(job.plan as never, inputs as never, job.out);
+    kernel(job.plan as never, inputs as never, job.out, job.threads);
     return;
   }
   const range = backend.ranges[job.op as RangeOp] as RangeKernel<RangeOp> | undefined;

@@ -19,6 +19,8 @@ export interface PoolJob {
   readonly ranges: ReadonlyArray<readonly [number, number]>;
   /** Run the backend's whole-op kernel (ops that do not split) instead of its range kernel. */
   readonly whole: boolean;
+  /** Threads of its own the whole kernel may use (a backend's `threaded` ops). */
+  readonly threads?: number;
   readonly signal?: AbortSignal;
   /** Set by the pool: queued → posted → settled, or cancelled before it was posted. */
   state: 'queued' | 'posted' | 'settled' | 'cancelled';

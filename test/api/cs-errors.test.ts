@@ -45,7 +45,7 @@ describe('cs operators', () => {
     expect(await failure('SHAPE_MISMATCH', () => P.forward(zeros([7])))).toMatchInlineSnapshot(`"cs.partialDCT.forward: x must have 8 rows; received [7]. Pass x as [8] or [8, signals]."`);
     expect(await failure('SHAPE_MISMATCH', () => P.adjoint(zeros([4, 2, 1])))).toMatchInlineSnapshot(`"cs.partialDCT.adjoint: y must have rank 1 or 2; received rank 3 [4,2,1]"`);
     expect(await failure('DTYPE_MISMATCH', () => P.forward(zeros([8], { dtype: 'float64' })))).toMatchInlineSnapshot(`"cs.partialDCT.forward: x must be float32 like the operator; received float64. Create x with { dtype: 'float32' }."`);
-    expect(await failure('INVALID_ARGUMENT', () => cs.operator(A).forward(zeros([6]), { backend: 'cuda' as never }))).toMatchInlineSnapshot(`"cs.operator.forward: backend must be one of 'auto', 'js', 'native', 'webgpu'; received 'cuda' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => cs.operator(A).forward(zeros([6]), { backend: 'cuda' as never }))).toMatchInlineSnapshot(`"cs.operator.forward: backend must be one of 'auto', 'js', 'native', 'wasm', 'webgpu'; received 'cuda' (string)"`);
     expect(await failure('DTYPE_MISMATCH', () => cs.dct(zeros([4], { dtype: 'int32' })))).toMatchInlineSnapshot(`"cs.dct: x must be float32 or float64; received int32. Create the tensor with { dtype: "float32" } or "float64"."`);
   });
 

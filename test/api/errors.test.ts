@@ -137,7 +137,7 @@ describe('matmul', () => {
     expect(await failure('INVALID_ARGUMENT', () => matmul(a, b, { transA: 'yes' as never }))).toMatchInlineSnapshot(`"matmul: transA must be true or false; received 'yes' (string)"`);
     expect(await failure('INVALID_ARGUMENT', () => matmul(f32([3]), b, { transA: true }))).toMatchInlineSnapshot(`"matmul: transA needs a of rank 2 or more; received a of shape [3]. Reshape a to a matrix, or drop the flag."`);
     expect(await failure('INVALID_ARGUMENT', () => matmul(a, b, 'fast' as never))).toMatchInlineSnapshot(`"matmul: options must be an object; received 'fast' (string)"`);
-    expect(await failure('INVALID_ARGUMENT', () => matmul(a, b, { backend: 'cuda' as never }))).toMatchInlineSnapshot(`"matmul: backend must be one of 'auto', 'js', 'native', 'webgpu'; received 'cuda' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => matmul(a, b, { backend: 'cuda' as never }))).toMatchInlineSnapshot(`"matmul: backend must be one of 'auto', 'js', 'native', 'wasm', 'webgpu'; received 'cuda' (string)"`);
   });
 
   it('refuses a backend that is not available instead of falling back', async () => {
@@ -148,7 +148,7 @@ describe('matmul', () => {
       expect(message).toBe(`matmul: backend '${b.name}' is unavailable: ${b.reason}. Call backends() to see which backends run here, or use another backend.`);
       expect(await failure('BACKEND_UNAVAILABLE', () => setBackend(b.name))).toContain(`setBackend: backend '${b.name}' is unavailable`);
     }
-    expect(await failure('INVALID_ARGUMENT', () => setBackend('gpu' as never))).toMatchInlineSnapshot(`"setBackend: backend must be one of 'auto', 'js', 'native', 'webgpu'; received 'gpu' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => setBackend('gpu' as never))).toMatchInlineSnapshot(`"setBackend: backend must be one of 'auto', 'js', 'native', 'wasm', 'webgpu'; received 'gpu' (string)"`);
   });
 });
 

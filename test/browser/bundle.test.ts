@@ -9,8 +9,13 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './harness.js';
 
-/** min+gzip budget of dist/browser/lepton.min.js (README: "Browser"). Measured 40.3 KiB. */
-export const BUDGET_KIB = 48;
+/**
+ * min+gzip budget of dist/browser/lepton.min.js (README: "Browser"). Measured 40.3 KiB with the first
+ * round's ops; 80.0 KiB once the bundle carried the second round's (the elementwise, reduction and
+ * nn ops on js and webgpu with their WGSL, linalg and FFT, the cs toolkit, printing and .npy). The
+ * wasm module is not in it (dist/wasm/, fetched on first use).
+ */
+export const BUDGET_KIB = 88;
 
 const NODE_ONLY = [
   'worker_threads',

@@ -174,7 +174,7 @@ describe.skipIf(missing !== undefined)('bundled apps in Chromium', () => {
     });
   });
 
-  it("the README's HTML block runs as written: backends() lists js, webgpu and native (unavailable), matmul runs", async () => {
+  it("the README's HTML block runs as written: backends() lists js, wasm, webgpu and native (unavailable), matmul runs", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const block = /## Browser[\s\S]*?```html\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block, 'README has an html block under Browser').toBeTruthy();
@@ -193,7 +193,7 @@ describe.skipIf(missing !== undefined)('bundled apps in Chromium', () => {
       await page.waitForFunction(() => (window as { done?: unknown }).done !== undefined, undefined, { timeout: 30_000 });
       expect(await page.evaluate(() => (window as unknown as { done: number[] }).done)).toEqual([256, 256]);
       const list = logged[0] as { name: string; available: boolean; reason: string }[];
-      expect(list.map((b) => b.name)).toEqual(['js', 'native', 'webgpu']);
+      expect(list.map((b) => b.name)).toEqual(['js', 'native', 'wasm', 'webgpu']);
       expect(list.find((b) => b.name === 'native')!.available).toBe(false);
       expect(list.find((b) => b.name === 'js')!.available).toBe(true);
       expect(errors, errors.join('\n')).toEqual([]);

@@ -72,10 +72,14 @@ describe.skipIf(!loaded.ok && !ci)('prepackB and matmul packedB', () => {
   }
 
   it('async matmul with packedB', async () => {
-    const a = fill(new Float32Array(300 * 400), 4), b = fill(new Float32Array(400 * 250), 5);
+    // The async entry takes arrays on shared memory only (nothing can detach them mid-kernel).
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+    const a = shared(300 * 400);
+    a.set(fill(new Float32Array(300 * 400), 4));
+    const b = fill(new Float32Array(400 * 250), 5);
     const packedB = addon.prepackB({ b, bOffset: 0, bStrides: [250, 1], k: 400, n: 250 });
     const base = { a, aOffset: 0, aStrides: [400, 1], batchShape: [], m: 300, n: 250, k: 400, activation: 'none', rowBegin: 0, rowEnd: 300 };
-    const want = new Float32Array(300 * 250), got = new Float32Array(300 * 250);
+    const want = new Float32Array(300 * 250), got = shared(300 * 250);
     addon.matmulSync({ ...base, b, bOffset: 0, bStrides: [250, 1], out: want });
     await addon.matmul({ ...base, packedB, out: got });
     expect(got).toEqual(want);

@@ -5,9 +5,9 @@ import { backends, getBackend, matmul, setBackend, tensor } from '../../src/inde
 afterEach(() => setBackend('auto'));
 
 describe('backends()', () => {
-  it('lists js, native and webgpu, each with availability and a reason when unavailable', async () => {
+  it('lists js, native, wasm and webgpu, each with availability and a reason when unavailable', async () => {
     const rows = await backends();
-    expect(rows.map((r) => r.name)).toEqual(['js', 'native', 'webgpu']);
+    expect(rows.map((r) => r.name)).toEqual(['js', 'native', 'wasm', 'webgpu']);
     const js = rows.find((r) => r.name === 'js')!;
     expect(js.available).toBe(true);
     expect(js.reason).toBe('');

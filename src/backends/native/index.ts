@@ -223,6 +223,17 @@ function whole<K extends RangeOp>(r: RangeKernel<K>, rows: (plan: OpSpecs[K]['pl
   return (plan, inputs, out) => r(plan, inputs, out, 0, rows(plan));
 }
 
+/** The whole op on `threads` threads of the addon's own team (which share GEMM's packed B). */
+function teamed<K extends 'matmul' | 'conv2d'>(op: K, rows: (plan: OpSpecs[K]['plan']) => number): CpuKernel<K> {
+  const entry = `${op}Sync` as const;
+  const build = ARGS[op] as ArgsBuilder<K>;
+  return (plan, inputs, out, threads = 1) => {
+    const args = build(plan, inputs, out, 0, rows(plan));
+    if (threads > 1) args['threads'] = threads;
+    (addon()[entry] as (args: AddonArgs) => void)(args);
+  };
+}
+
 const sizeOfShape = (s: readonly number[]): number => rowsOf(s, 0);
 
 let probed: Probe | undefined;
@@ -239,10 +250,11 @@ export const nativeBackend: CpuBackend = Object.freeze({
   // The pool's split thresholds are in js flops; native does the same time's work in ~10× the flops.
   speed: 10,
   fusedRidgeMaxFlops: NATIVE_RIDGE_SPLIT_MIN_FLOPS,
+  threaded: new Set<OpName>(['matmul', 'conv2d']),
   ranges,
   kernels: Object.freeze({
-    matmul: whole(ranges.matmul, (p: MatmulPlan) => rowsOf(p.outShape, 1)),
-    conv2d: whole(ranges.conv2d, (p: Conv2dPlan) => p.batch * p.outH),
+    matmul: teamed('matmul', (p: MatmulPlan) => rowsOf(p.outShape, 1)),
+    conv2d: teamed('conv2d', (p: Conv2dPlan) => p.batch * p.outH),
     pool2d: whole(ranges.pool2d, (p: Pool2dPlan) => p.batch * p.outH),
     unary: whole(ranges.unary, (p: UnaryPlan) => sizeOfShape(p.outShape)),
     binary: whole(ranges.binary, (p: BinaryPlan) => sizeOfShape(p.outShape)),
