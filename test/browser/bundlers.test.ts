@@ -180,6 +180,8 @@ describe.skipIf(missing !== undefined)('bundled apps in Chromium', () => {
     expect(block, 'README has an html block under Browser').toBeTruthy();
     const out = join(work, 'readme-html');
     cpSync(join(ROOT, 'dist', 'browser'), join(out, 'lepton'), { recursive: true });
+    // The wasm module beside it, where the bundle fetches it (../wasm/), as the README says.
+    cpSync(join(ROOT, 'dist', 'wasm'), join(out, 'wasm'), { recursive: true });
     // One line added at the end of the module so the test knows it finished.
     writeFileSync(join(out, 'index.html'), `<!doctype html><link rel="icon" href="data:,"><body>\n${block!.replace('</script>', '  window.done = [...c.shape];\n</script>')}`);
     const server = await serveDir(out);
