@@ -56,7 +56,9 @@ describe.runIf(slow)('the packed tarball', () => {
     const out = join(work, 'out');
     mkdirSync(out);
     // `npm pack` runs prepack; --json goes to stdout, the build's own output is on stderr.
-    const report = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', out], src).replace(/^[^[]*/, '')) as {
+    const packed = run(npm, ['pack', '--json', '--pack-destination', out], src);
+    // The report is the JSON array npm prints last (lifecycle scripts may print before it).
+    const report = JSON.parse(packed.slice(packed.search(/^\[\s*$/m))) as {
       filename: string;
       files: { path: string }[];
     }[];
@@ -71,7 +73,10 @@ describe.runIf(slow)('the packed tarball', () => {
     expect(paths).toContain('dist/browser/lepton.js');
     expect(paths).toContain('dist/browser/lepton-worker.js');
     expect(paths.filter((p) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(p)).length).toBeGreaterThan(0);
-    for (const p of paths) expect(p, 'nothing outside the shipped folders').toMatch(/^(dist|prebuilds|native|shaders)\/|^(LICENSE|README\.md|package\.json|binding\.gyp)$/);
+    expect(paths).toContain('bin/lepton-worker.mjs');
+    expect(paths).toContain('dist/cluster/index.js');
+    expect(paths).toContain('dist/wasm/lepton.wasm');
+    for (const p of paths) expect(p, 'nothing outside the shipped folders').toMatch(/^(dist|prebuilds|native|shaders|bin)\/|^(LICENSE|README\.md|package\.json|binding\.gyp)$/);
     expect(paths.some((p) => /^(test|bench|demo|scripts|src|build)\//.test(p))).toBe(false);
 
     // A new app installs the tarball without running any script (so nothing compiles).
