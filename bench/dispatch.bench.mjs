@@ -17,8 +17,8 @@ import { machineInfo, measure, table, writeResults } from './harness.mjs';
 const quick = process.argv.includes('--quick');
 const maxTime = quick ? 0.5 : 2;
 const rows = [];
-const us = (s) => s.median * 1000;
-const spread = (s) => `${(s.q1 * 1000).toFixed(2)}–${(s.q3 * 1000).toFixed(2)}`;
+const us = (s) => s.medianMs * 1000;
+const spread = (s) => `${(s.p25Ms * 1000).toFixed(2)}–${(s.p75Ms * 1000).toFixed(2)}`;
 
 async function time(name, fn, extra = {}) {
   for (let i = 0; i < 200; i++) fn(); // warm-up: the JIT and the pool (~15 calls to settle)
@@ -32,9 +32,9 @@ const native = (await L.backends()).find((b) => b.name === 'native')?.available;
 const cpu = native ? ['js', 'native'] : ['js'];
 
 // ── tiny ops ──
-const a2 = L.tensor([1, 2]);
-const b2 = L.tensor([3, 4]);
-for (const backend of cpu) await time(`add 2×f32 [${backend}]`, () => L.add(a2, b2, { backend }).dispose(), { group: 'add2' });
+const x2 = L.tensor([1, 2]);
+const y2 = L.tensor([3, 4]);
+for (const backend of cpu) await time(`add 2×f32 [${backend}]`, () => L.add(x2, y2, { backend }).dispose(), { group: 'add2' });
 const m4a = L.randn([4, 4], { seed: 1, dtype: 'float64' });
 const m4b = L.randn([4, 4], { seed: 2, dtype: 'float64' });
 for (const backend of cpu) await time(`matmul 4×4 f64 [${backend}]`, () => L.matmul(m4a, m4b, { backend }).dispose(), { group: 'mm4' });
@@ -89,20 +89,28 @@ const cnn = () => {
   for (const t of [c, p, f, d, y]) t.dispose();
 };
 const cnnOps = await time(`CNN b64 public ops [${bname}]`, cnn, { group: 'cnn' });
-// The same kernels on preallocated outputs and ready plans.
-const convPlan = I.planConv2d(X, W, { padding: 1, bias: cb, activation: 'relu' });
-const poolPlan = I.planPool2d(L.tensor(new Float32Array(64 * 32 * 32 * 32), [64, 32, 32, 32]), { kernel: 2 });
+// The same kernels on preallocated outputs and ready plans (internal.js carries its own tensor
+// core: the tensors handed to it are made with its own creation functions, from the same seeds).
+const Xi = I.randn([64, 3, 32, 32], { seed: 5 });
+const Wi = I.randn([32, 3, 3, 3], { seed: 6 });
+const cbi = I.randn([32], { seed: 7 });
+const W1i = I.randn([8192, 128], { seed: 8 });
+const b1i = I.randn([128], { seed: 9 });
+const W2i = I.randn([128, 1], { seed: 10 });
+const b2i = I.randn([1], { seed: 11 });
+const convPlan = I.planConv2d(Xi, Wi, { padding: 1, bias: cbi, activation: 'relu' });
 const cOut = new Float32Array(64 * 32 * 32 * 32);
+const cT = new I.Tensor('float32', [64, 32, 32, 32], cOut);
+const poolPlan = I.planPool2d('max', cT, { kernel: 2 });
 const pOut = new Float32Array(64 * 32 * 16 * 16);
-const cT = new L.Tensor('float32', [64, 32, 32, 32], cOut);
-const pT = new L.Tensor('float32', [64, 8192], pOut);
-const d1 = I.planMatmul(pT, W1, { bias: b1, activation: 'relu' });
+const pT = new I.Tensor('float32', [64, 8192], pOut);
+const d1 = I.planMatmul(pT, W1i, { bias: b1i, activation: 'relu' });
 const dOut = new Float32Array(64 * 128);
-const dT = new L.Tensor('float32', [64, 128], dOut);
-const d2 = I.planMatmul(dT, W2, { bias: b2, activation: 'sigmoid' });
+const dT = new I.Tensor('float32', [64, 128], dOut);
+const d2 = I.planMatmul(dT, W2i, { bias: b2i, activation: 'sigmoid' });
 const yOut = new Float32Array(64);
 const kernels = () => {
-  backend.kernels.conv2d(convPlan, [X, W, cb], cOut);
+  backend.kernels.conv2d(convPlan, [Xi, Wi, cbi], cOut);
   backend.kernels.pool2d(poolPlan, [cT], pOut);
   backend.kernels.matmul(d1.plan, d1.inputs, dOut);
   backend.kernels.matmul(d2.plan, d2.inputs, yOut);
@@ -117,8 +125,11 @@ const fistaOps = await time(`FISTA N512 K192 two products [${bname}]`, () => {
   L.matmul(Af, xf, o).dispose();
   L.matmul(Af, rf, { transA: true, ...o }).dispose();
 }, { group: 'fista' });
-const f1 = I.planMatmul(Af, xf, {});
-const f2 = I.planMatmul(Af, rf, { transA: true });
+const Afi = I.randn([192, 512], { seed: 12, dtype: 'float64' });
+const xfi = I.randn([512], { seed: 13, dtype: 'float64' });
+const rfi = I.randn([192], { seed: 14, dtype: 'float64' });
+const f1 = I.planMatmul(Afi, xfi, {});
+const f2 = I.planMatmul(Afi, rfi, { transA: true });
 const o1 = new Float64Array(192);
 const o2 = new Float64Array(512);
 const fistaKernels = await time(`FISTA N512 K192 kernels alone [${bname}]`, () => {
@@ -137,11 +148,11 @@ await L.configure({ threads: 2, minFlopsPerPart: 200_000 });
 // ── 100 000 small ops with dispose(): memory before and after ──
 const before = L.memory().cpu;
 const rss0 = process.memoryUsage().rss;
-for (let i = 0; i < 100_000; i++) L.add(a2, b2).dispose();
+for (let i = 0; i < 100_000; i++) L.add(x2, y2).dispose();
 const after = L.memory().cpu;
 const rss1 = process.memoryUsage().rss;
 
-console.log(table(['case', 'us', 'iqr'], rows));
+console.log(table([['case', 'left'], ['µs', 'right'], ['IQR (µs)', 'right']], rows.map((r) => [r.case, r.us, r.iqr])));
 console.log(`CNN: public ops ${cnnOps.toFixed(0)} µs vs kernels alone ${cnnKernels.toFixed(0)} µs: ${(cnnOps / cnnKernels).toFixed(3)}×`);
 console.log(`FISTA products: public ops ${fistaOps.toFixed(1)} µs vs kernels ${fistaKernels.toFixed(1)} µs: ${(fistaOps / fistaKernels).toFixed(3)}×`);
 console.log(`split − unsplit: ${(split - whole).toFixed(2)} µs (split ${split.toFixed(2)}, unsplit ${whole.toFixed(2)})`);

@@ -81,19 +81,38 @@ const map =
   };
 
 const FLOAT: Record<UnaryPlan['fn'], Loop> = {
+  // The hot ones as loops of their own: `map`'s shared loop calls its function through one call
+  // site for every function, which V8 cannot inline (measured: relu of 64 Ki float32, 700 µs
+  // through map, ~60 µs as a loop).
   // Keeps NaN, as numpy's maximum(x, 0) does.
-  relu: map((v) => (v < 0 ? 0 : v)),
-  sigmoid: map((v) => 1 / (1 + Math.exp(-v))),
-  exp: map(Math.exp),
+  relu: (_plan, xs, o, out, begin, end) => {
+    for (let i = begin; i < end; i++) {
+      const v = xs[o + i]!;
+      out[i] = v < 0 ? 0 : v;
+    }
+  },
+  sigmoid: (_plan, xs, o, out, begin, end) => {
+    for (let i = begin; i < end; i++) out[i] = 1 / (1 + Math.exp(-xs[o + i]!));
+  },
+  exp: (_plan, xs, o, out, begin, end) => {
+    for (let i = begin; i < end; i++) out[i] = Math.exp(xs[o + i]!);
+  },
   log: map(Math.log),
   log1p: map(Math.log1p),
   expm1: map(Math.expm1),
   sqrt: map(Math.sqrt),
   rsqrt: map((v) => 1 / Math.sqrt(v)),
   abs: map(Math.abs),
-  neg: map((v) => -v),
+  neg: (_plan, xs, o, out, begin, end) => {
+    for (let i = begin; i < end; i++) out[i] = -xs[o + i]!;
+  },
   sign: map(Math.sign),
-  square: map((v) => v * v),
+  square: (_plan, xs, o, out, begin, end) => {
+    for (let i = begin; i < end; i++) {
+      const v = xs[o + i]!;
+      out[i] = v * v;
+    }
+  },
   tanh: map(Math.tanh),
   sin: map(Math.sin),
   cos: map(Math.cos),

@@ -11,7 +11,7 @@
  * types (load.ts) and the tests' lists all derive from the op table (OP_NAMES), so adding an op
  * is one line here.
  */
-import type { TypedArray } from '../../dtype.js';
+import type { FloatArray, TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
 import type {
   BatchNormPlan, BinaryPlan, CholeskyPlan, Conv2dPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan, RangeOp, ReducePlan,
@@ -21,6 +21,7 @@ import { broadcastStrides, contiguousStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { CpuBackend, CpuKernel, Probe, RangeKernel } from '../backend.js';
 import { binaryRange } from '../../kernels/binary.js';
+import { matmulRange } from '../../kernels/matmul.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
@@ -223,11 +224,25 @@ function whole<K extends RangeOp>(r: RangeKernel<K>, rows: (plan: OpSpecs[K]['pl
   return (plan, inputs, out) => r(plan, inputs, out, 0, rows(plan));
 }
 
+/**
+ * Products of at most this many multiply-adds run the shared js dot-product loop: the addon call
+ * (argument decoding and its packing buffers) costs more than such a product (measured: 4×4 float64
+ * 19 µs through the addon, 6.5 µs in js).
+ */
+export const NATIVE_MATMUL_MIN_MACS = 16 * 16 * 16;
+
 /** The whole op on `threads` threads of the addon's own team (which share GEMM's packed B). */
 function teamed<K extends 'matmul' | 'conv2d'>(op: K, rows: (plan: OpSpecs[K]['plan']) => number): CpuKernel<K> {
   const entry = `${op}Sync` as const;
   const build = ARGS[op] as ArgsBuilder<K>;
   return (plan, inputs, out, threads = 1) => {
+    if (op === 'matmul') {
+      const p = plan as MatmulPlan;
+      if (rows(plan) * p.n * p.k <= NATIVE_MATMUL_MIN_MACS) {
+        matmulRange(p, inputs as OpSpecs['matmul']['inputs'], out as FloatArray, 0, rows(plan));
+        return;
+      }
+    }
     const args = build(plan, inputs, out, 0, rows(plan));
     if (threads > 1) args['threads'] = threads;
     (addon()[entry] as (args: AddonArgs) => void)(args);
