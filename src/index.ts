@@ -100,6 +100,6 @@ export type { TensorJson } from './format.js';
 export type { DTypeArrays } from './dtype.js';
 export type { Shape } from './shape.js';
 export type { GpuStorage } from './tensor.js';
-export type { RidgePlan } from './plans.js';
+export type { RidgePlan, SolveSpdPlan, FloatDType } from './plans.js';
 export type { MatrixOptions, GaussianOptions, PartialDctOptions, Dct2dOptions } from './cs/operators.js';
 export type { PsnrOptions } from './cs/metrics.js';

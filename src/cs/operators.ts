@@ -34,7 +34,7 @@ const OPERATOR = Symbol.for('lepton-compute.cs.operator');
 export interface LinearOperator {
   /** 'matrix' (an explicit Tensor), 'function' (from forward/adjoint functions), 'sample', 'partialDCT', 'dct2d', 'compose' or 'transpose'. */
   readonly kind: 'matrix' | 'function' | 'sample' | 'partialDCT' | 'dct2d' | 'compose' | 'transpose';
-  /** [m, n]: measurements × unknowns. */
+  /** `[m, n]`: measurements × unknowns. */
   readonly shape: readonly [number, number];
   readonly dtype: 'float32' | 'float64';
   /** The explicit matrix, for kind 'matrix'. */
@@ -52,7 +52,7 @@ export interface LinearOperator {
 
 /** What `cs.operator` builds an operator from. */
 export interface OperatorDefinition {
-  /** [m, n]: measurements × unknowns, each a positive integer ≤ 2^27. */
+  /** `[m, n]`: measurements × unknowns, each a positive integer ≤ 2^27. */
   shape: readonly [number, number];
   /** x [n] or [n, signals] → A·x, [m] or [m, signals], of the operator's dtype. May be async. */
   forward: (x: Tensor) => Tensor | Promise<Tensor>;

@@ -44,7 +44,7 @@ export interface LassoPathOptions extends SolverOptions {
 export interface LassoPathResult {
   /** The λ grid, descending. */
   lambdas: number[];
-  /** [n, lambdas.length]: column i is the solution at lambdas[i] (scikit-learn's coefs). */
+  /** `[n, lambdas.length]`: column i is the solution at lambdas[i] (scikit-learn's coefs). */
   x: Tensor;
   /** Duality gap at each solution. */
   gaps: number[];
