@@ -2,21 +2,9 @@
  * Every bad argument to cs.* gets a typed LeptonError with a stable code and a pinned message.
  */
 import { describe, expect, it } from 'vitest';
-import { cs, LeptonError, tensor, zeros, type ErrorCode } from '../../src/index.js';
+import { cs, tensor, zeros } from '../../src/index.js';
+import { failure } from '../util/settled.js';
 
-async function failure(code: ErrorCode, fn: () => unknown): Promise<string> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a LeptonError').toBeInstanceOf(LeptonError);
-  const err = caught as LeptonError;
-  expect(err.code).toBe(code);
-  expect(err.name).not.toBe('Error');
-  return err.message;
-}
 
 const A = cs.gaussian(4, 6, { seed: 1 });
 const y = zeros([4]);

@@ -5,20 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as L from '../../src/index.js';
-import { LeptonError, tensor, zeros, type ErrorCode } from '../../src/index.js';
+import { tensor, zeros } from '../../src/index.js';
+import { failure } from '../util/settled.js';
 
-async function failure(code: ErrorCode, fn: () => unknown): Promise<string> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a LeptonError').toBeInstanceOf(LeptonError);
-  const err = caught as LeptonError;
-  expect(err.code).toBe(code);
-  return err.message;
-}
 
 const f32 = (shape: number[]) => zeros(shape);
 const i32 = (shape: number[]) => zeros(shape, { dtype: 'int32' });

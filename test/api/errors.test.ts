@@ -12,7 +12,6 @@ import {
   div,
   eye,
   full,
-  LeptonError,
   linalg,
   matmul,
   maxPool2d,
@@ -28,23 +27,9 @@ import {
   sum,
   tensor,
   zeros,
-  type ErrorCode,
 } from '../../src/index.js';
+import { failure } from '../util/settled.js';
 
-/** Runs `fn` (sync or async), asserts it fails with a LeptonError of `code`, returns the message. */
-async function failure(code: ErrorCode, fn: () => unknown): Promise<string> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a LeptonError').toBeInstanceOf(LeptonError);
-  const err = caught as LeptonError;
-  expect(err.code).toBe(code);
-  expect(err.name).not.toBe('Error');
-  return err.message;
-}
 
 const f32 = (shape: number[]) => zeros(shape);
 const f64 = (shape: number[]) => zeros(shape, { dtype: 'float64' });

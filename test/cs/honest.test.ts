@@ -6,22 +6,11 @@
  * Each case runs on every CPU backend available (js, native).
  */
 import { describe, expect, it } from 'vitest';
-import { cs, LeptonError, matmul, tensor, zeros, type ErrorCode, type Tensor } from '../../src/index.js';
+import { cs, matmul, tensor, zeros, type Tensor } from '../../src/index.js';
 import { backendMatrix } from '../util/backends.js';
 import { sparseSignal } from './signals.js';
-import { settled } from '../util/settled.js';
+import { failure, settled } from '../util/settled.js';
 
-async function failure(code: ErrorCode, fn: () => unknown): Promise<string> {
-  let caught: unknown;
-  try {
-    await fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught, 'expected a LeptonError').toBeInstanceOf(LeptonError);
-  expect((caught as LeptonError).code).toBe(code);
-  return (caught as LeptonError).message;
-}
 
 function withValue(t: Tensor, index: number, value: number): Tensor {
   const v = Float64Array.from(t.dataSync());
