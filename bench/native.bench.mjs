@@ -37,7 +37,7 @@ if (typeof lib.configure === 'function') await lib.configure({ threads: 1 }); //
 
 // The raw addon too (its synchronous entry, into a reused output), to separate the kernel from the
 // library's per-call costs: a fresh SharedArrayBuffer output whose pages fault in on first write
-// (numpy's allocator reuses freed memory) and, above NATIVE_SYNC_MAX_FLOPS, the libuv hand-off.
+// (numpy's allocator reuses freed memory).
 const raw = createRequire(import.meta.url)(join(here, '..', 'build', 'Release', 'lepton.node'));
 raw.init({ isa: process.env.LEPTON_NATIVE_ISA || undefined });
 const rawOut = new Map();

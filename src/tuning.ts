@@ -43,12 +43,6 @@ export const JS_IM2COL_BUDGET = 1 << 20;
 export const POOL_MIN_FLOPS_PER_PART = 200_000;
 
 /**
- * native kernels do 10–20× the flops per microsecond of js ones: the pool's flop thresholds
- * (POOL_MIN_FLOPS_PER_PART, POOL_CALLER_JOINS_MAX_FLOPS) are multiplied by this for native ops.
- */
-export const POOL_NATIVE_WORK_FACTOR = 10;
-
-/**
  * native ridge is split across the pool (Gram and right-hand sides as pool-split matmuls, then the
  * addon's solve) only from this many Gram flops; below, one fused addon call is faster. Measured
  * with 2 threads: 128×512 dual (1.7·10⁷ flops) split 1.30 ms vs fused 0.85; 256×1024 dual
@@ -101,10 +95,3 @@ export const WEBGPU = Object.freeze({
   /** Bytes of free buffers the pool keeps for reuse; beyond this, released buffers are destroyed. */
   POOL_BYTES: 256 * 1024 * 1024,
 });
-
-/**
- * native: work up to this many flops (or elements, for memory-bound ops) runs synchronously on the
- * calling thread; larger work goes to the libuv pool through the async entry, whose hand-off
- * costs 50–150 µs on the 2-core development machine (a 256³ float32 GEMM takes ~0.35 ms).
- */
-export const NATIVE_SYNC_MAX_FLOPS = 1 << 25;
