@@ -36,13 +36,15 @@
 namespace lepton {
 namespace {
 
-Activation read_activation(const ArgReader& r) {
+template <class R>
+Activation read_activation(const R& r) {
   return static_cast<Activation>(r.choice("activation", {"none", "relu", "sigmoid"}));
 }
 
 // Optional `threads` (matmul, conv2d, pool2d, unary, binary): the addon's own threads for this call, default 1; more than
 // the CPUs this process may use are not started.
-int read_threads(const ArgReader& r) {
+template <class R>
+int read_threads(const R& r) {
   if (!r.has("threads")) return 1;
   const int64_t t = r.positive("threads");
   return static_cast<int>(std::min<int64_t>(t, ThreadPool::hardware_threads()));
@@ -77,6 +79,12 @@ void attach_pool(UnaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 template <class T>
 void attach_pool(BinaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 
+// The choices of unary, binary and reduce's `fn`, as the flat layouts give them to JavaScript
+// (the same order as decode's lists below).
+constexpr const char* kUnaryFns = "relu|sigmoid|exp|log|log1p|expm1|sqrt|rsqrt|abs|neg|sign|square|tanh|sin|cos|erf|gelu|softplus|leakyRelu|clip";
+constexpr const char* kBinaryFns = "add|sub|mul|div|pow|maximum|minimum|mod|equal|notEqual|less|lessEqual|greater|greaterEqual";
+constexpr const char* kReduceFns = "sum|mean|max|min|prod|argmax|argmin|logSumExp|variance|std|norm";
+
 // ───────────────────────────── matmul ─────────────────────────────
 // { a, aOffset, aStrides, b, bOffset, bStrides, bias?, biasOffset, biasStrides, out, batchShape,
 //   m, n, k, activation, rowBegin, rowEnd }. Strides are element strides of op(A) as
@@ -84,16 +92,21 @@ void attach_pool(BinaryArgs<T>& a, ThreadPool* pool) { a.pool = pool; }
 //   [...batch, i, j], batch strides broadcast to batchShape; out is dense [batch·m, n].
 struct MatmulOp {
   static constexpr const char* kName = "matmul";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"m"}, {"n"}, {"k"}, {"batchShape", true}, {"activation", false, "none|relu|sigmoid"}, {"aOffset"}, {"aStrides", true},
+      {"bOffset"}, {"bStrides", true}, {"biasOffset"}, {"biasStrides", true}, {"rowBegin"}, {"rowEnd"}, {"threads"}};
+  static constexpr const char* kFlatArrays[] = {"a", "b", "bias", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = MatmulArgs<T>;
 
-  template <class T>
-  static void view(ArgReader& r, const char* name, const char* offset, const char* strides,
+  template <class T, class R>
+  static void view(R& r, const char* name, const char* offset, const char* strides,
                    const std::vector<int64_t>& dims, MatrixView<T>* v) {
     const std::size_t rank = dims.size();
     v->offset = r.integer(offset);
     std::vector<int64_t> s = r.integers(strides, static_cast<int64_t>(rank));
-    Span<T> arr = r.array<T>(name, 0);
+    Span<T> arr = r.template array<T>(name, 0);
     r.check_extent(name, arr.length, v->offset, dims, s);
     v->data = arr.data;
     v->batch_strides.assign(s.begin(), s.end() - 2);
@@ -101,8 +114,8 @@ struct MatmulOp {
     v->cs = s[rank - 1];
   }
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa* isa) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa* isa) {
     Args<T> p;
     p.isa = isa;
     p.m = r.integer("m");
@@ -123,7 +136,7 @@ struct MatmulOp {
     // With packedB (a prepackB handle, attached by the entry) b, bOffset and bStrides are not read.
     if (!r.has("packedB")) view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);
     if (r.has("bias")) view<T>(r, "bias", "biasOffset", "biasStrides", c_dims, &p.bias);
-    p.out = r.array<T>("out", out_size).data;
+    p.out = r.template array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
     p.threads = read_threads(r);
@@ -143,11 +156,18 @@ struct MatmulOp {
 // x, w, bias, out dense.
 struct Conv2dOp {
   static constexpr const char* kName = "conv2d";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"layout", false, "NCHW|NHWC"}, {"batch"}, {"inC"}, {"inH"}, {"inW"}, {"outC"}, {"outH"}, {"outW"}, {"kh"}, {"kw"},
+      {"strideH"}, {"strideW"}, {"dilationH"}, {"dilationW"}, {"padTop"}, {"padLeft"}, {"groups"},
+      {"activation", false, "none|relu|sigmoid"}, {"pool", false, "max|avg"}, {"poolKh"}, {"poolKw"}, {"poolStrideH"},
+      {"poolStrideW"}, {"rowBegin"}, {"rowEnd"}, {"threads"}};
+  static constexpr const char* kFlatArrays[] = {"x", "w", "bias", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = Conv2dArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa* isa) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa* isa) {
     Args<T> p;
     p.isa = isa;
     p.nhwc = r.choice("layout", {"NCHW", "NHWC"}) == 1;
@@ -195,10 +215,10 @@ struct Conv2dOp {
     }
     const int64_t out_size = r.product({p.batch, p.out_c, rows_h, rows_w}, "the size of out");
     const int64_t rows = r.mul(p.batch, rows_h, "batch·outH");
-    p.x = r.array<T>("x", x_size).data;
-    p.w = r.array<T>("w", w_size).data;
-    if (r.has("bias")) p.bias = r.array<T>("bias", p.out_c).data;
-    p.out = r.array<T>("out", out_size).data;
+    p.x = r.template array<T>("x", x_size).data;
+    p.w = r.template array<T>("w", w_size).data;
+    if (r.has("bias")) p.bias = r.template array<T>("bias", p.out_c).data;
+    p.out = r.template array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
     p.threads = read_threads(r);
@@ -216,11 +236,16 @@ struct Conv2dOp {
 //   strideW, padTop, padLeft, rowBegin, rowEnd }; x and out dense.
 struct Pool2dOp {
   static constexpr const char* kName = "pool2d";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"kind", false, "max|avg"}, {"layout", false, "NCHW|NHWC"}, {"batch"}, {"channels"}, {"inH"}, {"inW"}, {"outH"},
+      {"outW"}, {"kh"}, {"kw"}, {"strideH"}, {"strideW"}, {"padTop"}, {"padLeft"}, {"rowBegin"}, {"rowEnd"}, {"threads"}};
+  static constexpr const char* kFlatArrays[] = {"x", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = Pool2dArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.max = r.choice("kind", {"max", "avg"}) == 0;
     p.nhwc = r.choice("layout", {"NCHW", "NHWC"}) == 1;
@@ -241,8 +266,8 @@ struct Pool2dOp {
     const int64_t x_size = r.product({p.batch, p.channels, p.in_h, p.in_w}, "the size of x");
     const int64_t out_size = r.product({p.batch, p.channels, p.out_h, p.out_w}, "the size of out");
     const int64_t rows = r.mul(p.batch, p.out_h, "batch·outH");
-    p.x = r.array<T>("x", x_size).data;
-    p.out = r.array<T>("out", out_size).data;
+    p.x = r.template array<T>("x", x_size).data;
+    p.out = r.template array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
     p.row_end = r.integer("rowEnd");
     p.threads = read_threads(r);
@@ -261,11 +286,15 @@ struct Pool2dOp {
 // NaN (default ∓Infinity).
 struct UnaryOp {
   static constexpr const char* kName = "unary";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"fn", false, kUnaryFns}, {"alpha"}, {"min"}, {"max"}, {"begin"}, {"end"}, {"threads"}};
+  static constexpr const char* kFlatArrays[] = {"x", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = UnaryArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.fn = static_cast<UnaryFn>(r.choice("fn", {"relu", "sigmoid", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt",
                                                 "abs", "neg", "sign", "square", "tanh", "sin", "cos", "erf", "gelu",
@@ -277,8 +306,8 @@ struct UnaryOp {
     p.begin = r.integer("begin");
     p.end = r.integer("end");
     if (p.begin > p.end) r.range_error("begin must not exceed end");
-    p.x = r.array<T>("x", p.end).data;
-    p.out = r.array<T>("out", p.end).data;
+    p.x = r.template array<T>("x", p.end).data;
+    p.out = r.template array<T>("out", p.end).data;
     p.threads = read_threads(r);
     return p;
   }
@@ -293,11 +322,16 @@ struct UnaryOp {
 //   type, or an Int32Array for the comparisons.
 struct BinaryOp {
   static constexpr const char* kName = "binary";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"fn", false, kBinaryFns}, {"shape", true}, {"aOffset"}, {"aStrides", true}, {"bOffset"}, {"bStrides", true},
+      {"begin"}, {"end"}, {"threads"}};
+  static constexpr const char* kFlatArrays[] = {"a", "b", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = BinaryArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.fn = static_cast<BinaryFn>(r.choice("fn", {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "mod", "equal",
                                                   "notEqual", "less", "lessEqual", "greater", "greaterEqual"}));
@@ -311,16 +345,16 @@ struct BinaryOp {
     p.a_strides = r.integers("aStrides", rank);
     p.b_offset = r.integer("bOffset");
     p.b_strides = r.integers("bStrides", rank);
-    Span<T> a = r.array<T>("a", 0);
-    Span<T> b = r.array<T>("b", 0);
+    Span<T> a = r.template array<T>("a", 0);
+    Span<T> b = r.template array<T>("b", 0);
     r.check_extent("a", a.length, p.a_offset, p.shape, p.a_strides);
     r.check_extent("b", b.length, p.b_offset, p.shape, p.b_strides);
     p.a = a.data;
     p.b = b.data;
     if (is_comparison(p.fn)) {
-      p.mask = r.array<int32_t>("out", size).data;
+      p.mask = r.template array<int32_t>("out", size).data;
     } else {
-      p.out = r.array<T>("out", size).data;
+      p.out = r.template array<T>("out", size).data;
     }
     p.begin = r.integer("begin");
     p.end = r.integer("end");
@@ -339,8 +373,12 @@ struct BinaryOp {
 // ddof: variance/std's, < the reduced count; ord: norm's, 1, 2 or Infinity.
 struct ReduceOp {
   static constexpr const char* kName = "reduce";
-  template <class In, class Out>
-  static ReduceArgs<In, Out> decode2(ArgReader& r) {
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"fn", false, kReduceFns}, {"ddof"}, {"ord"}, {"shape", true}, {"outStrides", true}, {"count"}};
+  static constexpr const char* kFlatArrays[] = {"x", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
+  template <class In, class Out, class R>
+  static ReduceArgs<In, Out> decode2(R& r) {
     ReduceArgs<In, Out> p;
     p.fn = static_cast<ReduceFn>(r.choice("fn", {"sum", "mean", "max", "min", "prod", "argmax", "argmin", "logSumExp",
                                                   "variance", "std", "norm"}));
@@ -359,8 +397,8 @@ struct ReduceOp {
       r.range_error("ddof must be less than count");
     }
     const int64_t size = r.product(p.shape, "the input size");
-    p.x = r.array<In>("x", size).data;
-    Span<Out> out = r.array<Out>("out", 0);
+    p.x = r.template array<In>("x", size).data;
+    Span<Out> out = r.template array<Out>("out", 0);
     // Every output slot the walk reaches: Σ (shape[d] − 1)·outStrides[d] < out.length.
     r.check_extent("out", out.length, 0, p.shape, p.out_strides);
     p.out = out.data;
@@ -380,11 +418,16 @@ struct ReduceOp {
 //   shape }; strides broadcast to `shape`; a, b and out of one type; out dense.
 struct WhereOp {
   static constexpr const char* kName = "where";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"shape", true}, {"condOffset"}, {"condStrides", true}, {"aOffset"}, {"aStrides", true}, {"bOffset"},
+      {"bStrides", true}};
+  static constexpr const char* kFlatArrays[] = {"cond", "a", "b", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = WhereArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.shape = r.integers("shape", -1);
     const int64_t rank = static_cast<int64_t>(p.shape.size());
@@ -395,16 +438,16 @@ struct WhereOp {
     p.a_strides = r.integers("aStrides", rank);
     p.b_offset = r.integer("bOffset");
     p.b_strides = r.integers("bStrides", rank);
-    Span<int32_t> cond = r.array<int32_t>("cond", 0);
-    Span<T> a = r.array<T>("a", 0);
-    Span<T> b = r.array<T>("b", 0);
+    Span<int32_t> cond = r.template array<int32_t>("cond", 0);
+    Span<T> a = r.template array<T>("a", 0);
+    Span<T> b = r.template array<T>("b", 0);
     r.check_extent("cond", cond.length, p.cond_offset, p.shape, p.cond_strides);
     r.check_extent("a", a.length, p.a_offset, p.shape, p.a_strides);
     r.check_extent("b", b.length, p.b_offset, p.shape, p.b_strides);
     p.cond = cond.data;
     p.a = a.data;
     p.b = b.data;
-    p.out = r.array<T>("out", size).data;
+    p.out = r.template array<T>("out", size).data;
     return p;
   }
   static Status run(const Args<float>& p) { return where_f32(p); }
@@ -416,19 +459,23 @@ struct WhereOp {
 // { x, out, fn: 'softmax'|'logSoftmax', outer, n, inner }; x and out dense [outer, n, inner].
 struct SoftmaxOp {
   static constexpr const char* kName = "softmax";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"fn", false, "softmax|logSoftmax"}, {"outer"}, {"n"}, {"inner"}};
+  static constexpr const char* kFlatArrays[] = {"x", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = SoftmaxArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.log = r.choice("fn", {"softmax", "logSoftmax"}) == 1;
     p.outer = r.integer("outer");
     p.n = r.integer("n");
     p.inner = r.integer("inner");
     const int64_t size = r.product({p.outer, p.n, p.inner}, "the size of x");
-    p.x = r.array<T>("x", size).data;
-    p.out = r.array<T>("out", size).data;
+    p.x = r.template array<T>("x", size).data;
+    p.out = r.template array<T>("out", size).data;
     return p;
   }
   static Status run(const Args<float>& p) { return softmax_f32(p); }
@@ -440,11 +487,15 @@ struct SoftmaxOp {
 // [outer, channels, inner]; the vectors [channels]; epsilon finite and ≥ 0.
 struct BatchNormOp {
   static constexpr const char* kName = "batchNorm";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"outer"}, {"channels"}, {"inner"}, {"epsilon"}};
+  static constexpr const char* kFlatArrays[] = {"x", "mean", "variance", "offset", "scale", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = BatchNormArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.outer = r.integer("outer");
     p.channels = r.integer("channels");
@@ -452,12 +503,12 @@ struct BatchNormOp {
     p.epsilon = r.finite("epsilon");
     if (p.epsilon < 0) r.range_error("epsilon must be ≥ 0");
     const int64_t size = r.product({p.outer, p.channels, p.inner}, "the size of x");
-    p.x = r.array<T>("x", size).data;
-    p.mean = r.array<T>("mean", p.channels).data;
-    p.variance = r.array<T>("variance", p.channels).data;
-    if (r.has("offset")) p.offset = r.array<T>("offset", p.channels).data;
-    if (r.has("scale")) p.scale = r.array<T>("scale", p.channels).data;
-    p.out = r.array<T>("out", size).data;
+    p.x = r.template array<T>("x", size).data;
+    p.mean = r.template array<T>("mean", p.channels).data;
+    p.variance = r.template array<T>("variance", p.channels).data;
+    if (r.has("offset")) p.offset = r.template array<T>("offset", p.channels).data;
+    if (r.has("scale")) p.scale = r.template array<T>("scale", p.channels).data;
+    p.out = r.template array<T>("out", size).data;
     return p;
   }
   static Status run(const Args<float>& p) { return batch_norm_f32(p); }
@@ -468,21 +519,25 @@ struct BatchNormOp {
 // { x, gamma?, beta?, out, outer, n, epsilon }; x and out dense [outer, n]; gamma, beta [n].
 struct LayerNormOp {
   static constexpr const char* kName = "layerNorm";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"outer"}, {"n"}, {"epsilon"}};
+  static constexpr const char* kFlatArrays[] = {"x", "gamma", "beta", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = LayerNormArgs<T>;
 
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa*) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
     Args<T> p;
     p.outer = r.integer("outer");
     p.n = r.positive("n");
     p.epsilon = r.finite("epsilon");
     if (p.epsilon < 0) r.range_error("epsilon must be ≥ 0");
     const int64_t size = r.mul(p.outer, p.n, "the size of x");
-    p.x = r.array<T>("x", size).data;
-    if (r.has("gamma")) p.gamma = r.array<T>("gamma", p.n).data;
-    if (r.has("beta")) p.beta = r.array<T>("beta", p.n).data;
-    p.out = r.array<T>("out", size).data;
+    p.x = r.template array<T>("x", size).data;
+    if (r.has("gamma")) p.gamma = r.template array<T>("gamma", p.n).data;
+    if (r.has("beta")) p.beta = r.template array<T>("beta", p.n).data;
+    p.out = r.template array<T>("out", size).data;
     return p;
   }
   static Status run(const Args<float>& p) { return layer_norm_f32(p); }
@@ -495,17 +550,21 @@ struct LayerNormOp {
 // info is a Float64Array of 3.
 struct CholeskyOp {
   static constexpr const char* kName = "cholesky";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"n"}};
+  static constexpr const char* kFlatArrays[] = {"s", "out", "info"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = CholeskyArgs<T>;
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa* isa) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa* isa) {
     Args<T> p;
     p.isa = isa;
     p.n = r.integer("n");
     const int64_t size = r.mul(p.n, p.n, "n·n");
-    p.s = r.array<T>("s", size).data;
-    p.out = r.array<T>("out", size).data;
-    p.info = r.array<double>("info", 3).data;
+    p.s = r.template array<T>("s", size).data;
+    p.out = r.template array<T>("out", size).data;
+    p.info = r.template array<double>("info", 3).data;
     return p;
   }
   static Status run(const Args<float>& p) { return cholesky_f32(p); }
@@ -514,19 +573,23 @@ struct CholeskyOp {
 
 struct SolveSpdOp {
   static constexpr const char* kName = "solveSPD";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"n"}, {"nrhs"}};
+  static constexpr const char* kFlatArrays[] = {"s", "b", "out", "info"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = SolveSpdArgs<T>;
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa* isa) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa* isa) {
     Args<T> p;
     p.isa = isa;
     p.n = r.integer("n");
     p.nrhs = r.integer("nrhs");
-    p.s = r.array<T>("s", r.mul(p.n, p.n, "n·n")).data;
+    p.s = r.template array<T>("s", r.mul(p.n, p.n, "n·n")).data;
     const int64_t size = r.mul(p.n, p.nrhs, "n·nrhs");
-    p.b = r.array<T>("b", size).data;
-    p.out = r.array<T>("out", size).data;
-    p.info = r.array<double>("info", 3).data;
+    p.b = r.template array<T>("b", size).data;
+    p.out = r.template array<T>("out", size).data;
+    p.info = r.template array<double>("info", 3).data;
     return p;
   }
   static Status run(const Args<float>& p) { return solve_spd_f32(p); }
@@ -535,10 +598,14 @@ struct SolveSpdOp {
 
 struct RidgeOp {
   static constexpr const char* kName = "ridge";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"m"}, {"n"}, {"signals"}, {"lambda"}, {"form", false, "primal|dual"}};
+  static constexpr const char* kFlatArrays[] = {"a", "y", "out", "info"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
   template <class T>
   using Args = RidgeArgs<T>;
-  template <class T>
-  static Args<T> decode(ArgReader& r, const Isa* isa) {
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa* isa) {
     Args<T> p;
     p.isa = isa;
     p.m = r.integer("m");
@@ -549,15 +616,50 @@ struct RidgeOp {
     p.dual = r.choice("form", {"primal", "dual"}) == 1;
     const int64_t gram = p.dual ? r.mul(p.m, p.m, "m·m") : r.mul(p.n, p.n, "n·n");
     (void)gram;
-    p.a = r.array<T>("a", r.mul(p.m, p.n, "m·n")).data;
-    p.y = r.array<T>("y", r.mul(p.m, p.signals, "m·signals")).data;
-    p.out = r.array<T>("out", r.mul(p.n, p.signals, "n·signals")).data;
-    p.info = r.array<double>("info", 3).data;
+    p.a = r.template array<T>("a", r.mul(p.m, p.n, "m·n")).data;
+    p.y = r.template array<T>("y", r.mul(p.m, p.signals, "m·signals")).data;
+    p.out = r.template array<T>("out", r.mul(p.n, p.signals, "n·signals")).data;
+    p.info = r.template array<double>("info", 3).data;
     return p;
   }
   static Status run(const Args<float>& p) { return ridge_f32(p); }
   static Status run(const Args<double>& p) { return ridge_f64(p); }
 };
+
+// Makes an op's reader of either form: the object form names every argument, the flat form
+// follows the op's kFlat layout.
+template <class R>
+struct ReaderOf;
+template <>
+struct ReaderOf<ArgReader> {
+  template <class Op>
+  static ArgReader make(const Napi::CallbackInfo& info) { return ArgReader(info, Op::kName); }
+};
+template <>
+struct ReaderOf<FlatReader> {
+  template <class Op>
+  static FlatReader make(const Napi::CallbackInfo& info) { return FlatReader(info, Op::kName, Op::kFlat); }
+};
+
+// { op: { fields: [{ name, list, choices? }], arrays: [names] } } for every op's flat form.
+template <class Op>
+void add_layout(Napi::Env env, Napi::Object out) {
+  Napi::Array fields = Napi::Array::New(env, Op::kFlat.n_fields);
+  for (std::size_t i = 0; i < Op::kFlat.n_fields; ++i) {
+    const FlatField& f = Op::kFlat.fields[i];
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", f.name);
+    o.Set("list", f.list);
+    if (f.choices != nullptr) o.Set("choices", f.choices);
+    fields.Set(static_cast<uint32_t>(i), o);
+  }
+  Napi::Array arrays = Napi::Array::New(env, Op::kFlat.n_arrays);
+  for (std::size_t i = 0; i < Op::kFlat.n_arrays; ++i) arrays.Set(static_cast<uint32_t>(i), Op::kFlat.arrays[i]);
+  Napi::Object layout = Napi::Object::New(env);
+  layout.Set("fields", fields);
+  layout.Set("arrays", arrays);
+  out.Set(Op::kName, layout);
+}
 
 // ───────────────────────────── the addon ─────────────────────────────
 
@@ -597,6 +699,21 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
                              InstanceMethod("batchNormSync", &LeptonAddon::Entry<BatchNormOp, false>),
                              InstanceMethod("layerNorm", &LeptonAddon::Entry<LayerNormOp, true>),
                              InstanceMethod("layerNormSync", &LeptonAddon::Entry<LayerNormOp, false>),
+                             // The flat forms (see FlatReader): what the library calls.
+                             InstanceMethod("flatLayouts", &LeptonAddon::FlatLayouts),
+                             InstanceMethod("matmulFlat", &LeptonAddon::MatmulEntry<false, FlatReader>),
+                             InstanceMethod("conv2dFlat", &LeptonAddon::Entry<Conv2dOp, false, FlatReader>),
+                             InstanceMethod("pool2dFlat", &LeptonAddon::Entry<Pool2dOp, false, FlatReader>),
+                             InstanceMethod("unaryFlat", &LeptonAddon::EntryWithInt<UnaryOp, false, FlatReader>),
+                             InstanceMethod("binaryFlat", &LeptonAddon::EntryByInput<BinaryOp, false, FlatReader>),
+                             InstanceMethod("reduceFlat", &LeptonAddon::Reduce<false, FlatReader>),
+                             InstanceMethod("choleskyFlat", &LeptonAddon::Entry<CholeskyOp, false, FlatReader>),
+                             InstanceMethod("solveSPDFlat", &LeptonAddon::Entry<SolveSpdOp, false, FlatReader>),
+                             InstanceMethod("ridgeFlat", &LeptonAddon::Entry<RidgeOp, false, FlatReader>),
+                             InstanceMethod("whereFlat", &LeptonAddon::EntryWithInt<WhereOp, false, FlatReader>),
+                             InstanceMethod("softmaxFlat", &LeptonAddon::Entry<SoftmaxOp, false, FlatReader>),
+                             InstanceMethod("batchNormFlat", &LeptonAddon::Entry<BatchNormOp, false, FlatReader>),
+                             InstanceMethod("layerNormFlat", &LeptonAddon::Entry<LayerNormOp, false, FlatReader>),
                          });
   }
 
@@ -639,8 +756,27 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
 
   Napi::Value IsaName(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), isa_->name); }
 
-  template <class Op, bool kAsync, class Args>
-  Napi::Value Launch(ArgReader& r, Args args) {
+  Napi::Value FlatLayouts(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Object out = Napi::Object::New(env);
+    add_layout<MatmulOp>(env, out);
+    add_layout<Conv2dOp>(env, out);
+    add_layout<Pool2dOp>(env, out);
+    add_layout<UnaryOp>(env, out);
+    add_layout<BinaryOp>(env, out);
+    add_layout<ReduceOp>(env, out);
+    add_layout<CholeskyOp>(env, out);
+    add_layout<SolveSpdOp>(env, out);
+    add_layout<RidgeOp>(env, out);
+    add_layout<WhereOp>(env, out);
+    add_layout<SoftmaxOp>(env, out);
+    add_layout<BatchNormOp>(env, out);
+    add_layout<LayerNormOp>(env, out);
+    return out;
+  }
+
+  template <class Op, bool kAsync, class Args, class R>
+  Napi::Value Launch(R& r, Args args) {
     r.verify_unchanged();
     attach_pool(args, &pool_);
     Napi::Env env = r.env();
@@ -657,9 +793,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // Float32Array / Float64Array ops: the dtype is the type of `out`.
-  template <class Op, bool kAsync>
+  template <class Op, bool kAsync, class R = ArgReader>
   Napi::Value Entry(const Napi::CallbackInfo& info) {
-    ArgReader r(info, Op::kName);
+    R r = ReaderOf<R>::template make<Op>(info);
     switch (r.kind("out")) {
       case napi_float32_array: return Launch<Op, kAsync>(r, Op::template decode<float>(r, isa_));
       case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
@@ -668,9 +804,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // matmul: Entry plus the optional packedB handle.
-  template <bool kAsync>
+  template <bool kAsync, class R = ArgReader>
   Napi::Value MatmulEntry(const Napi::CallbackInfo& info) {
-    ArgReader r(info, MatmulOp::kName);
+    R r = ReaderOf<R>::template make<MatmulOp>(info);
     switch (r.kind("out")) {
       case napi_float32_array: {
         MatmulArgs<float> p = MatmulOp::decode<float>(r, isa_);
@@ -686,8 +822,8 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     }
   }
 
-  template <class T>
-  void attach_packed(const Napi::CallbackInfo& info, const ArgReader& r, MatmulArgs<T>* p) {
+  template <class T, class R>
+  void attach_packed(const Napi::CallbackInfo& info, const R& r, MatmulArgs<T>* p) {
     if (!r.has("packedB")) return;
     Napi::Value v = info[0].As<Napi::Object>().Get("packedB");
     bool ours = false;
@@ -729,7 +865,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     r.mul(k, n, "k·n");
     const int64_t offset = r.integer("bOffset");
     const std::vector<int64_t> strides = r.integers("bStrides", 2);
-    Span<T> b = r.array<T>("b", 0);
+    Span<T> b = r.template array<T>("b", 0);
     r.check_extent("b", b.length, offset, {k, n}, strides);
     r.verify_unchanged();
     Status s;
@@ -753,9 +889,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // Ops that also take Int32Array.
-  template <class Op, bool kAsync>
+  template <class Op, bool kAsync, class R = ArgReader>
   Napi::Value EntryWithInt(const Napi::CallbackInfo& info) {
-    ArgReader r(info, Op::kName);
+    R r = ReaderOf<R>::template make<Op>(info);
     switch (r.kind("out")) {
       case napi_float32_array: return Launch<Op, kAsync>(r, Op::template decode<float>(r, isa_));
       case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
@@ -765,9 +901,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // Ops whose element type is that of input `a` (binary: comparisons write an Int32Array).
-  template <class Op, bool kAsync>
+  template <class Op, bool kAsync, class R = ArgReader>
   Napi::Value EntryByInput(const Napi::CallbackInfo& info) {
-    ArgReader r(info, Op::kName);
+    R r = ReaderOf<R>::template make<Op>(info);
     switch (r.kind("a")) {
       case napi_float32_array: return Launch<Op, kAsync>(r, Op::template decode<float>(r, isa_));
       case napi_float64_array: return Launch<Op, kAsync>(r, Op::template decode<double>(r, isa_));
@@ -777,9 +913,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // reduce: input and output types (the mean of an Int32Array is a Float64Array).
-  template <bool kAsync>
+  template <bool kAsync, class R = ArgReader>
   Napi::Value Reduce(const Napi::CallbackInfo& info) {
-    ArgReader r(info, ReduceOp::kName);
+    R r = ReaderOf<R>::template make<ReduceOp>(info);
     const napi_typedarray_type x = r.kind("x"), out = r.kind("out");
     if (x == napi_float32_array && out == napi_float32_array) {
       return Launch<ReduceOp, kAsync>(r, ReduceOp::decode2<float, float>(r));

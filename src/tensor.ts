@@ -403,7 +403,7 @@ export class Tensor<D extends DType = DType> {
   static _wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {
     trusted = true;
     const frozen = Object.isFrozen(shape) ? shape : Object.freeze([...shape]);
-    const t = new Tensor<D>(dtype, frozen, undefined as never, Object.freeze(contiguousStrides(frozen)), 0);
+    const t = new Tensor<D>(dtype, frozen, undefined as never, stridesOf(frozen), 0);
     t.#store = store;
     t.#pending = pending;
     return t;
@@ -504,6 +504,20 @@ class Chained implements Pending {
 }
 
 /** @internal A trusted contiguous CPU tensor over `store`. */
+/**
+ * Row-major strides of a frozen shape, frozen. A loop of ops gives the same frozen shape (a plan's
+ * outShape, an operand's shape) again and again: the last one's strides are kept.
+ */
+let lastShape: readonly number[] | undefined;
+let lastStrides: readonly number[] = [];
+function stridesOf(shape: readonly number[]): readonly number[] {
+  if (shape !== lastShape) {
+    lastStrides = Object.freeze(contiguousStrides(shape));
+    lastShape = shape;
+  }
+  return lastStrides;
+}
+
 export function wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {
   return Tensor._wrap(dtype, shape, store, pending);
 }

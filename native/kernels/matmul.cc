@@ -17,9 +17,14 @@ namespace {
 // c[i] = Σ_p A(i, p)·x(p) for `rows` rows. Rows of A contiguous: one dot product per row with
 // eight independent partial sums (no add-latency chain; the compiler vectorises the lanes).
 // Columns contiguous (Aᵀ·y of a row-major A): axpys down the columns, reading A in order.
+// `dot`: the instruction-set path's vector dot product for contiguous rows (nullptr: the lanes).
 template <class T>
-void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c) noexcept {
+void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c, DotFn<T> dot) noexcept {
   constexpr int kLanes = 8;
+  if (dot != nullptr && cs == 1 && xs == 1) {
+    for (int64_t i = 0; i < rows; ++i) c[i] = dot(k, a + i * rs, x);
+    return;
+  }
   if (cs == 1 || std::abs(cs) <= std::abs(rs)) {
     for (int64_t i = 0; i < rows; ++i) {
       const T* ai = a + i * rs;
@@ -112,7 +117,7 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       int64_t r0, r1;
       split_range(rows, size, t, 16, &r0, &r1);
       if (r1 <= r0) return;
-      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0);
+      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dot);
       if (epi.active()) {
         Epilogue<T> part = epi;
         if (part.bias != nullptr) part.bias += r0 * part.bias_rs;

@@ -20,12 +20,18 @@ namespace lepton {
 template <class T>
 using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate, int rows);
 
+// Σ_{p<k} a[p]·x[p] over two contiguous vectors (a matrix–vector product's row).
+template <class T>
+using DotFn = T (*)(int64_t k, const T* a, const T* x);
+
 template <class T>
 struct Ukernel {
   int mr;
   int nr;
   UkernelFn<T> fn;
   GemmBlocking blocking;
+  // This path's vector dot product (nullptr: the portable loop in matmul.cc).
+  DotFn<T> dot = nullptr;
 };
 
 // One instruction-set path: its name and its micro-kernels.

@@ -12,6 +12,12 @@ import type { Tensor } from '../tensor.js';
 /** Writes out[begin, end) (row-major output indices); `begin` and `end` need not align with rows. */
 export function binaryRange(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor], out: TypedArray, begin: number, end: number): void {
   const shape = plan.outShape;
+  const op = kernelFor(plan.fn, plan.inDtype === 'int32');
+  // Both operands row-major over the output's shape (the common case): one flat row, no strides.
+  if (a.size === b.size && a.size === out.length && a.isContiguous && b.isContiguous && a.rank === shape.length && b.rank === shape.length) {
+    op(out, 0, a.storage, a.offset, 1, b.storage, b.offset, 1, begin, end);
+    return;
+  }
   const rank = shape.length;
   const as = broadcastStrides(a.shape, a.strides, shape);
   const bs = broadcastStrides(b.shape, b.strides, shape);
@@ -20,7 +26,6 @@ export function binaryRange(plan: BinaryPlan, [a, b]: readonly [Tensor, Tensor],
   const bInner = rank === 0 ? 0 : bs[rank - 1]!;
   const av = a.storage;
   const bv = b.storage;
-  const op = kernelFor(plan.fn, plan.inDtype === 'int32');
   for (let i = begin; i < end; ) {
     // Offsets of output element i in each operand.
     let rem = Math.floor(i / inner);

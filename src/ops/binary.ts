@@ -35,7 +35,8 @@ export function planBinary(fn: BinaryFn, aIn: unknown, bIn: unknown, options?: O
 function run(fn: BinaryFn, aIn: Operand, bIn: Operand, options?: OpOptions): Tensor {
   const a = typeof aIn === 'number' ? scalarLike(fn, 'a', aIn, expectTensor(fn, 'b', bIn).dtype) : aIn;
   const b = typeof bIn === 'number' ? scalarLike(fn, 'b', bIn, expectTensor(fn, 'a', a).dtype) : bIn;
-  return dispatch('binary', planBinary(fn, a, b, options), [a, b], options, fn);
+  const o = options === undefined ? undefined : checkOptions(fn, options);
+  return dispatch('binary', planBinary(fn, a, b, o), [a, b], o, fn);
 }
 
 /** a + b, elementwise with broadcasting. */

@@ -115,6 +115,9 @@ export { ACTIVATIONS, type Activation } from '../plans.js';
  */
 export function checkOptions<T extends object = OpOptions>(label: string, options: unknown, known: readonly string[] = []): Readonly<Partial<T>> {
   if (options === undefined) return NO_OPTIONS as Partial<T>;
+  // The record this function made last (an op passing its checked options on to its plan) is
+  // read already; records never leave the library, so a caller cannot hand one in.
+  if (options === lastRecord) return options as Partial<T>;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new InvalidArgumentError(label, `options must be an object; received ${describe(options)}`);
   }
@@ -124,6 +127,13 @@ export function checkOptions<T extends object = OpOptions>(label: string, option
   } catch (e) {
     throw new InvalidArgumentError(label, `options could not be read (${(e as Error).message})`, 'Pass a plain object');
   }
+  if (keys.length === 1 && keys[0] === 'backend') {
+    // `{ backend }` alone (the common case): one shared record per backend name.
+    const backend = readOption(label, options, 'backend');
+    const record = typeof backend === 'string' ? BACKEND_RECORDS.get(backend) : undefined;
+    if (record) return (lastRecord = record) as Partial<T>;
+    return (lastRecord = checkCommon(label, Object.assign(Object.create(null) as Record<string, unknown>, { backend }))) as Partial<T>;
+  }
   const out = Object.create(null) as Record<string, unknown>;
   for (const key of keys) {
     if (!COMMON_OPTIONS.includes(key) && !known.includes(key)) {
@@ -132,12 +142,21 @@ export function checkOptions<T extends object = OpOptions>(label: string, option
       throw new InvalidArgumentError(label, `unknown option '${key}'`,
         near ? `Did you mean '${near}'? The options are ${all.join(', ')}` : `The options are ${all.join(', ')}`);
     }
-    try {
-      out[key] = (options as Record<string, unknown>)[key];
-    } catch (e) {
-      throw new InvalidArgumentError(label, `option '${key}' could not be read (${(e as Error).message})`);
-    }
+    out[key] = readOption(label, options, key);
   }
+  return (lastRecord = checkCommon(label, out)) as Partial<T>;
+}
+
+function readOption(label: string, options: object, key: string): unknown {
+  try {
+    return (options as Record<string, unknown>)[key];
+  } catch (e) {
+    throw new InvalidArgumentError(label, `option '${key}' could not be read (${(e as Error).message})`);
+  }
+}
+
+/** Checks `backend` and `signal` of a record; returns it. */
+function checkCommon(label: string, out: Record<string, unknown>): object {
   const { backend, signal } = out as OpOptions;
   if (backend !== undefined && backend !== 'auto' && !BACKEND_NAMES.includes(backend)) {
     throw new InvalidArgumentError(
@@ -149,10 +168,16 @@ export function checkOptions<T extends object = OpOptions>(label: string, option
     throw new InvalidArgumentError(label, `signal must be an AbortSignal; received ${describe(signal)}`,
       'Pass e.g. AbortSignal.timeout(1000) or an AbortController\'s signal');
   }
-  return Object.freeze(out) as Partial<T>;
+  // Not frozen (freezing costs more than the rest of a tiny op's checks): the record is the
+  // library's own, typed read-only, and no code outside it ever sees it.
+  return out;
 }
 
-const NO_OPTIONS = Object.freeze(Object.create(null) as object);
+let lastRecord: object | undefined;
+const NO_OPTIONS: object = Object.freeze(Object.create(null) as object);
+const BACKEND_RECORDS: ReadonlyMap<string, object> = new Map(
+  [...BACKEND_NAMES, 'auto'].map((name) => [name, Object.freeze(Object.assign(Object.create(null) as object, { backend: name }))]),
+);
 const COMMON_OPTIONS: readonly string[] = ['backend', 'signal'];
 
 /** The known name closest to `name` (edit distance ≤ 2, or one contains the other), if any. */

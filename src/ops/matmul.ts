@@ -134,16 +134,18 @@ export function planMatmul(
  * const y = matmul(W, x, { bias: b });          // y = Wx + b, shape [4]
  * const z = matmul(W, W, { transB: true, activation: 'relu' });
  */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
-  const { plan, inputs, resultShape } = planMatmul(a, b, options);
+export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
+  // Read once: planMatmul takes the record as it is, and dispatch gets the same one.
+  const o = checkOptions<MatmulOptions>('matmul', options, ['transA', 'transB', 'bias', 'activation']);
+  const { plan, inputs, resultShape } = planMatmul(a, b, o);
   let out: Tensor;
   try {
-    out = dispatch('matmul', plan, inputs, options);
+    out = dispatch('matmul', plan, inputs, o);
   } finally {
     // Views the planner made (1-D operands as matrices, the aligned bias): dispatch holds its own.
     if (inputs[0] !== a) inputs[0].dispose();
     if (inputs[1] !== b) inputs[1].dispose();
-    if (inputs[2] && inputs[2] !== options.bias) inputs[2].dispose();
+    if (inputs[2] && inputs[2] !== o.bias) inputs[2].dispose();
   }
   if (sameShape(out.shape, resultShape)) return out;
   const view = out.reshape(resultShape);

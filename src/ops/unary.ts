@@ -34,7 +34,7 @@ type Scalars = { alpha?: number; min?: number; max?: number };
 
 export function planUnary(fn: UnaryFn, xIn: unknown, options?: OpOptions & Scalars): UnaryPlan {
   const x = expectTensor(fn, 'x', xIn);
-  options = checkOptions<Scalars>(fn, options, fn === 'leakyRelu' ? ['alpha'] : fn === 'clip' ? ['min', 'max'] : []);
+  options = checkOptions<OpOptions & Scalars>(fn, options, fn === 'leakyRelu' ? ['alpha'] : fn === 'clip' ? ['min', 'max'] : []);
   if (!INT_UNARY_FNS.includes(fn)) expectFloat(fn, 'x', x);
   let alpha = 0;
   let min = -Infinity;
@@ -70,8 +70,11 @@ function bound(op: string, name: string, v: unknown, int: boolean): number {
   return v;
 }
 
-const run = (fn: UnaryFn, x: Tensor, options?: OpOptions & Scalars): Tensor =>
-  dispatch('unary', planUnary(fn, x, options), [x], options, fn);
+/** The options are read once (planUnary makes the record) and the record goes on to dispatch. */
+const run = (fn: UnaryFn, x: Tensor, options?: OpOptions & Scalars): Tensor => {
+  const o = options === undefined ? undefined : checkOptions<OpOptions & Scalars>(fn, options, fn === 'leakyRelu' ? ['alpha'] : fn === 'clip' ? ['min', 'max'] : []);
+  return dispatch('unary', planUnary(fn, x, o), [x], o, fn);
+};
 
 /** max(x, 0), elementwise (float or int32; NaN stays NaN). */
 export function relu(x: Tensor, options?: OpOptions): Tensor {

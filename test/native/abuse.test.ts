@@ -6,7 +6,9 @@
  * under CI=true a missing addon fails instead.
  */
 import { describe, expect, it } from 'vitest';
+import { flatCaller } from '../../src/backends/native/flat.js';
 import { loadAddon, type AddonArgs, type NativeAddon } from '../../src/backends/native/load.js';
+import type { OpName } from '../../src/plans.js';
 
 const loaded = loadAddon();
 const ci = process.env['CI'] === 'true' || process.env['CI'] === '1';
@@ -222,11 +224,26 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
 
   for (const [entry, cases] of Object.entries(CASES)) {
     describe(entry, () => {
-      it('accepts the valid arguments (sync and async)', async () => {
+      it('accepts the valid arguments (sync, async and flat), with equal results', async () => {
         const sync = (addon as unknown as Record<string, (a: AddonArgs) => unknown>)[`${entry}Sync`]!;
         const async_ = (addon as unknown as Record<string, (a: AddonArgs) => Promise<void>>)[entry]!;
-        expect(sync(VALID[entry]!())).toBeUndefined();
+        const filled = (): AddonArgs => {
+          // Inputs with values (so that equal outputs say something); outputs zero.
+          const args = VALID[entry]!();
+          for (const [key, v] of Object.entries(args)) {
+            if (ArrayBuffer.isView(v) && key !== 'out' && key !== 'info' && key !== 's') {
+              const a = v as Float32Array;
+              for (let i = 0; i < a.length; i++) a[i] = ((i * 7) % 5) - 1.5;
+            }
+          }
+          return args;
+        };
+        const viaSync = filled();
+        expect(sync(viaSync)).toBeUndefined();
         await expect(async_(shared(VALID[entry]!()))).resolves.toBeUndefined();
+        const viaFlat = filled();
+        expect(flatCaller(addon, entry as OpName)(viaFlat)).toBeUndefined();
+        expect([...(viaFlat['out'] as Float32Array)]).toEqual([...(viaSync['out'] as Float32Array)]);
       });
       it('async: refuses arrays a caller could detach or shrink while the kernel runs', () => {
         const async_ = (addon as unknown as Record<string, (a: AddonArgs) => Promise<void>>)[entry]!;
@@ -245,9 +262,53 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
         expect(() => table[`${entry}Sync`]!(args)).toThrow(ctor[error]);
         // The async entry checks before it queues any work: it throws, it does not reject.
         expect(() => table[entry]!(args)).toThrow(ctor[error]);
+        // The flat form (what the library calls) refuses the same arguments: a value of the wrong
+        // type reaches it as NaN, so a TypeError of the object form may be its RangeError. (In the
+        // flat form NaN is how an optional number says "absent": a NaN clip bound is no bound there.)
+        if (Object.values(patch).some((v) => Number.isNaN(v))) return;
+        expect(() => flatCaller(addon, entry as OpName)(args)).toThrow(error === 'RangeError' ? RangeError : /./);
+        let thrown: unknown;
+        try {
+          flatCaller(addon, entry as OpName)(args);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown instanceof TypeError || thrown instanceof RangeError).toBe(true);
       });
     });
   }
+
+  it('the flat form refuses a bad meta array, bad list lengths and choices, and missing arrays', () => {
+    const table = addon as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const layouts = addon.flatLayouts!();
+    for (const entry of Object.keys(CASES)) {
+      const flat = table[`${entry}Flat`]!;
+      const layout = layouts[entry as OpName]!;
+      expect(layout.fields.length).toBeGreaterThan(0);
+      for (const bad of [[], [undefined], [null], [42], [f32(64)], [[1, 2, 3]], [new Float64Array(new ArrayBuffer(8), 8)]]) {
+        expect(() => flat(...bad), `${entry}Flat(${String(bad[0])})`).toThrow(/Float64Array|too short/);
+      }
+      // Too short for its fields; every list length absurd; every value NaN or huge.
+      expect(() => flat(new Float64Array(layout.fields.length - 1))).toThrow(RangeError);
+      const lists = layout.fields.map((f) => f.list);
+      for (const n of [-1, 33, 2 ** 40, NaN, 1.5, Infinity]) {
+        if (!lists.includes(true)) break;
+        const meta = new Float64Array(64).fill(1);
+        let at = 0;
+        for (const f of layout.fields) meta[f.list ? at : at] = f.list ? n : 1, at += 1;
+        expect(() => flat(meta), `${entry} list length ${n}`).toThrow(RangeError);
+      }
+      for (const v of [NaN, -1, 2 ** 60, 0.5]) {
+        const meta = new Float64Array(64).fill(v);
+        let at = 0;
+        for (const f of layout.fields) {
+          if (f.list) meta[at] = 0;
+          at += 1;
+        }
+        expect(() => flat(meta, f32(4), f32(4), f32(4), f32(4), f32(4), f32(4)), `${entry} filled with ${v}`).toThrow(/Error|must/);
+      }
+    }
+  });
 
   it('rejects a missing or non-object argument', () => {
     const table = addon as unknown as Record<string, (...a: unknown[]) => unknown>;

@@ -24,6 +24,7 @@ import { binaryRange } from '../../kernels/binary.js';
 import { matmulRange } from '../../kernels/matmul.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
+import { flatCaller, type FlatCall } from './flat.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
 
 let loaded: LoadResult | undefined;
@@ -38,6 +39,12 @@ function addon(): NativeAddon {
   const r = nativeAddon();
   if (!r.ok) throw new Error(`lepton-compute internal error: native kernel called while unavailable (${r.reason})`);
   return r.addon;
+}
+
+/** Each op's call of the addon, through its flat form (flat.ts), made on first use. */
+const callers: Partial<Record<OpName, FlatCall>> = {};
+function call(op: OpName, args: AddonArgs): void {
+  (callers[op] ??= flatCaller(addon(), op))(args);
 }
 
 /** A tensor's values as a dense typed array (dispatch passes dense inputs to these ops). */
@@ -193,11 +200,8 @@ function ridgeMessage(plan: RidgePlan): [string, string] {
 export const NATIVE_ELEMENTWISE_MIN = 256;
 
 function range<K extends RangeOp>(op: K): RangeKernel<K> {
-  const entry = `${op}Sync` as const;
   const build = ARGS[op] as ArgsBuilder<K>;
-  return (plan, inputs, out, begin, end) => {
-    (addon()[entry] as (args: AddonArgs) => void)(build(plan, inputs, out, begin, end));
-  };
+  return (plan, inputs, out, begin, end) => call(op, build(plan, inputs, out, begin, end));
 }
 
 const ranges = Object.freeze({
@@ -206,11 +210,11 @@ const ranges = Object.freeze({
   pool2d: range('pool2d'),
   unary: ((plan, inputs, out, begin, end) => {
     if (end - begin < NATIVE_ELEMENTWISE_MIN) unaryRange(plan, inputs, out, begin, end);
-    else addon().unarySync(unaryArgs(plan, inputs, out, begin, end));
+    else call('unary', unaryArgs(plan, inputs, out, begin, end));
   }) as RangeKernel<'unary'>,
   binary: ((plan, inputs, out, begin, end) => {
     if (end - begin < NATIVE_ELEMENTWISE_MIN) binaryRange(plan, inputs, out, begin, end);
-    else addon().binarySync(binaryArgs(plan, inputs, out, begin, end));
+    else call('binary', binaryArgs(plan, inputs, out, begin, end));
   }) as RangeKernel<'binary'>,
 });
 
@@ -233,7 +237,6 @@ export const NATIVE_MATMUL_MIN_MACS = 16 * 16 * 16;
 
 /** The whole op on `threads` threads of the addon's own team (which share GEMM's packed B). */
 function teamed<K extends 'matmul' | 'conv2d'>(op: K, rows: (plan: OpSpecs[K]['plan']) => number): CpuKernel<K> {
-  const entry = `${op}Sync` as const;
   const build = ARGS[op] as ArgsBuilder<K>;
   return (plan, inputs, out, threads = 1) => {
     if (op === 'matmul') {
@@ -245,7 +248,7 @@ function teamed<K extends 'matmul' | 'conv2d'>(op: K, rows: (plan: OpSpecs[K]['p
     }
     const args = build(plan, inputs, out, 0, rows(plan));
     if (threads > 1) args['threads'] = threads;
-    (addon()[entry] as (args: AddonArgs) => void)(args);
+    call(op, args);
   };
 }
 
@@ -273,25 +276,25 @@ export const nativeBackend: CpuBackend = Object.freeze({
     pool2d: whole(ranges.pool2d, (p: Pool2dPlan) => p.batch * p.outH),
     unary: whole(ranges.unary, (p: UnaryPlan) => sizeOfShape(p.outShape)),
     binary: whole(ranges.binary, (p: BinaryPlan) => sizeOfShape(p.outShape)),
-    reduce: (plan: ReducePlan, inputs: readonly [Tensor], out: TypedArray) => addon().reduceSync(reduceArgs(plan, inputs, out)),
+    reduce: (plan: ReducePlan, inputs: readonly [Tensor], out: TypedArray) => call('reduce', reduceArgs(plan, inputs, out)),
     cholesky: (plan: CholeskyPlan, inputs: readonly [Tensor], out: TypedArray) => {
-      addon().choleskySync(choleskyArgs(plan, inputs, out));
+      call('cholesky', choleskyArgs(plan, inputs, out));
       checkPivot('linalg.cholesky', 'S', SPD_HINT);
     },
     solveSPD: (plan: SolveSpdPlan, inputs: readonly [Tensor, Tensor], out: TypedArray) => {
-      addon().solveSPDSync(solveSPDArgs(plan, inputs, out));
+      call('solveSPD', solveSPDArgs(plan, inputs, out));
       checkPivot('linalg.solveSPD', 'S', SPD_HINT);
     },
     ridge: (plan: RidgePlan, inputs: readonly [Tensor, Tensor], out: TypedArray) => {
-      addon().ridgeSync(ridgeArgs(plan, inputs, out));
+      call('ridge', ridgeArgs(plan, inputs, out));
       checkPivot('ridge', ...ridgeMessage(plan));
     },
-    where: (plan: WherePlan, inputs: readonly [Tensor, Tensor, Tensor], out: TypedArray) => addon().whereSync(whereArgs(plan, inputs, out)),
-    softmax: (plan: SoftmaxPlan, inputs: readonly [Tensor], out: TypedArray) => addon().softmaxSync(softmaxArgs(plan, inputs, out)),
+    where: (plan: WherePlan, inputs: readonly [Tensor, Tensor, Tensor], out: TypedArray) => call('where', whereArgs(plan, inputs, out)),
+    softmax: (plan: SoftmaxPlan, inputs: readonly [Tensor], out: TypedArray) => call('softmax', softmaxArgs(plan, inputs, out)),
     batchNorm: (plan: BatchNormPlan, inputs: readonly [Tensor, Tensor, Tensor, Tensor?, Tensor?], out: TypedArray) =>
-      addon().batchNormSync(batchNormArgs(plan, inputs, out)),
+      call('batchNorm', batchNormArgs(plan, inputs, out)),
     layerNorm: (plan: LayerNormPlan, inputs: readonly [Tensor, Tensor?, Tensor?], out: TypedArray) => {
-      if (out.length > 0) addon().layerNormSync(layerNormArgs(plan, inputs, out));
+      if (out.length > 0) call('layerNorm', layerNormArgs(plan, inputs, out));
     },
   }),
 });

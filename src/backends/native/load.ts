@@ -15,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { LeptonError } from '../../errors.js';
 import { packageRoot } from '../../package-root.js';
 import type { OpName } from '../../plans.js';
+import type { FlatLayout } from './flat.js';
 
 export { packageRoot };
 
@@ -24,12 +25,16 @@ export type AddonArgs = Record<string, unknown>;
 /**
  * The raw addon, as `native/addon.cc` exports it: for every op of the op table an async entry
  * `<op>(args)` (off the JS thread; its arrays must be on SharedArrayBuffers) and a synchronous
- * twin `<op>Sync(args)`.
+ * twin `<op>Sync(args)`; and the flat form `<op>Flat(meta, ...arrays)` the library calls (flat.ts).
  */
 export type NativeAddon = {
   init(options?: { isa?: string; nativeError?: (op: string, message: string) => Error }): { isa: string; available: string };
   isa(): string;
-} & { [K in OpName]: (args: AddonArgs) => Promise<void> } & { [K in OpName as `${K}Sync`]: (args: AddonArgs) => void };
+  /** Each op's flat layout (see flat.ts); absent from addons built before the flat form. */
+  flatLayouts?(): Partial<Record<OpName, FlatLayout>>;
+} & { [K in OpName]: (args: AddonArgs) => Promise<void> } & { [K in OpName as `${K}Sync`]: (args: AddonArgs) => void } & {
+  [K in OpName as `${K}Flat`]?: (meta: Float64Array, ...arrays: unknown[]) => void;
+};
 
 export type LoadResult =
   | { ok: true; addon: NativeAddon; path: string; isa: string; available: string[] }
