@@ -137,11 +137,16 @@ const fistaKernels = await time(`FISTA N512 K192 kernels alone [${bname}]`, () =
   backend.kernels.matmul(f2.plan, f2.inputs, o2);
 }, { group: 'fista' });
 
-// ── a split op vs the same op unsplit (2 threads; relu of 64 Ki float32, caller joins) ──
+// ── what a split costs: the same op split in two (minFlopsPerPart 0 forces it) and unsplit. On
+// 1 Ki elements the work is ~1 µs, so the difference is the split's own cost (the hand-off to a
+// worker, its wake-up and the join); on 64 Ki it is that cost against half the work saved. ──
 await L.configure({ threads: 2, minFlopsPerPart: 0 });
-const big = L.randn([1 << 16], { seed: 15 });
+const small = L.randn([1 << 10], { seed: 15 });
+const big = L.randn([1 << 16], { seed: 16 });
+const splitSmall = await time('relu 1Ki split on 2 threads [js]', () => L.relu(small, { backend: 'js' }).dispose(), { group: 'split' });
 const split = await time('relu 64Ki split on 2 threads [js]', () => L.relu(big, { backend: 'js' }).dispose(), { group: 'split' });
 await L.configure({ threads: 1 });
+const wholeSmall = await time('relu 1Ki unsplit [js]', () => L.relu(small, { backend: 'js' }).dispose(), { group: 'split' });
 const whole = await time('relu 64Ki unsplit [js]', () => L.relu(big, { backend: 'js' }).dispose(), { group: 'split' });
 await L.configure({ threads: 2, minFlopsPerPart: 200_000 });
 
@@ -155,7 +160,8 @@ const rss1 = process.memoryUsage().rss;
 console.log(table([['case', 'left'], ['µs', 'right'], ['IQR (µs)', 'right']], rows.map((r) => [r.case, r.us, r.iqr])));
 console.log(`CNN: public ops ${cnnOps.toFixed(0)} µs vs kernels alone ${cnnKernels.toFixed(0)} µs: ${(cnnOps / cnnKernels).toFixed(3)}×`);
 console.log(`FISTA products: public ops ${fistaOps.toFixed(1)} µs vs kernels ${fistaKernels.toFixed(1)} µs: ${(fistaOps / fistaKernels).toFixed(3)}×`);
-console.log(`split − unsplit: ${(split - whole).toFixed(2)} µs (split ${split.toFixed(2)}, unsplit ${whole.toFixed(2)})`);
+console.log(`split cost (1 Ki, split − unsplit): ${(splitSmall - wholeSmall).toFixed(2)} µs (split ${splitSmall.toFixed(2)}, unsplit ${wholeSmall.toFixed(2)})`);
+console.log(`64 Ki: split ${split.toFixed(2)} µs, unsplit ${whole.toFixed(2)} µs (${(whole / split).toFixed(2)}× faster split)`);
 console.log(`100k add+dispose: cpu buffers ${before.buffers} → ${after.buffers}, bytes ${before.bytes} → ${after.bytes}; RSS ${(rss0 / 2 ** 20).toFixed(1)} → ${(rss1 / 2 ** 20).toFixed(1)} MiB (${(((rss1 - rss0) / rss0) * 100).toFixed(1)} %)`);
-writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels }, fista: { ops: fistaOps, kernels: fistaKernels }, split: { split, whole }, memory: { before, after, rss0, rss1 } });
+writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels }, fista: { ops: fistaOps, kernels: fistaKernels }, split: { split, whole, splitSmall, wholeSmall }, memory: { before, after, rss0, rss1 } });
 await L.closePool();

@@ -17,9 +17,10 @@ namespace {
 // c[i] = Σ_p A(i, p)·x(p) for `rows` rows. Rows of A contiguous: one dot product per row with
 // eight independent partial sums (no add-latency chain; the compiler vectorises the lanes).
 // Columns contiguous (Aᵀ·y of a row-major A): axpys down the columns, reading A in order.
-// `dot`: the instruction-set path's vector dot product for contiguous rows (nullptr: the lanes).
+// `dot` and `axpy`: the instruction-set path's vector loops for contiguous rows and columns (nullptr: the portable loops).
 template <class T>
-void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c, DotFn<T> dot) noexcept {
+void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c, DotFn<T> dot,
+          AxpyFn<T> axpy) noexcept {
   constexpr int kLanes = 8;
   if (dot != nullptr && cs == 1 && xs == 1) {
     for (int64_t i = 0; i < rows; ++i) c[i] = dot(k, a + i * rs, x);
@@ -46,7 +47,9 @@ void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* 
   for (int64_t p = 0; p < k; ++p) {
     const T xp = x[p * xs];
     const T* ap = a + p * cs;
-    if (rs == 1) {
+    if (rs == 1 && axpy != nullptr) {
+      axpy(rows, xp, ap, c);
+    } else if (rs == 1) {
       for (int64_t i = 0; i < rows; ++i) c[i] += ap[i] * xp;
     } else {
       for (int64_t i = 0; i < rows; ++i) c[i] += ap[i * rs] * xp;
@@ -117,7 +120,8 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       int64_t r0, r1;
       split_range(rows, size, t, 16, &r0, &r1);
       if (r1 <= r0) return;
-      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dot);
+      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dot,
+           ukernel_of<T>(*p.isa).axpy);
       if (epi.active()) {
         Epilogue<T> part = epi;
         if (part.bias != nullptr) part.bias += r0 * part.bias_rs;

@@ -24,6 +24,10 @@ using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc
 template <class T>
 using DotFn = T (*)(int64_t k, const T* a, const T* x);
 
+// y[i] += alpha·x[i] for i < n (a matrix–vector product down contiguous columns).
+template <class T>
+using AxpyFn = void (*)(int64_t n, T alpha, const T* x, T* y);
+
 template <class T>
 struct Ukernel {
   int mr;
@@ -32,6 +36,7 @@ struct Ukernel {
   GemmBlocking blocking;
   // This path's vector dot product (nullptr: the portable loop in matmul.cc).
   DotFn<T> dot = nullptr;
+  AxpyFn<T> axpy = nullptr;
 };
 
 // One instruction-set path: its name and its micro-kernels.

@@ -50,14 +50,16 @@ void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_
 
 float dot_f32(int64_t k, const float* a, const float* x) { return simd::dot<F32x8>(k, a, x); }
 double dot_f64(int64_t k, const double* a, const double* x) { return simd::dot<F64x4>(k, a, x); }
+void axpy_f32(int64_t n, float alpha, const float* x, float* y) { simd::axpy<F32x8>(n, alpha, x, y); }
+void axpy_f64(int64_t n, double alpha, const double* x, double* y) { simd::axpy<F64x4>(n, alpha, x, y); }
 
 // Cache blocking from this machine's caches (cache_info.h), computed on first use.
 Isa make_isa() {
   const CacheSizes& caches = cache_sizes();
   return Isa{
       "avx2",
-      {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, derive_blocking(caches, kAvx2MrF32, kAvx2NrF32, sizeof(float)), &dot_f32},
-      {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, derive_blocking(caches, kAvx2MrF64, kAvx2NrF64, sizeof(double)), &dot_f64},
+      {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, derive_blocking(caches, kAvx2MrF32, kAvx2NrF32, sizeof(float)), &dot_f32, &axpy_f32},
+      {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, derive_blocking(caches, kAvx2MrF64, kAvx2NrF64, sizeof(double)), &dot_f64, &axpy_f64},
   };
 }
 

@@ -79,6 +79,22 @@ inline typename V::T dot(int64_t k, const typename V::T* __restrict a, const typ
   return sum;
 }
 
+// y += alpha·x, four vectors per step, the tail in scalars. Cost: 2·n flops.
+template <class V>
+inline void axpy(int64_t n, typename V::T alpha, const typename V::T* __restrict x, typename V::T* __restrict y) {
+  constexpr int W = V::kWidth;
+  const typename V::Reg a = V::set1(alpha);
+  int64_t i = 0;
+  for (; i + 4 * W <= n; i += 4 * W) {
+    V::storeu(y + i, V::fma(a, V::loadu(x + i), V::loadu(y + i)));
+    V::storeu(y + i + W, V::fma(a, V::loadu(x + i + W), V::loadu(y + i + W)));
+    V::storeu(y + i + 2 * W, V::fma(a, V::loadu(x + i + 2 * W), V::loadu(y + i + 2 * W)));
+    V::storeu(y + i + 3 * W, V::fma(a, V::loadu(x + i + 3 * W), V::loadu(y + i + 3 * W)));
+  }
+  for (; i + W <= n; i += W) V::storeu(y + i, V::fma(a, V::loadu(x + i), V::loadu(y + i)));
+  for (; i < n; ++i) y[i] += alpha * x[i];
+}
+
 }  // namespace simd
 }  // namespace lepton
 

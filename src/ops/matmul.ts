@@ -52,17 +52,14 @@ export function planMatmul(
   const activation = options.activation === undefined ? 'none' : expectOneOf(op, 'activation', options.activation, ACTIVATIONS);
   const biasIn = options.bias === undefined ? undefined : expectTensor(op, 'bias', options.bias);
   expectFloat(op, 'a', a);
-  const dtype = expectSameDtype(op, [['a', a], ['b', b], ...(biasIn ? [['bias', biasIn] as const] : [])]) as
-    | 'float32'
-    | 'float64';
+  if (a.dtype !== b.dtype || (biasIn && biasIn.dtype !== a.dtype)) {
+    expectSameDtype(op, [['a', a], ['b', b], ...(biasIn ? [['bias', biasIn] as const] : [])]);
+  }
+  const dtype = a.dtype as 'float32' | 'float64';
   expectMinRank(op, 'a', a, 1);
   expectMinRank(op, 'b', b, 1);
-  for (const [name, t, flag] of [['a', a, transA], ['b', b, transB]] as const) {
-    if (t.rank === 1 && flag) {
-      throw new InvalidArgumentError(op, `trans${name.toUpperCase()} needs ${name} of rank 2 or more; received ${name} of shape ${formatShape(t.shape)}`,
-        `Reshape ${name} to a matrix, or drop the flag`);
-    }
-  }
+  if (a.rank === 1 && transA) vectorFlag('a', a);
+  if (b.rank === 1 && transB) vectorFlag('b', b);
   const aVector = a.rank === 1;
   const bVector = b.rank === 1;
   const aShape = a.shape;
@@ -70,8 +67,12 @@ export function planMatmul(
   if (aVector) a = a.reshape([1, a.shape[0]!]);
   if (bVector) b = b.reshape([b.shape[0]!, 1]);
 
-  const [aRows, aCols] = a.shape.slice(-2) as [number, number];
-  const [bRows, bCols] = b.shape.slice(-2) as [number, number];
+  const ar = a.rank;
+  const br = b.rank;
+  const aRows = a.shape[ar - 2]!;
+  const aCols = a.shape[ar - 1]!;
+  const bRows = b.shape[br - 2]!;
+  const bCols = b.shape[br - 1]!;
   const m = transA ? aCols : aRows;
   const k = transA ? aRows : aCols;
   const kb = transB ? bCols : bRows;
@@ -84,9 +85,10 @@ export function planMatmul(
       'The last dimension of op(a) must equal the second-to-last of op(b); transpose one operand or swap the arguments',
     );
   }
-  const batchShape = broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2), 'batch dimensions');
-  const outShape = [...batchShape, m, n];
-  const resultShape = [...batchShape, ...(aVector ? [] : [m]), ...(bVector ? [] : [n])];
+  // Two matrices (the common case): no batch dimensions to broadcast.
+  const batchShape = ar === 2 && br === 2 ? NO_BATCH : broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2), 'batch dimensions');
+  const outShape = batchShape.length === 0 ? [m, n] : [...batchShape, m, n];
+  const resultShape = aVector || bVector || batchShape.length > 0 ? [...batchShape, ...(aVector ? [] : [m]), ...(bVector ? [] : [n])] : outShape;
 
   let bias: Tensor | undefined;
   if (biasIn) {
@@ -115,12 +117,19 @@ export function planMatmul(
     k,
     transA,
     transB,
-    batchShape: Object.freeze(batchShape),
+    batchShape: batchShape === NO_BATCH ? NO_BATCH : Object.freeze(batchShape),
     outShape: Object.freeze(outShape),
     activation,
     hasBias: bias !== undefined,
   });
   return { plan, inputs: bias ? [a, b, bias] : [a, b], resultShape };
+}
+
+const NO_BATCH: readonly number[] = Object.freeze([]);
+
+function vectorFlag(name: 'a' | 'b', t: Tensor): never {
+  throw new InvalidArgumentError('matmul', `trans${name.toUpperCase()} needs ${name} of rank 2 or more; received ${name} of shape ${formatShape(t.shape)}`,
+    `Reshape ${name} to a matrix, or drop the flag`);
 }
 
 /**
@@ -147,7 +156,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
     if (inputs[1] !== b) inputs[1].dispose();
     if (inputs[2] && inputs[2] !== o.bias) inputs[2].dispose();
   }
-  if (sameShape(out.shape, resultShape)) return out;
+  if (resultShape === plan.outShape || sameShape(out.shape, resultShape)) return out;
   const view = out.reshape(resultShape);
   out.dispose();
   return view;

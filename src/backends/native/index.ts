@@ -60,14 +60,18 @@ function dense(t: Tensor): TypedArray {
 function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
   const { batchShape, m, n, k, transA, transB } = plan;
   const operand = (t: Tensor, trans: boolean): number[] => {
-    const [r, c] = t.strides.slice(-2) as [number, number];
-    return [...broadcastStrides(t.shape.slice(0, -2), t.strides.slice(0, -2), batchShape), ...(trans ? [c, r] : [r, c])];
+    const st = t.strides;
+    const r = st[st.length - 2]!;
+    const c = st[st.length - 1]!;
+    const last = trans ? [c, r] : [r, c];
+    if (batchShape.length === 0) return last;
+    return [...broadcastStrides(t.shape.slice(0, -2), st.slice(0, -2), batchShape), ...last];
   };
   return {
     a: a.storage, aOffset: a.offset, aStrides: operand(a, transA),
     b: b.storage, bOffset: b.offset, bStrides: operand(b, transB),
     ...(bias ? { bias: bias.storage, biasOffset: bias.offset, biasStrides: broadcastStrides(bias.shape, bias.strides, plan.outShape) } : {}),
-    out, batchShape: [...batchShape], m, n, k, activation: plan.activation, rowBegin: begin, rowEnd: end,
+    out, batchShape, m, n, k, activation: plan.activation, rowBegin: begin, rowEnd: end,
   };
 }
 
