@@ -626,6 +626,34 @@ struct RidgeOp {
   static Status run(const Args<double>& p) { return ridge_f64(p); }
 };
 
+// The addon's op table: one line per op of src/plans.ts's OP_NAMES, with the struct that decodes
+// its arguments and the entry that picks its element type. Every entry point (async, Sync, Flat)
+// and every flat layout is made from it; test/unit/native-load.test.ts checks it against OP_NAMES.
+#define LEPTON_OPS(X)                 \
+  X(matmul, MatmulOp, MatmulEntry)    \
+  X(conv2d, Conv2dOp, Entry)          \
+  X(pool2d, Pool2dOp, Entry)          \
+  X(unary, UnaryOp, EntryWithInt)     \
+  X(binary, BinaryOp, EntryByInput)   \
+  X(reduce, ReduceOp, Reduce)         \
+  X(cholesky, CholeskyOp, Entry)      \
+  X(solveSPD, SolveSpdOp, Entry)      \
+  X(ridge, RidgeOp, Entry)            \
+  X(where, WhereOp, EntryWithInt)     \
+  X(softmax, SoftmaxOp, Entry)        \
+  X(batchNorm, BatchNormOp, Entry)    \
+  X(layerNorm, LayerNormOp, Entry)
+
+#define LEPTON_ENTRIES(name, Op, Kind)                                                 \
+  InstanceMethod(#name, &LeptonAddon::Kind<Op, true, ArgReader>),                      \
+      InstanceMethod(#name "Sync", &LeptonAddon::Kind<Op, false, ArgReader>),          \
+      InstanceMethod(#name "Flat", &LeptonAddon::Kind<Op, false, FlatReader>),
+
+constexpr bool same_name(const char* a, const char* b) { return *a == *b && (*a == '\0' || same_name(a + 1, b + 1)); }
+#define LEPTON_NAME_CHECK(name, Op, Kind) static_assert(same_name(#name, Op::kName), "LEPTON_OPS: " #name " names another op");
+LEPTON_OPS(LEPTON_NAME_CHECK)
+#undef LEPTON_NAME_CHECK
+
 // Makes an op's reader of either form: the object form names every argument, the flat form
 // follows the op's kFlat layout.
 template <class R>
@@ -672,48 +700,10 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     DefineAddon(exports, {
                              InstanceMethod("init", &LeptonAddon::Configure),
                              InstanceMethod("isa", &LeptonAddon::IsaName),
-                             InstanceMethod("matmul", &LeptonAddon::MatmulEntry<true>),
-                             InstanceMethod("matmulSync", &LeptonAddon::MatmulEntry<false>),
                              InstanceMethod("prepackB", &LeptonAddon::PrepackB),
-                             InstanceMethod("conv2d", &LeptonAddon::Entry<Conv2dOp, true>),
-                             InstanceMethod("conv2dSync", &LeptonAddon::Entry<Conv2dOp, false>),
-                             InstanceMethod("pool2d", &LeptonAddon::Entry<Pool2dOp, true>),
-                             InstanceMethod("pool2dSync", &LeptonAddon::Entry<Pool2dOp, false>),
-                             InstanceMethod("unary", &LeptonAddon::EntryWithInt<UnaryOp, true>),
-                             InstanceMethod("unarySync", &LeptonAddon::EntryWithInt<UnaryOp, false>),
-                             InstanceMethod("binary", &LeptonAddon::EntryByInput<BinaryOp, true>),
-                             InstanceMethod("binarySync", &LeptonAddon::EntryByInput<BinaryOp, false>),
-                             InstanceMethod("reduce", &LeptonAddon::Reduce<true>),
-                             InstanceMethod("reduceSync", &LeptonAddon::Reduce<false>),
-                             InstanceMethod("cholesky", &LeptonAddon::Entry<CholeskyOp, true>),
-                             InstanceMethod("choleskySync", &LeptonAddon::Entry<CholeskyOp, false>),
-                             InstanceMethod("solveSPD", &LeptonAddon::Entry<SolveSpdOp, true>),
-                             InstanceMethod("solveSPDSync", &LeptonAddon::Entry<SolveSpdOp, false>),
-                             InstanceMethod("ridge", &LeptonAddon::Entry<RidgeOp, true>),
-                             InstanceMethod("ridgeSync", &LeptonAddon::Entry<RidgeOp, false>),
-                             InstanceMethod("where", &LeptonAddon::EntryWithInt<WhereOp, true>),
-                             InstanceMethod("whereSync", &LeptonAddon::EntryWithInt<WhereOp, false>),
-                             InstanceMethod("softmax", &LeptonAddon::Entry<SoftmaxOp, true>),
-                             InstanceMethod("softmaxSync", &LeptonAddon::Entry<SoftmaxOp, false>),
-                             InstanceMethod("batchNorm", &LeptonAddon::Entry<BatchNormOp, true>),
-                             InstanceMethod("batchNormSync", &LeptonAddon::Entry<BatchNormOp, false>),
-                             InstanceMethod("layerNorm", &LeptonAddon::Entry<LayerNormOp, true>),
-                             InstanceMethod("layerNormSync", &LeptonAddon::Entry<LayerNormOp, false>),
-                             // The flat forms (see FlatReader): what the library calls.
                              InstanceMethod("flatLayouts", &LeptonAddon::FlatLayouts),
-                             InstanceMethod("matmulFlat", &LeptonAddon::MatmulEntry<false, FlatReader>),
-                             InstanceMethod("conv2dFlat", &LeptonAddon::Entry<Conv2dOp, false, FlatReader>),
-                             InstanceMethod("pool2dFlat", &LeptonAddon::Entry<Pool2dOp, false, FlatReader>),
-                             InstanceMethod("unaryFlat", &LeptonAddon::EntryWithInt<UnaryOp, false, FlatReader>),
-                             InstanceMethod("binaryFlat", &LeptonAddon::EntryByInput<BinaryOp, false, FlatReader>),
-                             InstanceMethod("reduceFlat", &LeptonAddon::Reduce<false, FlatReader>),
-                             InstanceMethod("choleskyFlat", &LeptonAddon::Entry<CholeskyOp, false, FlatReader>),
-                             InstanceMethod("solveSPDFlat", &LeptonAddon::Entry<SolveSpdOp, false, FlatReader>),
-                             InstanceMethod("ridgeFlat", &LeptonAddon::Entry<RidgeOp, false, FlatReader>),
-                             InstanceMethod("whereFlat", &LeptonAddon::EntryWithInt<WhereOp, false, FlatReader>),
-                             InstanceMethod("softmaxFlat", &LeptonAddon::Entry<SoftmaxOp, false, FlatReader>),
-                             InstanceMethod("batchNormFlat", &LeptonAddon::Entry<BatchNormOp, false, FlatReader>),
-                             InstanceMethod("layerNormFlat", &LeptonAddon::Entry<LayerNormOp, false, FlatReader>),
+                             // <op>(args) async, <op>Sync(args), <op>Flat(meta, ...arrays): one line per op in LEPTON_OPS.
+                             LEPTON_OPS(LEPTON_ENTRIES)
                          });
   }
 
@@ -759,19 +749,9 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   Napi::Value FlatLayouts(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     Napi::Object out = Napi::Object::New(env);
-    add_layout<MatmulOp>(env, out);
-    add_layout<Conv2dOp>(env, out);
-    add_layout<Pool2dOp>(env, out);
-    add_layout<UnaryOp>(env, out);
-    add_layout<BinaryOp>(env, out);
-    add_layout<ReduceOp>(env, out);
-    add_layout<CholeskyOp>(env, out);
-    add_layout<SolveSpdOp>(env, out);
-    add_layout<RidgeOp>(env, out);
-    add_layout<WhereOp>(env, out);
-    add_layout<SoftmaxOp>(env, out);
-    add_layout<BatchNormOp>(env, out);
-    add_layout<LayerNormOp>(env, out);
+#define LEPTON_LAYOUT(name, Op, Kind) add_layout<Op>(env, out);
+    LEPTON_OPS(LEPTON_LAYOUT)
+#undef LEPTON_LAYOUT
     return out;
   }
 
@@ -804,7 +784,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // matmul: Entry plus the optional packedB handle.
-  template <bool kAsync, class R = ArgReader>
+  template <class Op, bool kAsync, class R = ArgReader>  // Op: MatmulOp
   Napi::Value MatmulEntry(const Napi::CallbackInfo& info) {
     R r = ReaderOf<R>::template make<MatmulOp>(info);
     switch (r.kind("out")) {
@@ -913,7 +893,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
   }
 
   // reduce: input and output types (the mean of an Int32Array is a Float64Array).
-  template <bool kAsync, class R = ArgReader>
+  template <class Op, bool kAsync, class R = ArgReader>  // Op: ReduceOp
   Napi::Value Reduce(const Napi::CallbackInfo& info) {
     R r = ReaderOf<R>::template make<ReduceOp>(info);
     const napi_typedarray_type x = r.kind("x"), out = r.kind("out");

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadAddon, packageRoot } from '../../src/backends/native/load.js';
 import { backends } from '../../src/index.js';
+import { OP_NAMES } from '../../src/plans.js';
 
 describe('native loader', () => {
   it('finds the package root from its own file', () => {
@@ -60,6 +61,14 @@ describe('native loader', () => {
       expect(r.ok).toBe(false);
       if (!r.ok) expect(r.reason).toMatch(/unknown instruction-set path 'avx9000'.*LEPTON_NATIVE_ISA/);
       loadAddon();
+    });
+
+    it("the addon's entry points and flat layouts are the op table's, three entries per op", () => {
+      if (!built.ok) return;
+      const exported = Object.getOwnPropertyNames(built.addon).filter((k) => typeof (built.addon as unknown as Record<string, unknown>)[k] === 'function').sort();
+      const expected = ['init', 'isa', 'prepackB', 'flatLayouts', ...OP_NAMES.flatMap((op) => [op, `${op}Sync`, `${op}Flat`])].sort();
+      expect(exported).toEqual(expected);
+      expect(Object.keys(built.addon.flatLayouts!()).sort()).toEqual([...OP_NAMES].sort());
     });
 
     it('backends() lists native as available', async () => {
