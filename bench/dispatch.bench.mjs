@@ -48,6 +48,17 @@ const mlM = Matrix.rand(128, 256);
 const mlX = Matrix.rand(256, 1);
 await time('matvec 128×256 f64 [ml-matrix]', () => mlM.mmul(mlX), { group: 'mv' });
 
+// The raw addon's call cost: a 4×4 float64 product through the object form and the flat form.
+if (native) {
+  const raw = I.loadAddon();
+  const f64s = (n) => Float64Array.from({ length: n }, (_, i) => (i % 7) - 3);
+  const args = { a: f64s(16), aOffset: 0, aStrides: [4, 1], b: f64s(16), bOffset: 0, bStrides: [4, 1], out: new Float64Array(16),
+    batchShape: [], m: 4, n: 4, k: 4, activation: 'none', rowBegin: 0, rowEnd: 4 };
+  const flat = I.flatCaller(raw.addon, 'matmul');
+  await time('raw addon 4×4 f64, object form', () => raw.addon.matmulSync(args), { group: 'raw' });
+  await time('raw addon 4×4 f64, flat form', () => flat(args), { group: 'raw' });
+}
+
 // numpy, timed in its own process in this run.
 const py = spawnSync('python3', ['-c', `
 import numpy as np, timeit, json

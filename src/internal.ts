@@ -15,3 +15,5 @@ export { planUnary } from './ops/unary.js';
 // these internals with its creation functions.
 export { randn, tensor } from './creation.js';
 export { Tensor } from './tensor.js';
+export { loadAddon } from './backends/native/load.js';
+export { flatCaller } from './backends/native/flat.js';
