@@ -15,6 +15,7 @@ import { wasmCpuBackend } from './backends/wasm/index.js';
 import { uploadNow, uploadToWebGpu, webgpuBackend } from './backends/webgpu/default.js';
 import { costOf, isRangeOp } from './cost.js';
 import { BackendUnavailableError, InvalidArgumentError, LeptonError, NotPositiveDefiniteError } from './errors.js';
+import { checkElements } from './limits.js';
 import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory, type CpuStore } from './memory/cpu.js';
 import type { GpuMemory } from './backends/webgpu/context.js';
 import { checkOptions } from './ops/checks.js';
@@ -303,6 +304,7 @@ export function dispatch<K extends OpName>(
   if (signal?.aborted) throw abortError(signal, label);
   const list = inputs as readonly (Tensor | undefined)[];
   const backend = choose(op, options, list, label);
+  checkElements(label, 'the output', sizeOfShape(plan.outShape), plan.outShape);
   const deps = pendingInputs(list);
   if (backend.kind === 'gpu') return runGpu(backend, op, plan, inputs, deps, label);
   const failed = deps?.find((d) => d.settled && d.error !== undefined);

@@ -115,7 +115,7 @@ export { ACTIVATIONS, type Activation } from '../plans.js';
  */
 export function checkOptions<T extends object = OpOptions>(label: string, options: unknown, known: readonly string[] = []): Readonly<Partial<T>> {
   if (options === undefined) return NO_OPTIONS as Partial<T>;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (options === null || typeof options !== 'object' || isArrayOrRevoked(label, options)) {
     throw new InvalidArgumentError(label, `options must be an object; received ${describe(options)}`);
   }
   let keys: string[];
@@ -150,6 +150,15 @@ export function checkOptions<T extends object = OpOptions>(label: string, option
       'Pass e.g. AbortSignal.timeout(1000) or an AbortController\'s signal');
   }
   return Object.freeze(out) as Partial<T>;
+}
+
+/** Array.isArray, with a revoked Proxy (on which it throws a TypeError) turned into a typed error. */
+export function isArrayOrRevoked(label: string, value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch (e) {
+    throw new InvalidArgumentError(label, `options could not be read (${(e as Error).message}); received a revoked Proxy`, 'Pass a plain object');
+  }
 }
 
 const NO_OPTIONS = Object.freeze(Object.create(null) as object);
