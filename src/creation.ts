@@ -247,23 +247,30 @@ function isArray(op: string, name: string, value: unknown): value is unknown[] {
   }
 }
 
-/** The entries of an array read once each, in order (length read once, then checked by `onLength`). */
-function readOnce(op: string, name: string, value: unknown[], onLength: (length: number) => void): unknown[] {
-  let length: number;
+/** An array's length, read once (a Proxy that throws is a typed error). */
+function readLength(op: string, name: string, value: unknown[]): number {
   try {
-    length = value.length;
+    return value.length;
   } catch (e) {
     throw new InvalidArgumentError(op, `${name} could not be read (${(e as Error).message})`, 'Pass a plain array');
   }
+}
+
+/** Entry `i` of an array, read once (a getter or Proxy that throws is a typed error). */
+function readEntry(op: string, name: string, value: unknown[], i: number): unknown {
+  try {
+    return value[i];
+  } catch (e) {
+    throw new InvalidArgumentError(op, `${name} could not be read (${(e as Error).message})`, 'Pass a plain array');
+  }
+}
+
+/** The entries of an array read once each, in order (length read once, then checked by `onLength`). */
+function readOnce(op: string, name: string, value: unknown[], onLength: (length: number) => void): unknown[] {
+  const length = readLength(op, name, value);
   onLength(length);
   const out = new Array<unknown>(length);
-  for (let i = 0; i < length; i++) {
-    try {
-      out[i] = value[i];
-    } catch (e) {
-      throw new InvalidArgumentError(op, `${name}[${i}] could not be read (${(e as Error).message})`, 'Pass a plain array');
-    }
-  }
+  for (let i = 0; i < length; i++) out[i] = readEntry(op, `${name}[${i}]`, value, i);
   return out;
 }
 
@@ -333,19 +340,19 @@ function readNested(data: unknown[]): { shape: number[]; flat: number[] } {
     new ShapeError(op, `nested arrays are ragged: every row at a level must have the same length; received a different length or depth at data${path}`,
       `Expected a regular array of shape ${formatShape(shape)}`);
   const walk = (node: unknown[], dim: number, path: string): void => {
-    const entries = readOnce(op, `data${path}`, node, (length) => {
-      if (dim === shape.length) {
-        checkRank(op, 'the nested data', dim + 1);
-        shape.push(length);
-        size *= length;
-        checkElements(op, 'the nested data', size);
-      } else if (length !== shape[dim]) {
-        throw ragged(path);
-      }
-    });
-    for (let i = 0; i < entries.length; i++) {
-      const v = entries[i];
+    const length = readLength(op, `data${path}`, node);
+    if (dim === shape.length) {
+      checkRank(op, 'the nested data', dim + 1);
+      shape.push(length);
+      size *= length;
+      checkElements(op, 'the nested data', size);
+    } else if (length !== shape[dim]) {
+      throw ragged(path);
+    }
+    for (let i = 0; i < length; i++) {
       const at = `${path}[${i}]`;
+      // Each entry read once and used as read (a hole ends the walk at once, however long the array).
+      const v = readEntry(op, `data${at}`, node, i);
       if (typeof v === 'number') {
         if (leafDepth === -1) leafDepth = dim + 1;
         else if (leafDepth !== dim + 1) throw ragged(at);
