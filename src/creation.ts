@@ -6,6 +6,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { mersenne } from 'pure-rand/generator/mersenne';
 import { dtypeOfArray, isDType, type DType, type DTypeArrays, type TypedArray } from './dtype.js';
 import { DTypeError, InvalidArgumentError, ShapeError } from './errors.js';
+import { checkElements, checkRank, MAX_ELEMENTS } from './limits.js';
 import { formatShape, sizeOf } from './shape.js';
 import { describe, requireGpuBridge, Tensor, wrap, type Device, type NestedArray } from './tensor.js';
 import { takeStore } from './memory/cpu.js';
@@ -46,11 +47,12 @@ export function tensor(
   shape?: readonly number[] | CreateOptions,
   options: CreateOptions = {},
 ): Tensor {
-  if (shape !== undefined && !Array.isArray(shape) && typeof shape === 'object' && shape !== null) {
+  if (shape !== undefined && shape !== null && typeof shape === 'object' && !isArray('tensor', 'shape', shape)) {
     options = shape as CreateOptions;
     shape = undefined;
   }
-  const requested = checkDtype('tensor', options?.dtype);
+  const o = readCreateOptions('tensor', options, ['dtype', 'device']);
+  const requested = checkDtype('tensor', o.dtype);
   let flat: TypedArray | number[];
   let inferred: number[];
   if (ArrayBuffer.isView(data)) {
@@ -66,14 +68,8 @@ export function tensor(
   } else if (typeof data === 'number') {
     flat = [data];
     inferred = [];
-  } else if (Array.isArray(data)) {
-    inferred = nestedShape(data);
-    flat = (data as unknown[]).flat(Infinity) as number[];
-    for (const v of flat) {
-      if (typeof v !== 'number') {
-        throw new InvalidArgumentError('tensor', `data must hold only numbers; received ${describe(v)}`);
-      }
-    }
+  } else if (isArray('tensor', 'data', data)) {
+    ({ shape: inferred, flat } = readNested(data as unknown[]));
   } else {
     throw new InvalidArgumentError(
       'tensor',
@@ -83,7 +79,7 @@ export function tensor(
   const dtype: DType = requested ?? (ArrayBuffer.isView(flat) ? dtypeOfArray(flat) : 'float32');
   let finalShape = inferred;
   if (shape !== undefined) {
-    finalShape = checkShape('tensor', shape as readonly number[]);
+    finalShape = checkShape('tensor', shape);
     if (sizeOf(finalShape) !== flat.length) {
       throw new ShapeError(
         'tensor',
@@ -93,21 +89,12 @@ export function tensor(
     }
   }
   if (dtype === 'int32') {
-    for (let i = 0; i < flat.length; i++) {
-      const v = flat[i]!;
-      if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-        throw new InvalidArgumentError(
-          'tensor',
-          `int32 data must hold 32-bit integers; received ${v} at index ${i}`,
-          'Round the values first, or use a float dtype',
-        );
-      }
-    }
+    for (let i = 0; i < flat.length; i++) checkInt32('tensor', 'data', flat[i]!, i);
   }
   const store = takeStore(dtype, flat.length);
   const storage = store.array;
   storage.set(flat as ArrayLike<number>);
-  return onDevice('tensor', wrap(dtype, finalShape, store), options?.device);
+  return onDevice('tensor', wrap(dtype, finalShape, store), o.device);
 }
 
 /** A tensor of zeros. */
@@ -127,24 +114,25 @@ export function full(shape: readonly number[], value: number, options: CreateOpt
 
 function filled(op: string, shape: readonly number[], value: number, options: CreateOptions): Tensor {
   const s = checkShape(op, shape);
-  const dtype = checkDtype(op, options?.dtype) ?? 'float32';
-  if (typeof value !== 'number' || (dtype === 'int32' && !Number.isInteger(value))) {
-    throw new InvalidArgumentError(
-      op,
-      `value must be a number${dtype === 'int32' ? ' (an integer for int32)' : ''}; received ${describe(value)}`,
-    );
+  const o = readCreateOptions(op, options, ['dtype', 'device']);
+  const dtype = checkDtype(op, o.dtype) ?? 'float32';
+  if (typeof value !== 'number') {
+    throw new InvalidArgumentError(op, `value must be a number; received ${describe(value)}`);
   }
+  if (dtype === 'int32') checkInt32(op, 'value', value);
   const store = takeStore(dtype, sizeOf(s));
   const storage = store.array;
   if (value !== 0) storage.fill(value);
-  return onDevice(op, wrap(dtype, s, store), options?.device);
+  return onDevice(op, wrap(dtype, s, store), o.device);
 }
 
 /** The `n`×`m` identity (ones on the main diagonal). `m` defaults to `n`. */
 export function eye(n: number, m: number = n, options: CreateOptions = {}): Tensor {
   checkSize('eye', 'n', n);
   checkSize('eye', 'm', m);
-  const dtype = checkDtype('eye', options?.dtype) ?? 'float32';
+  checkElements('eye', `the ${n}×${m} identity`, n * m);
+  const o = readCreateOptions('eye', options, ['dtype']);
+  const dtype = checkDtype('eye', o.dtype) ?? 'float32';
   const store = takeStore(dtype, n * m);
   const storage = store.array;
   for (let i = 0; i < Math.min(n, m); i++) storage[i * m + i] = 1;
@@ -166,8 +154,21 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
     }
   }
   if (step === 0) throw new InvalidArgumentError('arange', 'step must not be 0; received 0', 'Pass a positive or negative step');
-  const dtype = checkDtype('arange', options?.dtype) ?? 'float32';
+  const o = readCreateOptions('arange', options, ['dtype']);
+  const dtype = checkDtype('arange', o.dtype) ?? 'float32';
   const n = Math.max(0, Math.ceil((stop - start) / step));
+  if (n > MAX_ELEMENTS) {
+    throw new InvalidArgumentError('arange', `[${start}, ${stop}) in steps of ${step} is ${n} values, more than the limit of ${MAX_ELEMENTS} (2^31 - 1) elements per tensor`,
+      'Pass a larger step or a shorter range');
+  }
+  if (dtype === 'int32' && n > 0) {
+    if (!Number.isInteger(start) || !Number.isInteger(step)) {
+      throw new InvalidArgumentError('arange', `int32 values need an integer start and step; received start ${start}, step ${step}`,
+        'Pass integers, or use a float dtype');
+    }
+    checkInt32('arange', 'start', start);
+    checkInt32('arange', 'the last value', start + (n - 1) * step);
+  }
   const store = takeStore(dtype, n);
   const storage = store.array;
   for (let i = 0; i < n; i++) storage[i] = start + i * step;
@@ -176,16 +177,16 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
 
 /** Uniform random values in [0, 1). Seeded runs are reproducible. */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const { storage, store, s, dtype } = randomSetup('rand', shape, options);
-  const rng = generator(options.seed);
+  const { storage, store, s, dtype, seed } = randomSetup('rand', shape, options);
+  const rng = generator(seed);
   for (let i = 0; i < storage.length; i++) storage[i] = uniformFloat64(rng);
   return wrap(dtype, s, store);
 }
 
 /** Standard normal random values (mean 0, variance 1), by Box–Muller. Seeded runs are reproducible. */
 export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const { storage, store, s, dtype } = randomSetup('randn', shape, options);
-  const rng = generator(options.seed);
+  const { storage, store, s, dtype, seed } = randomSetup('randn', shape, options);
+  const rng = generator(seed);
   for (let i = 0; i < storage.length; i += 2) {
     const u1 = 1 - uniformFloat64(rng); // (0, 1]: log never sees 0
     const u2 = uniformFloat64(rng);
@@ -198,16 +199,17 @@ export function randn(shape: readonly number[], options: RandomOptions = {}): Te
 
 function randomSetup(op: string, shape: readonly number[], options: RandomOptions) {
   const s = checkShape(op, shape);
-  const dtype = checkDtype(op, options?.dtype) ?? 'float32';
+  const o = readCreateOptions(op, options, ['dtype', 'seed']) as RandomOptions;
+  const dtype = checkDtype(op, o.dtype) ?? 'float32';
   if (dtype === 'int32') {
     throw new DTypeError(op, "dtype must be 'float32' or 'float64'; received 'int32'", 'Random integers are not offered; round a float tensor');
   }
-  const seed = options?.seed;
+  const seed = o.seed;
   if (seed !== undefined && (!Number.isSafeInteger(seed))) {
     throw new InvalidArgumentError(op, `seed must be an integer; received ${describe(seed)}`);
   }
   const store = takeStore(dtype, sizeOf(s));
-  return { s, dtype, store, storage: store.array };
+  return { s, dtype, seed, store, storage: store.array };
 }
 
 /**
@@ -219,16 +221,92 @@ function generator(seed: number | undefined) {
   return mersenne(seed === undefined ? Math.floor(Math.random() * 2 ** 32) : (seed % 2 ** 32) >>> 0);
 }
 
-/** Validates a shape argument: an array of non-negative integers. */
+/**
+ * Validates a shape argument: an array of non-negative integers, read once (a getter or Proxy is
+ * called once per entry), at most MAX_RANK long and holding at most MAX_ELEMENTS elements.
+ */
 export function checkShape(op: string, shape: unknown): number[] {
-  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  const bad = () =>
+    new InvalidArgumentError(op, `shape must be an array of non-negative integers; received ${describe(shape)}`, 'Pass e.g. [2, 3]');
+  if (!isArray(op, 'shape', shape)) throw bad();
+  const out = readOnce(op, 'shape', shape, (length) => checkRank(op, 'shape', length));
+  if (!out.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new InvalidArgumentError(op, `shape must be an array of non-negative integers; received ${describe(out)}`, 'Pass e.g. [2, 3]');
+  }
+  const dims = out as number[];
+  checkElements(op, 'the tensor', sizeOf(dims), dims);
+  return dims;
+}
+
+/** Array.isArray, with a revoked Proxy (which makes it throw) turned into a typed error. */
+function isArray(op: string, name: string, value: unknown): value is unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch (e) {
+    throw new InvalidArgumentError(op, `${name} could not be read (${(e as Error).message}); received a revoked Proxy`, 'Pass a plain array or object');
+  }
+}
+
+/** An array's length, read once (a Proxy that throws is a typed error). */
+function readLength(op: string, name: string, value: unknown[]): number {
+  try {
+    return value.length;
+  } catch (e) {
+    throw new InvalidArgumentError(op, `${name} could not be read (${(e as Error).message})`, 'Pass a plain array');
+  }
+}
+
+/** Entry `i` of an array, read once (a getter or Proxy that throws is a typed error). */
+function readEntry(op: string, name: string, value: unknown[], i: number): unknown {
+  try {
+    return value[i];
+  } catch (e) {
+    throw new InvalidArgumentError(op, `${name} could not be read (${(e as Error).message})`, 'Pass a plain array');
+  }
+}
+
+/** The entries of an array read once each, in order (length read once, then checked by `onLength`). */
+function readOnce(op: string, name: string, value: unknown[], onLength: (length: number) => void): unknown[] {
+  const length = readLength(op, name, value);
+  onLength(length);
+  const out = new Array<unknown>(length);
+  for (let i = 0; i < length; i++) out[i] = readEntry(op, `${name}[${i}]`, value, i);
+  return out;
+}
+
+/**
+ * A creation function's options read once, as own data: each known name's own value (a getter is
+ * called once; nothing inherited from Object.prototype); an unknown name is an error.
+ */
+function readCreateOptions(op: string, options: unknown, known: readonly string[]): { dtype?: unknown; device?: unknown; seed?: unknown } {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || isArray(op, 'options', options)) {
+    throw new InvalidArgumentError(op, `options must be an object; received ${describe(options)}`);
+  }
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  try {
+    for (const key of Object.keys(options)) {
+      if (!known.includes(key)) {
+        throw new InvalidArgumentError(op, `unknown option '${key}'`, `The options are ${known.join(', ')}`);
+      }
+      out[key] = (options as Record<string, unknown>)[key];
+    }
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw e;
+    throw new InvalidArgumentError(op, `options could not be read (${(e as Error).message})`, 'Pass a plain object');
+  }
+  return out;
+}
+
+/** Throws unless `v` is a 32-bit integer (`index` names the element of data). */
+function checkInt32(op: string, name: string, v: number, index?: number): void {
+  if (!Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
     throw new InvalidArgumentError(
       op,
-      `shape must be an array of non-negative integers; received ${describe(shape)}`,
-      'Pass e.g. [2, 3]',
+      `int32 ${name} must hold 32-bit integers (in [-2^31, 2^31 - 1]); received ${v}${index === undefined ? '' : ` at index ${index}`}`,
+      'Round the values first, keep them in range, or use a float dtype',
     );
   }
-  return [...shape] as number[];
 }
 
 function checkSize(op: string, name: string, v: unknown): void {
@@ -245,26 +323,63 @@ function checkDtype(op: string, dtype: unknown): DType | undefined {
   return dtype;
 }
 
-function nestedShape(data: unknown[]): number[] {
+/**
+ * Nested arrays read in one pass, each length and each entry once (so a getter, Proxy or Array
+ * subclass cannot show one shape to the check and another to the copy): the shape comes from the
+ * first entry at each level, every other row must match it, and a hole (`[1, , 3]`) is refused.
+ * The size is checked against MAX_ELEMENTS as soon as each level's length is known, so a huge
+ * sparse array is refused before it is walked.
+ */
+function readNested(data: unknown[]): { shape: number[]; flat: number[] } {
+  const op = 'tensor';
   const shape: number[] = [];
-  let level: unknown = data;
-  while (Array.isArray(level)) {
-    shape.push(level.length);
-    level = level[0];
-  }
-  const check = (node: unknown, dim: number): void => {
-    if (dim === shape.length) {
-      if (Array.isArray(node)) throw ragged();
-      return;
-    }
-    if (!Array.isArray(node) || node.length !== shape[dim]) throw ragged();
-    for (const child of node) check(child, dim + 1);
-  };
-  const ragged = () =>
-    new ShapeError('tensor', 'nested arrays are ragged: every row at a level must have the same length',
+  const flat: number[] = [];
+  let leafDepth = -1;
+  let size = 1;
+  const ragged = (path: string) =>
+    new ShapeError(op, `nested arrays are ragged: every row at a level must have the same length; received a different length or depth at data${path}`,
       `Expected a regular array of shape ${formatShape(shape)}`);
-  check(data, 0);
-  return shape;
+  const walk = (node: unknown[], dim: number, path: string): void => {
+    const length = readLength(op, `data${path}`, node);
+    if (dim === shape.length) {
+      checkRank(op, 'the nested data', dim + 1);
+      shape.push(length);
+      size *= length;
+      checkElements(op, 'the nested data', size);
+    } else if (length !== shape[dim]) {
+      throw ragged(path);
+    }
+    for (let i = 0; i < length; i++) {
+      const at = `${path}[${i}]`;
+      // Each entry read once and used as read (a hole ends the walk at once, however long the array).
+      const v = readEntry(op, `data${at}`, node, i);
+      if (typeof v === 'number') {
+        if (leafDepth === -1) leafDepth = dim + 1;
+        else if (leafDepth !== dim + 1) throw ragged(at);
+        flat.push(v);
+      } else if (isArray(op, `data${at}`, v)) {
+        if (leafDepth !== -1 && dim + 1 >= leafDepth) throw ragged(at);
+        walk(v, dim + 1, at);
+      } else if (v === undefined && isHole(node, i)) {
+        throw new InvalidArgumentError(op, `data has a hole at data${at} (an empty slot of a sparse array)`,
+          'Fill every entry with a number, e.g. [1, 0, 3] instead of [1, , 3]');
+      } else {
+        throw new InvalidArgumentError(op, `data must hold only numbers; received ${describe(v)} at data${at}`);
+      }
+    }
+  };
+  walk(data, 0, '');
+  if (leafDepth !== -1 && leafDepth !== shape.length) throw ragged('');
+  return { shape, flat };
+}
+
+/** Whether index `i` of `node` is an empty slot (a Proxy whose `has` throws counts as one). */
+function isHole(node: unknown[], i: number): boolean {
+  try {
+    return !(i in node);
+  } catch {
+    return true;
+  }
 }
 
 /** Moves a freshly made CPU tensor to the requested device (validating the option). */

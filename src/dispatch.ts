@@ -15,6 +15,7 @@ import { wasmCpuBackend } from './backends/wasm/index.js';
 import { uploadNow, uploadToWebGpu, webgpuBackend } from './backends/webgpu/default.js';
 import { costOf, isRangeOp } from './cost.js';
 import { BackendUnavailableError, InvalidArgumentError, LeptonError, NotPositiveDefiniteError } from './errors.js';
+import { checkElements } from './limits.js';
 import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory, type CpuStore } from './memory/cpu.js';
 import type { GpuMemory } from './backends/webgpu/context.js';
 import { checkOptions } from './ops/checks.js';
@@ -303,6 +304,7 @@ export function dispatch<K extends OpName>(
   if (signal?.aborted) throw abortError(signal, label);
   const list = inputs as readonly (Tensor | undefined)[];
   const backend = choose(op, options, list, label);
+  checkElements(label, 'the output', sizeOfShape(plan.outShape), plan.outShape);
   const deps = pendingInputs(list);
   if (backend.kind === 'gpu') return runGpu(backend, op, plan, inputs, deps, label);
   const failed = deps?.find((d) => d.settled && d.error !== undefined);
@@ -422,12 +424,15 @@ function runCpu<K extends OpName>(
   const { inputs, copies } = kernelInputs(op, raw);
   const shared = (inputs as readonly (Tensor | undefined)[]).map(sharedInput);
   const holds: Tensor[] = [...(copies ?? []), ...shared.map((s) => s.hold).filter((t): t is Tensor => t !== undefined)];
+  // A small output is written by the workers into a shared copy, given back once the job is over.
+  const outCopy = sharedOut(out);
+  if (outCopy) holds.push(wrap(plan.dtype, plan.outShape, outCopy));
   const job: PoolJob = {
     backend: backend.name,
     op,
     plan,
     inputs: shared.map((s) => s.desc),
-    out: sharedOut(out),
+    out: outCopy?.array ?? out.array,
     ranges: range ? partition(cost.rows, parts) : [[0, 1]],
     whole: !range,
     threads: team,
@@ -440,13 +445,11 @@ function runCpu<K extends OpName>(
     let joined = false;
     try {
       joined = pool.runJoined(job, (begin, end) => kernel(plan as never, inputs as never, job.out, begin, end));
+      if (joined && job.out !== out.array) out.array.set(job.out);
     } finally {
       if (joined) for (const t of holds) t.dispose();
     }
-    if (joined) {
-      if (job.out !== out.array) out.array.set(job.out);
-      return undefined;
-    }
+    if (joined) return undefined;
     // The pool is busy with larger work: this small op would only wait behind it.
     for (const t of holds) t.dispose();
     runWhole(backend, op, plan, raw, out);
@@ -504,12 +507,11 @@ function sharedInput(t: Tensor | undefined): { desc: TensorDesc | undefined; hol
   return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...c.strides], offset: 0, storage: copy.array }, hold: c };
 }
 
-/** The output as the pool writes it (shared memory; outputs this large always are). */
-function sharedOut(out: CpuStore): TensorDesc['storage'] {
+/** A shared copy for the pool to write the output into, when `out` is not shared (small outputs). */
+function sharedOut(out: CpuStore): CpuStore | undefined {
   const a = out.array;
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const copy = takeStore(out.array instanceof Float64Array ? 'float64' : out.array instanceof Float32Array ? 'float32' : 'int32', a.length, true);
-  return copy.array;
+  if (a.buffer instanceof SharedArrayBuffer) return undefined;
+  return takeStore(out.array instanceof Float64Array ? 'float64' : out.array instanceof Float32Array ? 'float32' : 'int32', a.length, true);
 }
 
 /** Errors of deferred work keep their class and code; an unknown one becomes a LeptonError naming the op. */

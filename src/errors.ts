@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'NATIVE_FAILURE'
   | 'GPU_FAILURE'
   | 'PAYLOAD_CORRUPT'
-  | 'PAYLOAD_MISSING';
+  | 'PAYLOAD_MISSING'
+  | 'OUT_OF_MEMORY';
 
 function compose(op: string | undefined, message: string, hint: string | undefined): string {
   const head = op ? `${op}: ${message}` : message;
@@ -110,6 +111,14 @@ export class NotPositiveDefiniteError extends LeptonError {
   }
 }
 
+/** A buffer within the size limits (src/limits.ts) that the machine could not allocate. */
+export class OutOfMemoryError extends LeptonError {
+  override name = 'OutOfMemoryError';
+  constructor(op: string | undefined, message: string, hint?: string) {
+    super('OUT_OF_MEMORY', op, message, hint);
+  }
+}
+
 /** For internal bugs only: never for a caller's mistake. */
 export function invariant(condition: unknown, message: () => string): asserts condition {
   if (!condition) throw new Error(`lepton-compute internal error: ${message()}`);
@@ -138,6 +147,8 @@ export function errorFromCode(code: string, message: string): LeptonError {
       return new DisposedTensorError(undefined, message);
     case 'NOT_POSITIVE_DEFINITE':
       return new NotPositiveDefiniteError(undefined, message);
+    case 'OUT_OF_MEMORY':
+      return new OutOfMemoryError(undefined, message);
     default:
       return new LeptonError(code as ErrorCode, undefined, message);
   }

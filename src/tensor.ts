@@ -12,12 +12,12 @@ import { DisposedTensorError, InvalidArgumentError, ShapeError } from './errors.
 import { externalStore, release, retain, takeStore, type CpuStore } from './memory/cpu.js';
 import { formatTensor, tensorJson, type TensorJson } from './format.js';
 import { contiguousStrides, formatShape, sizeOf, type Shape } from './shape.js';
+import { checkRank, MAX_ELEMENTS, MAX_RANK } from './limits.js';
 
 /** Where a tensor's values live. */
 export type Device = 'cpu' | 'webgpu';
 
-/** The most elements one tensor may hold (native kernels index with 32-bit counts per dimension product). */
-export const MAX_ELEMENTS = 2 ** 31 - 1;
+export { MAX_ELEMENTS } from './limits.js';
 
 /**
  * The storage of a GPU tensor: a GPU buffer shared by a tensor and its views, counted by handle
@@ -595,7 +595,7 @@ function readDims(op: string, name: string, value: unknown, signed: boolean): re
     throw new InvalidArgumentError(op, `${name} must be an array of integers; received ${describe(value)}`);
   }
   const length = value.length;
-  if (length > 64) throw new InvalidArgumentError(op, `${name} has ${length} entries; at most 64 dimensions are supported`);
+  if (length > MAX_RANK) throw new InvalidArgumentError(op, `${name} has ${length} entries; at most ${MAX_RANK} dimensions are supported`);
   const out = new Array<number>(length);
   for (let i = 0; i < length; i++) {
     const d: unknown = value[i];
@@ -636,9 +636,17 @@ export function copyStrided(t: Tensor, out: TypedArray): void {
   }
 }
 
-function resolveReshape(from: Shape, to: readonly number[]): number[] {
-  if (!Array.isArray(to)) {
-    throw new InvalidArgumentError('reshape', `shape must be an array of integers; received ${describe(to)}`);
+function resolveReshape(from: Shape, toIn: readonly number[]): number[] {
+  let to: number[];
+  try {
+    if (!Array.isArray(toIn)) throw new TypeError('not an array');
+    const length = toIn.length;
+    checkRank('reshape', 'shape', length);
+    // Each entry read once: a getter cannot show one value to the checks and another to the result.
+    to = Array.from({ length }, (_, i) => toIn[i]!);
+  } catch (e) {
+    if (e instanceof ShapeError) throw e;
+    throw new InvalidArgumentError('reshape', `shape must be an array of integers; received ${describe(toIn)}`);
   }
   const size = sizeOf(from);
   let inferred = -1;
@@ -683,6 +691,14 @@ function isPermutation(p: readonly unknown[]): boolean {
 
 /** A short description of any value for error messages: `[1,2]`, `'abc' (string)`, `null`. */
 export function describe(value: unknown): string {
+  try {
+    return describeValue(value);
+  } catch {
+    return 'an object that cannot be read (a revoked Proxy?)';
+  }
+}
+
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Tensor.is(value)) return `a ${value.dtype} tensor ${formatShape(value.shape)}`;

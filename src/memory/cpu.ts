@@ -12,6 +12,7 @@
  * cannot be detached or shrunk, which is why only they ever cross to another thread.
  */
 import { BYTES_PER_ELEMENT, type DType, type DTypeArrays, type TypedArray } from '../dtype.js';
+import { allocating, checkElements } from '../limits.js';
 
 /** Buffers of at least this many bytes are shared (worker threads may read and write them). */
 export const SHARED_MIN_BYTES = 16 * 1024;
@@ -90,6 +91,8 @@ function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number
  * wrapped in a store with one reference.
  */
 export function takeStore<D extends DType>(dtype: D, size: number, shared = false): CpuStore & { array: DTypeArrays[D] } {
+  // The last line of the size limits (ops and plans check theirs first, with better messages).
+  checkElements(undefined, 'the tensor', size);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   // Shared on request: classes below SHARED_MIN_BYTES are plain, so a forced one is rounded up.
   const cls = shared && canShare() ? Math.max(sizeClass(bytes), SHARED_MIN_BYTES) : sizeClass(bytes);
@@ -102,7 +105,7 @@ export function takeStore<D extends DType>(dtype: D, size: number, shared = fals
     hits++;
   } else {
     misses++;
-    buffer = cls >= SHARED_MIN_BYTES && canShare() ? new SharedArrayBuffer(cls) : new ArrayBuffer(cls);
+    buffer = allocating(undefined, cls, () => (cls >= SHARED_MIN_BYTES && canShare() ? new SharedArrayBuffer(cls) : new ArrayBuffer(cls)));
   }
   liveBuffers++;
   liveBytes += cls;

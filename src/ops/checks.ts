@@ -118,7 +118,7 @@ export function checkOptions<T extends object = OpOptions>(label: string, option
   // The record this function made last (an op passing its checked options on to its plan) is
   // read already; records never leave the library, so a caller cannot hand one in.
   if (options === lastRecord) return options as Partial<T>;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (options === null || typeof options !== 'object' || isArrayOrRevoked(label, options)) {
     throw new InvalidArgumentError(label, `options must be an object; received ${describe(options)}`);
   }
   let keys: string[];
@@ -178,6 +178,15 @@ const NO_OPTIONS: object = Object.freeze(Object.create(null) as object);
 const BACKEND_RECORDS: ReadonlyMap<string, object> = new Map(
   [...BACKEND_NAMES, 'auto'].map((name) => [name, Object.freeze(Object.assign(Object.create(null) as object, { backend: name }))]),
 );
+
+/** Array.isArray, with a revoked Proxy (on which it throws a TypeError) turned into a typed error. */
+export function isArrayOrRevoked(label: string, value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch (e) {
+    throw new InvalidArgumentError(label, `options could not be read (${(e as Error).message}); received a revoked Proxy`, 'Pass a plain object');
+  }
+}
 const COMMON_OPTIONS: readonly string[] = ['backend', 'signal'];
 
 /** The known name closest to `name` (edit distance ≤ 2, or one contains the other), if any. */

@@ -5,6 +5,7 @@
 import { dispatch } from '../dispatch.js';
 import { LAYOUTS, type Conv2dPlan, type Layout, type OpOptions, type Padding } from '../plans.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
+import { checkElements, MAX_EXTENT } from '../limits.js';
 import { formatShape } from '../shape.js';
 import { describe, type Tensor } from '../tensor.js';
 import {
@@ -62,8 +63,23 @@ export function windowGeometry(
   [strideH, strideW]: readonly [number, number],
   [dilationH, dilationW]: readonly [number, number],
 ): WindowGeometry {
+  // Every size below stays under MAX_EXTENT (2^31 - 1), so the arithmetic on it is exact.
+  const extent = (name: string, v: number) => {
+    if (v > MAX_EXTENT) {
+      throw new InvalidArgumentError(op, `${name} must be at most ${MAX_EXTENT} (2^31 - 1); received ${v}`,
+        'Sliding-window geometry is limited to 2^31 - 1 pixels per side');
+    }
+  };
+  extent('stride[0]', strideH);
+  extent('stride[1]', strideW);
+  extent('dilation[0]', dilationH);
+  extent('dilation[1]', dilationW);
   const spanH = (kh - 1) * dilationH + 1;
   const spanW = (kw - 1) * dilationW + 1;
+  if (spanH > MAX_EXTENT || spanW > MAX_EXTENT) {
+    throw new ShapeError(op, `the dilated window spans ${spanH}×${spanW} pixels, more than ${MAX_EXTENT} (2^31 - 1) per side`,
+      'Use a smaller dilation');
+  }
   let pads: [number, number, number, number];
   if (padding === 'valid') {
     pads = [0, 0, 0, 0];
@@ -84,7 +100,12 @@ export function windowGeometry(
       `padding must be 'valid', 'same', a non-negative integer or [top, bottom, left, right]; received ${describe(padding)}`,
     );
   }
+  pads.forEach((p, i) => extent(`padding[${i}]`, p));
   const [padTop, padBottom, padLeft, padRight] = pads;
+  if (inH + padTop + padBottom > MAX_EXTENT || inW + padLeft + padRight > MAX_EXTENT) {
+    throw new ShapeError(op, `the padded input is ${inH + padTop + padBottom}×${inW + padLeft + padRight} pixels, more than ${MAX_EXTENT} (2^31 - 1) per side`,
+      'Use less padding');
+  }
   const outH = Math.floor((inH + padTop + padBottom - spanH) / strideH) + 1;
   const outW = Math.floor((inW + padLeft + padRight - spanW) / strideW) + 1;
   if (inH + padTop + padBottom < spanH || inW + padLeft + padRight < spanW) {
@@ -146,6 +167,10 @@ export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = 
     throw new ShapeError(op, `bias must have shape [${outC}] (one value per output channel); received ${formatShape(bias.shape)}`);
   }
   const g = windowGeometry(op, options.padding ?? 'valid', inH!, inW!, kh!, kw!, stride, dilation);
+  const outShape = Object.freeze(nchw ? [batch!, outC!, g.outH, g.outW] : [batch!, g.outH, g.outW, outC!]);
+  checkElements(op, 'the output', batch! * outC! * g.outH * g.outW, outShape);
+  // The js kernel's im2col scratch holds at least one output row's patches.
+  checkElements(op, 'one output row of im2col scratch', (inC! / groups) * kh! * kw! * g.outW);
   return Object.freeze({
     dtype,
     layout,
@@ -169,7 +194,7 @@ export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = 
     groups,
     activation,
     hasBias: bias !== undefined,
-    outShape: Object.freeze(nchw ? [batch!, outC!, g.outH, g.outW] : [batch!, g.outH, g.outW, outC!]),
+    outShape,
   });
 }
 

@@ -6,6 +6,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { describe, Tensor } from '../tensor.js';
+import { isArrayOrRevoked } from './checks.js';
 
 /**
  * A row-major float64 copy of `t` (a new array the caller owns). `finite`: NaN or ±Infinity is
@@ -48,24 +49,37 @@ export function scalar(dtype: 'float32' | 'float64' | 'int32', value: number): T
 }
 
 /**
- * The options object of `op` (undefined → {}): a plain object whose keys are all in `allowed`,
- * so that a misspelt option is an error rather than silently ignored.
+ * The options object of `op` (undefined → {}), read once as own data (nothing inherited from
+ * Object.prototype; each getter called once): a record whose keys are all in `allowed`, so that a
+ * misspelt option is an error rather than silently ignored.
  */
 export function expectOptions<T extends object>(op: string, options: unknown, allowed: readonly (keyof T & string)[]): Partial<T> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+  if (options === null || typeof options !== 'object' || isArrayOrRevoked(op, options)) {
     throw new InvalidArgumentError(op, `options must be an object; received ${describe(options)}`);
   }
-  for (const key of Object.keys(options)) {
+  const out = Object.create(null) as Record<string, unknown>;
+  let keys: string[];
+  try {
+    keys = Object.keys(options);
+  } catch (e) {
+    throw new InvalidArgumentError(op, `options could not be read (${(e as Error).message})`, 'Pass a plain object');
+  }
+  for (const key of keys) {
     if (!(allowed as readonly string[]).includes(key)) {
       throw new InvalidArgumentError(
         op,
-        `unknown option '${key}'; received an options object with keys ${Object.keys(options).map((k) => `'${k}'`).join(', ')}`,
+        `unknown option '${key}'; received an options object with keys ${keys.map((k) => `'${k}'`).join(', ')}`,
         allowed.length ? `The options are ${allowed.map((k) => `'${k}'`).join(', ')}` : 'This op takes no options',
       );
     }
+    try {
+      out[key] = (options as Record<string, unknown>)[key];
+    } catch (e) {
+      throw new InvalidArgumentError(op, `option '${key}' could not be read (${(e as Error).message})`);
+    }
   }
-  return options as Partial<T>;
+  return out as Partial<T>;
 }
 
 /** A finite non-negative number option (tolerances), or undefined. */

@@ -5,6 +5,7 @@
 import { dispatch } from '../dispatch.js';
 import { LAYOUTS, type Layout, type OpOptions, type Padding, type Pool2dPlan } from '../plans.js';
 import { ShapeError } from '../errors.js';
+import { checkElements } from '../limits.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { checkOptions, expectFloat, expectOneOf, expectPair, expectRank, expectTensor } from './checks.js';
@@ -41,6 +42,8 @@ export function planPool2d(kind: 'max' | 'avg', xIn: unknown, options: Pool2dOpt
     throw new ShapeError(op, `padding must be smaller than the kernel (${kh}×${kw}); received [${g.padTop},${g.padBottom},${g.padLeft},${g.padRight}]`,
       'A window made only of padding has no value');
   }
+  const outShape = Object.freeze(nchw ? [batch!, channels!, g.outH, g.outW] : [batch!, g.outH, g.outW, channels!]);
+  checkElements(op, 'the output', batch! * channels! * g.outH * g.outW, outShape);
   return Object.freeze({
     kind,
     dtype,
@@ -57,7 +60,7 @@ export function planPool2d(kind: 'max' | 'avg', xIn: unknown, options: Pool2dOpt
     strideW: stride[1],
     padTop: g.padTop,
     padLeft: g.padLeft,
-    outShape: Object.freeze(nchw ? [batch!, channels!, g.outH, g.outW] : [batch!, g.outH, g.outW, channels!]),
+    outShape,
   });
 }
 

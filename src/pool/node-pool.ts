@@ -44,6 +44,9 @@ interface Member {
 /** After this many workers in a row die before loading, the pool is broken (it says so once). */
 const MAX_EARLY_DEATHS = 4;
 
+/** How often a synchronous wait on the workers checks that they are still alive (ms). */
+const SYNC_LIVENESS_SLICE_MS = 20;
+
 /** How long a small joined op waits for its workers' parts before it runs them itself (ms). */
 const JOINED_WAIT_MS = 1000;
 
@@ -141,9 +144,10 @@ export class NodePool implements PoolLike {
     } catch (e) {
       ownError = e ?? new Error('unknown error');
     }
-    if (!this.#waitAllSync(JOINED_WAIT_MS)) {
-      // A worker did not finish a small part in time: it died (its exit event cannot be seen while
-      // this thread blocks) or is stalled. Run the missing parts here and start fresh workers.
+    if (!this.#waitAllSync(JOINED_WAIT_MS) || Atomics.load(this.#board, CRASHED)) {
+      // A worker died (seen through its thread state: its exit event cannot be delivered while this
+      // thread blocks) or did not finish a small part in time. Run the missing parts here and start
+      // fresh workers.
       for (let i = 1; i < job.ranges.length; i++) {
         if (Atomics.load(this.#board, slotIndex(i - 1)) !== DONE) callerPart(job.ranges[i]![0], job.ranges[i]![1]);
       }
@@ -251,10 +255,31 @@ export class NodePool implements PoolLike {
     for (;;) {
       const remaining = Atomics.load(board, REMAINING);
       if (remaining === 0 || Atomics.load(board, CRASHED)) return true;
+      if (this.#deadWhileBlocked()) return true;
       const left = timeoutMs - (performance.now() - start);
       if (left <= 0) return false;
-      Atomics.wait(board, REMAINING, remaining, Math.min(left, 50));
+      Atomics.wait(board, REMAINING, remaining, Math.min(left, SYNC_LIVENESS_SLICE_MS));
     }
+  }
+
+  /**
+   * While this thread blocks, a worker's 'exit' event cannot be delivered, so a dead worker is
+   * looked for directly: a worker thread that has stopped (terminated, or ended by an uncaught
+   * error or process.exit) reports a negative idle time through its event-loop utilization, a
+   * synchronous read of the thread's state. The first dead one found is marked as the 'exit'
+   * handler would mark it (CRASHED set, the async waiter woken; it is replaced after the op).
+   */
+  #deadWhileBlocked(): boolean {
+    for (const m of this.#used) {
+      if (m.death !== undefined) return true;
+      if (m.worker.performance.eventLoopUtilization().idle < 0) {
+        m.death = 'its thread stopped while the calling thread waited for it';
+        Atomics.store(this.#board, CRASHED, 1);
+        Atomics.notify(this.#board, REMAINING);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Ends every worker and starts fresh ones (after a part that never came back). */
@@ -308,7 +333,9 @@ export class NodePool implements PoolLike {
     let error: unknown;
     worker.on('error', (e) => (error = e));
     worker.on('exit', (code) => {
-      if (this.#closed || member.replaced) return;
+      // Already marked dead by a synchronous wait (#deadWhileBlocked), which leaves its replacement
+      // to the op's own clean-up.
+      if (this.#closed || member.replaced || member.death !== undefined) return;
       member.death = error ? `${(error as Error).message}` : `exit code ${code}`;
       // Dying before its script loaded: a script that throws (an error event) cannot run at all,
       // and neither can one that keeps dying while it starts; one killed while starting is

@@ -40,8 +40,12 @@ function waitForJob(): void {
   }
 }
 
-Atomics.store(board, slot + LOADED, 1);
-for (;;) {
+function serve(): never {
+  Atomics.store(board, slot + LOADED, 1);
+  for (;;) serveOne();
+}
+
+function serveOne(): void {
   waitForJob();
   Atomics.store(board, slot, RUNNING);
   let received = receiveMessageOnPort(port);
@@ -60,3 +64,9 @@ for (;;) {
   Atomics.add(board, slot + FINISHED, 1);
   Atomics.notify(board, slot + FINISHED);
 }
+
+// Served from the first turn of this thread's event loop, not from the script's top level: a
+// started loop is what lets the calling thread see this thread's state while it blocks on it
+// (the pool reads the worker's event-loop utilization, whose idle time turns negative once the
+// thread has stopped).
+setImmediate(serve);

@@ -40,27 +40,27 @@ describe('tensor creation', () => {
     expect(await failure('INVALID_ARGUMENT', () => tensor('abc' as never))).toMatchInlineSnapshot(`"tensor: data must be a TypedArray, an array of numbers, nested arrays or a number; received 'abc' (string)"`);
     expect(await failure('INVALID_ARGUMENT', () => tensor(null as never))).toMatchInlineSnapshot(`"tensor: data must be a TypedArray, an array of numbers, nested arrays or a number; received null"`);
     expect(await failure('INVALID_ARGUMENT', () => tensor({ a: 1 } as never))).toMatchInlineSnapshot(`"tensor: data must be a TypedArray, an array of numbers, nested arrays or a number; received a plain Object"`);
-    expect(await failure('INVALID_ARGUMENT', () => tensor([1, 'a'] as never))).toMatchInlineSnapshot(`"tensor: data must hold only numbers; received 'a' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => tensor([1, 'a'] as never))).toMatchInlineSnapshot(`"tensor: data must hold only numbers; received 'a' (string) at data[1]"`);
     expect(await failure('INVALID_ARGUMENT', () => tensor(new Uint8Array(3) as never))).toMatchInlineSnapshot(`"tensor: data must be a Float32Array, Float64Array or Int32Array; received a Uint8Array. Convert it first, e.g. Float32Array.from(data)."`);
   });
 
   it('rejects ragged arrays and shapes that do not fit the data', async () => {
-    expect(await failure('SHAPE_MISMATCH', () => tensor([[1, 2], [3]]))).toMatchInlineSnapshot(`"tensor: nested arrays are ragged: every row at a level must have the same length. Expected a regular array of shape [2,2]."`);
+    expect(await failure('SHAPE_MISMATCH', () => tensor([[1, 2], [3]]))).toMatchInlineSnapshot(`"tensor: nested arrays are ragged: every row at a level must have the same length; received a different length or depth at data[1]. Expected a regular array of shape [2,2]."`);
     expect(await failure('SHAPE_MISMATCH', () => tensor([1, 2, 3], [2, 2]))).toMatchInlineSnapshot(`"tensor: shape [2,2] holds 4 elements but the data has 3. Pass a shape whose dimensions multiply to the data length."`);
     expect(await failure('INVALID_ARGUMENT', () => tensor([1, 2], [2, -1]))).toMatchInlineSnapshot(`"tensor: shape must be an array of non-negative integers; received [2,-1]. Pass e.g. [2, 3]."`);
   });
 
   it('rejects bad dtypes and non-integer int32 data', async () => {
     expect(await failure('DTYPE_MISMATCH', () => tensor([1], undefined, { dtype: 'float16' as never }))).toMatchInlineSnapshot(`"tensor: dtype must be 'float32', 'float64' or 'int32'; received 'float16' (string)"`);
-    expect(await failure('INVALID_ARGUMENT', () => tensor([1.5], undefined, { dtype: 'int32' }))).toMatchInlineSnapshot(`"tensor: int32 data must hold 32-bit integers; received 1.5 at index 0. Round the values first, or use a float dtype."`);
-    expect(await failure('INVALID_ARGUMENT', () => tensor([NaN], { dtype: 'int32' }))).toMatchInlineSnapshot(`"tensor: int32 data must hold 32-bit integers; received NaN at index 0. Round the values first, or use a float dtype."`);
+    expect(await failure('INVALID_ARGUMENT', () => tensor([1.5], undefined, { dtype: 'int32' }))).toMatchInlineSnapshot(`"tensor: int32 data must hold 32-bit integers (in [-2^31, 2^31 - 1]); received 1.5 at index 0. Round the values first, keep them in range, or use a float dtype."`);
+    expect(await failure('INVALID_ARGUMENT', () => tensor([NaN], { dtype: 'int32' }))).toMatchInlineSnapshot(`"tensor: int32 data must hold 32-bit integers (in [-2^31, 2^31 - 1]); received NaN at index 0. Round the values first, keep them in range, or use a float dtype."`);
   });
 
   it('rejects bad shapes and sizes in the creation functions', async () => {
     expect(await failure('INVALID_ARGUMENT', () => zeros([-1]))).toMatchInlineSnapshot(`"zeros: shape must be an array of non-negative integers; received [-1]. Pass e.g. [2, 3]."`);
     expect(await failure('INVALID_ARGUMENT', () => ones([1.5]))).toMatchInlineSnapshot(`"ones: shape must be an array of non-negative integers; received [1.5]. Pass e.g. [2, 3]."`);
     expect(await failure('INVALID_ARGUMENT', () => zeros('3' as never))).toMatchInlineSnapshot(`"zeros: shape must be an array of non-negative integers; received '3' (string). Pass e.g. [2, 3]."`);
-    expect(await failure('INVALID_ARGUMENT', () => full([2], 0.5, { dtype: 'int32' }))).toMatchInlineSnapshot(`"full: value must be a number (an integer for int32); received 0.5 (number)"`);
+    expect(await failure('INVALID_ARGUMENT', () => full([2], 0.5, { dtype: 'int32' }))).toMatchInlineSnapshot(`"full: int32 value must hold 32-bit integers (in [-2^31, 2^31 - 1]); received 0.5. Round the values first, keep them in range, or use a float dtype."`);
     expect(await failure('INVALID_ARGUMENT', () => eye(-1))).toMatchInlineSnapshot(`"eye: n must be a non-negative integer; received -1 (number)"`);
     expect(await failure('INVALID_ARGUMENT', () => arange(0, NaN))).toMatchInlineSnapshot(`"arange: stop must be a finite number; received NaN (number)"`);
     expect(await failure('INVALID_ARGUMENT', () => arange(0, 1, 0))).toMatchInlineSnapshot(`"arange: step must not be 0; received 0. Pass a positive or negative step."`);

@@ -1,0 +1,81 @@
+/**
+ * Hostile cases of the worker pool that need a pool of their own: a synchronous read blocked on
+ * pooled work while a worker dies under it (the worker's 'exit' event cannot be delivered while
+ * the calling thread blocks), and rank and size limits on pooled ops.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, closePool, configure, matmul, randn, relu, zeros, type Tensor } from '../../src/index.js';
+import { currentPool } from '../../src/pool/control.js';
+import type { NodePool } from '../../src/pool/node-pool.js';
+import { refMatmul } from '../reference/matmul.js';
+
+const native = (await backends()).find((b) => b.name === 'native')!;
+
+function worstAgainstRef(c: Tensor, a: Tensor, b: Tensor): number {
+  const ref = refMatmul({ shape: [...a.shape], data: Float64Array.from(a.dataSync()) }, { shape: [...b.shape], data: Float64Array.from(b.dataSync()) }).data;
+  const got = c.dataSync();
+  let worst = 0;
+  for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i]! - ref[i]!));
+  return worst;
+}
+
+describe('a synchronous read blocked on pooled work sees a worker die', () => {
+  beforeAll(() => configure({ threads: 2, minFlopsPerPart: 0 }));
+  afterAll(async () => {
+    await closePool();
+    await configure({ threads: 1, minFlopsPerPart: 200_000 });
+  });
+
+  /** Starts `op` on warm workers (loaded, and seen online by this thread) and returns once its parts are posted. */
+  async function postedOnWarmPool(op: () => Tensor, warm: () => Tensor): Promise<{ t: Tensor; pool: NodePool }> {
+    await warm().data();
+    await new Promise((r) => setTimeout(r, 100));
+    const t = op();
+    const job = (t._pending as { job?: { state: string } } | undefined)?.job;
+    for (let i = 0; i < 200 && job?.state !== 'posted'; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(job?.state).toBe('posted');
+    return { t, pool: (await currentPool()) as NodePool };
+  }
+
+  for (const backend of ['js', 'native'] as const) {
+    it.skipIf(backend === 'native' && !native.available)(`dataSync() throws WORKER_CRASHED instead of blocking for ever, then the pool recovers (${backend})`, async () => {
+      // js: ~1.5 GFLOP, native: ~6.8 GFLOP, both far longer than the wait before the kill.
+      const n = backend === 'js' ? 900 : 1500;
+      const a = randn([n, n], { seed: 21 });
+      const small = randn([37, 29], { seed: 22 });
+      for (let trial = 0; trial < 2; trial++) {
+        const { t: running, pool } = await postedOnWarmPool(() => matmul(a, a, { backend }), () => matmul(a, a, { backend }));
+        await new Promise((r) => setTimeout(r, 10));
+        // Not awaited: the kill lands while this thread blocks in dataSync(), so no exit event can reach it.
+        void pool.workers[trial % 2 === 0 || backend === 'native' ? 0 : 1]!.terminate();
+        const started = performance.now();
+        let caught: unknown;
+        try {
+          running.dataSync();
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught).toMatchObject({ code: 'WORKER_CRASHED', name: 'WorkerCrashedError' });
+        expect(performance.now() - started).toBeLessThan(5_000);
+        // The dead worker is replaced: the next op is whole and right.
+        const c = matmul(small, small.transpose(), { backend });
+        await c.data();
+        expect(worstAgainstRef(c, small, small.transpose())).toBeLessThan(1e-4);
+      }
+    }, 120_000);
+  }
+
+  it('rank above 32 is refused before an op reaches the pool; rank 32 runs there', async () => {
+    const shape = new Array(32).fill(1);
+    shape[0] = 3;
+    shape[31] = 5;
+    const x = randn(shape, { seed: 25 });
+    const y = relu(x.transpose(), { backend: 'js' });
+    const values = x.dataSync();
+    const got = await y.data();
+    // Transposing swaps the first and last dimension: y[j, …, i] = relu(x[i, …, j]).
+    for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) expect(got[j * 3 + i]).toBe(Math.max(0, values[i * 5 + j]!));
+    expect(() => zeros(new Array(40).fill(1))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+    expect(() => x.reshape(new Array(33).fill(1).map((d, i) => (i === 0 ? 15 : d)))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
+  });
+});
