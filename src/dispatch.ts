@@ -420,18 +420,19 @@ function runCpu<K extends OpName>(
     return ridgeOnPool(backend, plan as RidgePlan, raw as OpSpecs['ridge']['inputs'], out, signal, work);
   }
   const { inputs, copies } = kernelInputs(op, raw);
-  const shared = (inputs as readonly (Tensor | undefined)[]).map(sharedInput);
+  const shared = (inputs as readonly (Tensor | undefined)[]).map((t) => sharedInput(t, backend));
   const holds: Tensor[] = [...(copies ?? []), ...shared.map((s) => s.hold).filter((t): t is Tensor => t !== undefined)];
   const job: PoolJob = {
     backend: backend.name,
     op,
     plan,
     inputs: shared.map((s) => s.desc),
-    out: sharedOut(out),
+    out: sharedOut(out, backend),
     ranges: range ? partition(cost.rows, parts) : [[0, 1]],
     whole: !range,
     threads: team,
     signal,
+    setup: backend.poolSetup?.(),
     state: 'queued',
   };
   // Small split ops: the calling thread runs one part while the workers run the others.
@@ -491,11 +492,14 @@ function runCpu<K extends OpName>(
   return w;
 }
 
-/** An input as the pool reads it: a view over shared memory (copied there when it is not). */
-function sharedInput(t: Tensor | undefined): { desc: TensorDesc | undefined; hold: Tensor | undefined } {
+/**
+ * An input as the pool reads it: a view over shared memory the backend's kernels use in place
+ * (copied there, once per op, when it is not).
+ */
+function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: TensorDesc | undefined; hold: Tensor | undefined } {
   if (!t) return { desc: undefined, hold: undefined };
   const s = t.storage;
-  if (s.buffer instanceof SharedArrayBuffer) {
+  if (s.buffer instanceof SharedArrayBuffer && (backend.resident?.(s) ?? true)) {
     return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...t.strides], offset: t.offset, storage: s }, hold: undefined };
   }
   const copy = takeStore(t.dtype, t.size, true);
@@ -504,10 +508,10 @@ function sharedInput(t: Tensor | undefined): { desc: TensorDesc | undefined; hol
   return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...c.strides], offset: 0, storage: copy.array }, hold: c };
 }
 
-/** The output as the pool writes it (shared memory; outputs this large always are). */
-function sharedOut(out: CpuStore): TensorDesc['storage'] {
+/** The output as the pool writes it (shared memory the backend's kernels write in place; outputs this large always are). */
+function sharedOut(out: CpuStore, backend: CpuBackend): TensorDesc['storage'] {
   const a = out.array;
-  if (a.buffer instanceof SharedArrayBuffer) return a;
+  if (a.buffer instanceof SharedArrayBuffer && (backend.resident?.(a) ?? true)) return a;
   const copy = takeStore(out.array instanceof Float64Array ? 'float64' : out.array instanceof Float32Array ? 'float32' : 'int32', a.length, true);
   return copy.array;
 }

@@ -24,11 +24,13 @@ import {
   READY,
   REMAINING,
   slotIndex,
+  WASM_FALLBACKS,
+  WASM_PARTS,
   type FailureMessage,
   type JobMessage,
   type TensorDesc,
 } from './board.js';
-import type { PlatformPool, PoolJob, PoolLike } from './types.js';
+import type { PlatformPool, PoolJob, PoolLike, PoolStats } from './types.js';
 
 interface Member {
   worker: Worker;
@@ -39,6 +41,8 @@ interface Member {
   death?: string;
   /** Terminated on purpose (a restart): its exit is not a crash. */
   replaced?: boolean;
+  /** The last backend setup (PoolJob.setup) sent to it. */
+  setup?: unknown;
 }
 
 /** After this many workers in a row die before loading, the pool is broken (it says so once). */
@@ -75,6 +79,19 @@ export class NodePool implements PoolLike {
     this.size = threads;
     this.#board = new Int32Array(new SharedArrayBuffer(boardLength(threads) * 4));
     for (let i = 0; i < threads; i++) this.#members.push(this.#spawn(i));
+  }
+
+  /** Parts the current workers finished, and their wasm parts (on wasm kernels, or on js where wasm did not load). */
+  stats(): PoolStats {
+    let jobs = 0, loaded = 0, wasmParts = 0, wasmFallbacks = 0;
+    for (let i = 0; i < this.size; i++) {
+      const at = slotIndex(i);
+      jobs += Atomics.load(this.#board, at + FINISHED);
+      loaded += Atomics.load(this.#board, at + LOADED);
+      wasmParts += Atomics.load(this.#board, at + WASM_PARTS);
+      wasmFallbacks += Atomics.load(this.#board, at + WASM_FALLBACKS);
+    }
+    return { workers: this.size, jobs, loaded, wasmParts, wasmFallbacks };
   }
 
   /** Workers, for tests that kill one mid-op. */
@@ -177,6 +194,10 @@ export class NodePool implements PoolLike {
         backend: job.backend, op: job.op, whole: job.whole, threads: job.threads, plan: job.plan, inputs: job.inputs as TensorDesc[], out: job.out, begin, end,
       };
       const member = this.#used[i]!;
+      if (job.setup !== undefined && member.setup !== job.setup) {
+        message.setup = job.setup;
+        member.setup = job.setup;
+      }
       member.port.postMessage(message);
       member.posted++;
       Atomics.store(board, slotIndex(i), READY);

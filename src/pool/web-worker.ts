@@ -1,11 +1,13 @@
 /**
  * The browser pool's worker (bundled as dist/browser/lepton-worker.js): the first message hands
  * it the job board and its slot; every later one is a job, run at once on shared memory (see
- * web-pool.ts for the protocol).
+ * web-pool.ts for the protocol): js kernels, or wasm ones on an instance of the module over the
+ * page's shared WebAssembly.Memory (wasm-part.ts).
  */
 import { jsBackend } from '../backends/js/index.js';
 import { runJob } from './run-job.js';
-import { DONE, FAILED, LOADED, REMAINING, RUNNING, type FailureMessage, type JobMessage } from './board.js';
+import { DONE, FAILED, LOADED, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
+import { wasmPartBackend } from './wasm-part.js';
 
 const JOBS = 3; // web-pool.ts: the slot's jobs counter
 
@@ -19,6 +21,12 @@ const noWaitAsync = typeof (Atomics as { waitAsync?: unknown }).waitAsync !== 'f
 let slot = 0;
 
 function run(job: JobMessage): void {
+  if (job.backend === 'wasm') {
+    const { backend, onWasm } = wasmPartBackend(job.setup);
+    runJob(backend, job);
+    Atomics.add(board!, slot + (onWasm ? WASM_PARTS : WASM_FALLBACKS), 1);
+    return;
+  }
   if (job.backend !== 'js') throw new Error(`this worker has no ${job.backend} kernels`);
   runJob(jsBackend, job);
 }

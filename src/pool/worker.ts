@@ -1,6 +1,7 @@
 /**
  * Pool worker: waits on its slot of the job board, takes the job from its port synchronously,
- * runs the range kernel on shared memory, marks the slot DONE (or FAILED) and counts the op's
+ * runs the range kernel on shared memory (js, native, or wasm on an instance of the module over the
+ * caller's shared WebAssembly.Memory: wasm-part.ts), marks the slot DONE (or FAILED) and counts the op's
  * remaining parts down. It spins briefly between jobs (a hand-off in well under a microsecond)
  * before it sleeps in Atomics.wait (a wake-up costs tens of microseconds).
  */
@@ -8,8 +9,9 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import type { CpuBackend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
 import { nativeBackend } from '../backends/native/index.js';
-import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, type FailureMessage, type JobMessage } from './board.js';
+import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
 import { runJob } from './run-job.js';
+import { wasmPartBackend } from './wasm-part.js';
 
 const { board, slot, port, spinMicros } = workerData as {
   board: Int32Array;
@@ -21,6 +23,12 @@ const { board, slot, port, spinMicros } = workerData as {
 const BACKENDS: Readonly<Record<string, CpuBackend>> = { js: jsBackend, native: nativeBackend };
 
 function run(job: JobMessage): void {
+  if (job.backend === 'wasm') {
+    const { backend, onWasm } = wasmPartBackend(job.setup);
+    runJob(backend, job);
+    Atomics.add(board, slot + (onWasm ? WASM_PARTS : WASM_FALLBACKS), 1);
+    return;
+  }
   const backend = BACKENDS[job.backend];
   if (!backend) throw new Error(`pool workers have no ${job.backend} kernels`);
   if (backend.name === 'native') {

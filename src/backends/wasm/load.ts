@@ -82,12 +82,18 @@ export function wasmRuntime(): WasmRuntime {
   return loaded.runtime;
 }
 
+/** The compiled shared-memory module and the memory every instance of it shares. */
+export interface WasmShared {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}
+
 /**
  * What a pool must send each worker at startup so that the worker's instance shares this
  * thread's memory: the compiled module and the shared memory (both structured-cloneable), or
  * undefined where the memory is not shared (then workers cannot run the wasm kernels).
  */
-export function wasmShared(): { module: WebAssembly.Module; memory: WebAssembly.Memory } | undefined {
+export function wasmShared(): WasmShared | undefined {
   if (!loaded?.ok || !loaded.runtime.shared) return undefined;
   return { module: loaded.module, memory: loaded.runtime.memory };
 }

@@ -120,7 +120,8 @@ export class WasmRuntime {
     if (buffer === now) return true;
     if (!this.shared || !(buffer instanceof SharedArrayBuffer)) return false;
     const at = this.exports.lp_tag();
-    if (buffer.byteLength < at + 16 || buffer.byteLength > now.byteLength) return false;
+    // (Another thread may have grown the memory since this one last looked: a larger buffer can be it.)
+    if (buffer.byteLength < at + 16 || buffer.byteLength > SHARED_MAXIMUM_PAGES * 65536) return false;
     const mine = new Uint8Array(now, at, 16);
     const theirs = new Uint8Array(buffer, at, 16);
     for (let i = 0; i < 16; i++) if (mine[i] !== theirs[i]) return false;
