@@ -14,6 +14,7 @@
 import os from 'node:os';
 import * as lib from '../dist/index.js';
 import { serve } from '../demo/web/serve.mjs';
+import { uniform as random } from './lib/uniform.mjs';
 import { table, machineInfo, writeResults } from './harness.mjs';
 
 const argv = process.argv.slice(2);
@@ -22,16 +23,6 @@ const rounds = Number(arg('--rounds', 3));
 const sizes = arg('--sizes', '256,512,1024');
 const CHROMIUM = process.env.LEPTON_CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-
-function random(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
 
 /** lepton's wasm GEMM at n in Node on `threads` threads: GFLOP/s of single calls. */
 async function nodeGemm(n, threads) {
@@ -59,7 +50,7 @@ async function nodeGemm(n, threads) {
 
 await lib.backends(); // loads the wasm module
 const { chromium } = await import('playwright-core');
-const server = await serve({ port: 0, isolation: true, extra: ['bench/browser/', 'bench/peers/node_modules/'] });
+const server = await serve({ port: 0, isolation: true, extra: ['bench/browser/', 'bench/lib/uniform.mjs', 'bench/peers/node_modules/'] });
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 const results = [];
 const envs = [];

@@ -29,6 +29,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
+import { uniform as random } from './lib/uniform.mjs';
 import { machineInfo, table, writeResults } from './harness.mjs';
 import { peersDir, tfjs } from './lib/peers.mjs';
 
@@ -67,16 +68,6 @@ try {
 } catch (e) {
   console.error(`jax-js not loaded from bench/peers (${String(e?.message ?? e).split('\n')[0]})`);
   jax = undefined;
-}
-
-function random(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
 }
 
 /** ms of one call. */

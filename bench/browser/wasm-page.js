@@ -9,19 +9,10 @@ const threads = Number(q.get('threads') ?? 1);
 const sizes = (q.get('sizes') ?? '256,512,1024').split(',').map(Number);
 const rounds = Number(q.get('rounds') ?? 3);
 const out = document.getElementById('out');
+const { uniform: random } = await import('/bench/lib/uniform.mjs');
 
 /** What navigator.hardwareConcurrency says from now on (peers size their thread pools from it). */
 const cores = (value) => Object.defineProperty(navigator, 'hardwareConcurrency', { value, configurable: true });
-
-function random(n, seed) {
-  const a = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 32 - 0.5;
-  }
-  return a;
-}
 
 async function main() {
   const L = await import('/dist/browser/lepton.js');
