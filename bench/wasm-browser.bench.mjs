@@ -15,6 +15,7 @@ import os from 'node:os';
 import * as lib from '../dist/index.js';
 import { serve } from '../demo/web/serve.mjs';
 import { uniform as random } from './lib/uniform.mjs';
+import { settledOf } from './lib/suite.mjs';
 import { table, machineInfo, writeResults } from './harness.mjs';
 
 const argv = process.argv.slice(2);
@@ -33,7 +34,7 @@ async function nodeGemm(n, threads) {
   const once = async () => {
     const t0 = performance.now();
     const c = lib.matmul(a, b, { backend: 'wasm' });
-    await c.data();
+    await settledOf(c);
     c.dispose();
     return performance.now() - t0;
   };

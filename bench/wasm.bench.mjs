@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
 import { uniform as random } from './lib/uniform.mjs';
+import { settledOf } from './lib/suite.mjs';
 import { machineInfo, table, writeResults } from './harness.mjs';
 import { peersDir, tfjs } from './lib/peers.mjs';
 
@@ -97,7 +98,7 @@ for (const n of sizes) {
   const matmulOn = (threads) => async () => {
     if (lib.poolConfig().threads !== threads) await lib.configure({ threads });
     const c = lib.matmul(la, lb, { backend: 'wasm' });
-    await c.data();
+    await settledOf(c);
     c.dispose();
   };
   contenders.push({ name: 'wasm matmul', fn: matmulOn(1) });
