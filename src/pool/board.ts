@@ -36,6 +36,8 @@ export const READY = 1;
 export const RUNNING = 2;
 export const DONE = 3;
 export const FAILED = 4;
+/** Written by the caller when the pool closes: the worker releases what it holds and ends. */
+export const EXIT = 5;
 
 /** A tensor as it crosses to a worker: its view over shared storage. */
 export interface TensorDesc {

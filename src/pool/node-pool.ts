@@ -18,6 +18,7 @@ import {
   boardLength,
   CRASHED,
   DONE,
+  EXIT,
   FAILED,
   FINISHED,
   LOADED,
@@ -50,6 +51,9 @@ const MAX_EARLY_DEATHS = 4;
 
 /** How long a small joined op waits for its workers' parts before it runs them itself (ms). */
 const JOINED_WAIT_MS = 1000;
+
+/** How long close() waits for a worker to end itself before it terminates it (ms). */
+const CLOSE_WAIT_MS = 1000;
 
 function closedError(op: string): LeptonError {
   return new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed', 'The op runs again once the pool restarts; configure({ threads }) starts it');
@@ -179,7 +183,19 @@ export class NodePool implements PoolLike {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#tail;
-    await Promise.all(this.#members.map((m) => m.worker.terminate()));
+    // Idle workers end themselves (releasing what they hold in shared memory, such as a wasm
+    // stack); one that has not within a second is terminated.
+    await Promise.all(this.#members.map(async (m, i) => {
+      if (m.death !== undefined) return;
+      const ended = new Promise<void>((resolve) => m.worker.once('exit', () => resolve()));
+      Atomics.store(this.#board, slotIndex(i), EXIT);
+      Atomics.notify(this.#board, slotIndex(i));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_WAIT_MS)));
+      const timedOut = await Promise.race([ended.then(() => false), late]);
+      clearTimeout(timer);
+      if (timedOut) await m.worker.terminate();
+    }));
   }
 
   /** Posts the job's parts (all of them, or `parts`) to the first workers. */

@@ -30,6 +30,13 @@ export function wasmPartBackend(setup: unknown): { backend: CpuBackend; onWasm: 
   return { backend: jsBackend, onWasm: false };
 }
 
+/** Returns this worker's wasm stack and scratch to the shared heap (before the worker ends). */
+export function releaseWasmPart(): void {
+  wasm?.dispose();
+  wasm = undefined;
+  setupSeen = undefined;
+}
+
 /** Why wasm is not running here, if it is not (tests). */
 export function wasmPartFailure(): string | undefined {
   return failure;

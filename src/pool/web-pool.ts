@@ -26,6 +26,8 @@ interface Member {
   death?: string;
   /** The last backend setup (PoolJob.setup) sent to it. */
   setup?: unknown;
+  /** Set while close() waits for the worker to end itself. */
+  exited?: () => void;
 }
 
 /** The URL of the worker script (overridable before the pool starts, e.g. for a CDN copy). */
@@ -77,7 +79,9 @@ export class WebPool implements PoolLike {
       const member: Member = { worker, failures: [] };
       Atomics.store(this.#board, slotIndex(i), DONE);
       worker.addEventListener('message', (e: MessageEvent) => {
-        if ((e.data as { kind?: string }).kind === 'done') this.#wake?.();
+        const kind = (e.data as { kind?: string }).kind;
+        if (kind === 'done') this.#wake?.();
+        else if (kind === 'exited') member.exited?.();
         else member.failures.push(e.data as FailureMessage);
       });
       worker.addEventListener('error', (e: ErrorEvent) => {
@@ -142,7 +146,21 @@ export class WebPool implements PoolLike {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#tail;
-    for (const m of this.#members) m.worker.terminate();
+    // Each worker releases what it holds in shared memory (a wasm stack) and ends itself; one
+    // that has not answered within a second is terminated.
+    await Promise.all(this.#members.map(async (m) => {
+      if (m.death === undefined) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          m.exited = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          m.worker.postMessage({ kind: 'exit' });
+        });
+      }
+      m.worker.terminate();
+    }));
   }
 
   async #execute(

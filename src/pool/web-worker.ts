@@ -7,13 +7,14 @@
 import { jsBackend } from '../backends/js/index.js';
 import { runJob } from './run-job.js';
 import { DONE, FAILED, LOADED, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
-import { wasmPartBackend } from './wasm-part.js';
+import { releaseWasmPart, wasmPartBackend } from './wasm-part.js';
 
 const JOBS = 3; // web-pool.ts: the slot's jobs counter
 
 interface Scope {
   addEventListener(type: 'message', fn: (e: MessageEvent) => void): void;
   postMessage(message: unknown): void;
+  close(): void;
 }
 const scope = globalThis as unknown as Scope;
 let board: Int32Array | undefined;
@@ -35,6 +36,13 @@ scope.addEventListener('message', (e: MessageEvent) => {
   if (!board) {
     ({ board, slot } = e.data as { board: Int32Array; slot: number });
     Atomics.store(board, slot + LOADED, 1);
+    return;
+  }
+  if ((e.data as { kind?: string }).kind === 'exit') {
+    // The pool is closing: give the wasm stack back to the shared heap, say so, and end.
+    releaseWasmPart();
+    scope.postMessage({ kind: 'exited' });
+    scope.close();
     return;
   }
   Atomics.store(board, slot, RUNNING);

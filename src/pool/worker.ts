@@ -9,9 +9,9 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import type { CpuBackend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
 import { nativeBackend } from '../backends/native/index.js';
-import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
+import { DONE, EXIT, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
 import { runJob } from './run-job.js';
-import { wasmPartBackend } from './wasm-part.js';
+import { releaseWasmPart, wasmPartBackend } from './wasm-part.js';
 
 const { board, slot, port, spinMicros } = workerData as {
   board: Int32Array;
@@ -38,19 +38,25 @@ function run(job: JobMessage): void {
   runJob(backend, job);
 }
 
-function waitForJob(): void {
+/** Waits until the slot holds a job (true) or the pool is closing (false). */
+function waitForJob(): boolean {
   const deadline = performance.now() + spinMicros / 1000;
-  while (Atomics.load(board, slot) !== READY) {
-    if (performance.now() > deadline) {
-      const state = Atomics.load(board, slot);
-      if (state !== READY) Atomics.wait(board, slot, state);
-    }
+  for (;;) {
+    const state = Atomics.load(board, slot);
+    if (state === READY) return true;
+    if (state === EXIT) return false;
+    if (performance.now() > deadline) Atomics.wait(board, slot, state);
   }
 }
 
 Atomics.store(board, slot + LOADED, 1);
 for (;;) {
-  waitForJob();
+  if (!waitForJob()) {
+    // The pool is closing: give the wasm stack back to the shared heap, then end this thread.
+    releaseWasmPart();
+    port.close();
+    process.exit(0);
+  }
   Atomics.store(board, slot, RUNNING);
   let received = receiveMessageOnPort(port);
   while (!received) received = receiveMessageOnPort(port); // posted before READY: already queued

@@ -10,7 +10,8 @@ import {
   add, avgPool2d, backends, closePool, configure, conv2d, matmul, maxPool2d, memory, randn, relu, zeros, type Tensor,
 } from '../../src/index.js';
 import { wasmCpuBackend } from '../../src/backends/wasm/index.js';
-import { wasmShared } from '../../src/backends/wasm/load.js';
+import { wasmRuntime, wasmShared } from '../../src/backends/wasm/load.js';
+import { WORKER_STACK_BYTES } from '../../src/backends/wasm/runtime.js';
 import { currentPool, poolStats } from '../../src/pool/control.js';
 import type { PoolJob } from '../../src/pool/types.js';
 import { planMatmul } from '../../src/ops/matmul.js';
@@ -39,7 +40,11 @@ const UNLINKABLE = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x6
  */
 async function startPool(): Promise<void> {
   await configure({ threads: 2, minFlopsPerPart: 0 });
-  await matmul(randn([64, 64]), randn([64, 64]), { backend: 'wasm' }).data();
+  const a = randn([64, 64]);
+  const b = randn([64, 64]);
+  const c = matmul(a, b, { backend: 'wasm' });
+  await c.data();
+  for (const t of [a, b, c]) t.dispose();
   for (let i = 0; i < 600 && (await poolStats()).loaded !== 2; i++) await new Promise((r) => setTimeout(r, 50));
   expect((await poolStats()).loaded).toBe(2);
 }
@@ -165,5 +170,29 @@ describe.skipIf(!info.available)('wasm parts on the worker pool', () => {
     });
     expect(parts).toEqual({ wasm: 1, fallback: 0 });
     await expectClose(c!, refMatmul(await toRef(a), await toRef(b)), tol('float32', 30), 'matmul after');
+  });
+
+  it('closing the pool gives the workers\' wasm stacks back to the shared heap, cycle after cycle', async () => {
+    const rt = wasmRuntime();
+    const a = randn([300, 200], { seed: 14 });
+    const b = randn([200, 300], { seed: 15 });
+    const after: number[] = [];
+    for (let cycle = 0; cycle < 3; cycle++) {
+      await closePool();
+      await startPool();
+      const c = matmul(a, b, { backend: 'wasm' });
+      await c.data();
+      c.dispose();
+      expect((await poolStats()).wasmParts).toBeGreaterThan(0);
+      const open = rt.heapInUse();
+      await closePool();
+      const closed = rt.heapInUse();
+      // Each of the two workers held a stack of its own in the shared memory.
+      expect(open - closed).toBeGreaterThanOrEqual(2 * WORKER_STACK_BYTES);
+      after.push(closed);
+    }
+    // Nothing accumulates across pool restarts.
+    expect(after[2]).toBe(after[1]);
+    await startPool();
   });
 });
