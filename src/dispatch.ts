@@ -17,6 +17,7 @@ import { costOf, isRangeOp } from './cost.js';
 import { BackendUnavailableError, InvalidArgumentError, LeptonError, NotPositiveDefiniteError } from './errors.js';
 import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory, type CpuStore } from './memory/cpu.js';
 import type { GpuMemory } from './backends/webgpu/context.js';
+import type { DType } from './dtype.js';
 import { checkOptions } from './ops/checks.js';
 import { BACKEND_NAMES, type BackendName, type OpName, type OpOptions, type OpSpecs, type RidgePlan } from './plans.js';
 import { activePool, configurePool, minFlopsPerPart, poolProblem, type PoolConfig } from './pool/control.js';
@@ -422,12 +423,14 @@ function runCpu<K extends OpName>(
   const { inputs, copies } = kernelInputs(op, raw);
   const shared = (inputs as readonly (Tensor | undefined)[]).map((t) => sharedInput(t, backend));
   const holds: Tensor[] = [...(copies ?? []), ...shared.map((s) => s.hold).filter((t): t is Tensor => t !== undefined)];
+  const poolOut = sharedOut(out, backend, plan);
+  if (poolOut.hold) holds.push(poolOut.hold);
   const job: PoolJob = {
     backend: backend.name,
     op,
     plan,
     inputs: shared.map((s) => s.desc),
-    out: sharedOut(out, backend),
+    out: poolOut.array,
     ranges: range ? partition(cost.rows, parts) : [[0, 1]],
     whole: !range,
     threads: team,
@@ -442,12 +445,12 @@ function runCpu<K extends OpName>(
     try {
       joined = pool.runJoined(job, (begin, end) => kernel(plan as never, inputs as never, job.out, begin, end));
     } finally {
-      if (joined) for (const t of holds) t.dispose();
+      if (joined) {
+        if (job.out !== out.array) out.array.set(job.out);
+        for (const t of holds) t.dispose();
+      }
     }
-    if (joined) {
-      if (job.out !== out.array) out.array.set(job.out);
-      return undefined;
-    }
+    if (joined) return undefined;
     // The pool is busy with larger work: this small op would only wait behind it.
     for (const t of holds) t.dispose();
     runWhole(backend, op, plan, raw, out);
@@ -508,12 +511,16 @@ function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: Tensor
   return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...c.strides], offset: 0, storage: copy.array }, hold: c };
 }
 
-/** The output as the pool writes it (shared memory the backend's kernels write in place; outputs this large always are). */
-function sharedOut(out: CpuStore, backend: CpuBackend): TensorDesc['storage'] {
+/**
+ * The output as the pool writes it: `out` itself where it is shared memory the backend's kernels
+ * write in place, else a shared copy (copied back when the job is done) and the tensor holding it,
+ * which the caller disposes with the job's other holds.
+ */
+function sharedOut(out: CpuStore, backend: CpuBackend, plan: { dtype: DType }): { array: TensorDesc['storage']; hold?: Tensor } {
   const a = out.array;
-  if (a.buffer instanceof SharedArrayBuffer && (backend.resident?.(a) ?? true)) return a;
-  const copy = takeStore(out.array instanceof Float64Array ? 'float64' : out.array instanceof Float32Array ? 'float32' : 'int32', a.length, true);
-  return copy.array;
+  if (a.buffer instanceof SharedArrayBuffer && (backend.resident?.(a) ?? true)) return { array: a };
+  const copy = takeStore(plan.dtype, a.length, true);
+  return { array: copy.array, hold: wrap(plan.dtype, [a.length], copy) };
 }
 
 /** Errors of deferred work keep their class and code; an unknown one becomes a LeptonError naming the op. */

@@ -144,6 +144,23 @@ describe.skipIf(!info.available)('wasm parts on the worker pool', () => {
     c.dispose();
   });
 
+  it.each(['js', 'wasm'] as const)('small split ops on %s leave no buffer behind (the shared copy of a plain output is released)', async (backend) => {
+    // An 8×8 output is a plain ArrayBuffer: split, it is computed in a shared copy and copied back.
+    const a = randn([8, 8], { seed: 16 });
+    const b = randn([8, 8], { seed: 17 });
+    const ref = refMatmul(await toRef(a), await toRef(b));
+    const before = memory().cpu.buffers;
+    const parts = await partsOf(async () => {
+      for (let i = 0; i < 5; i++) {
+        const c = matmul(a, b, { backend });
+        await expectClose(c, ref, tol('float32', 8), `matmul ${backend} ${i}`);
+        c.dispose();
+      }
+    });
+    expect(memory().cpu.buffers).toBe(before);
+    if (backend === 'wasm') expect(parts).toEqual({ wasm: 5, fallback: 0 });
+  });
+
   it('a worker whose module will not instantiate runs its part on the js kernels, with the same values', async () => {
     const pool = (await currentPool())!;
     const a = randn([80, 30], { seed: 12 });
