@@ -48,6 +48,13 @@ export const VARIANTS = {
     cflags: ['-matomics'],
     ldflags: ['-Wl,--import-memory', '-Wl,--shared-memory', `-Wl,--max-memory=${SHARED_MAX_BYTES}`],
   },
+  // Relaxed SIMD: the micro-kernels' multiply-adds as f32x4/f64x2.relaxed_madd (a fused
+  // multiply-add where the CPU has one). Picked at run time where the engine validates it.
+  'lepton-relaxed.wasm': { cflags: ['-mrelaxed-simd'], ldflags: [] },
+  'lepton-mt-relaxed.wasm': {
+    cflags: ['-matomics', '-mrelaxed-simd'],
+    ldflags: ['-Wl,--import-memory', '-Wl,--shared-memory', `-Wl,--max-memory=${SHARED_MAX_BYTES}`],
+  },
 };
 
 /** The first compiler that builds and links a wasm32 object, or why none does. */

@@ -5,4 +5,5 @@
  */
 export * from './index.js';
 export { poolStats } from './pool/control.js';
+export type { PoolStats } from './pool/types.js';
 export { setWorkerUrl } from './pool/web-pool.js';

@@ -18,6 +18,7 @@ import { BackendUnavailableError, InvalidArgumentError, LeptonError, NotPositive
 import { checkElements } from './limits.js';
 import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory, type CpuStore } from './memory/cpu.js';
 import type { GpuMemory } from './backends/webgpu/context.js';
+import type { DType } from './dtype.js';
 import { checkOptions } from './ops/checks.js';
 import { BACKEND_NAMES, type BackendName, type OpName, type OpOptions, type OpSpecs, type RidgePlan } from './plans.js';
 import { activePool, configurePool, minFlopsPerPart, poolProblem, type PoolConfig } from './pool/control.js';
@@ -422,21 +423,21 @@ function runCpu<K extends OpName>(
     return ridgeOnPool(backend, plan as RidgePlan, raw as OpSpecs['ridge']['inputs'], out, signal, work);
   }
   const { inputs, copies } = kernelInputs(op, raw);
-  const shared = (inputs as readonly (Tensor | undefined)[]).map(sharedInput);
+  const shared = (inputs as readonly (Tensor | undefined)[]).map((t) => sharedInput(t, backend));
   const holds: Tensor[] = [...(copies ?? []), ...shared.map((s) => s.hold).filter((t): t is Tensor => t !== undefined)];
-  // A small output is written by the workers into a shared copy, given back once the job is over.
-  const outCopy = sharedOut(out);
-  if (outCopy) holds.push(wrap(plan.dtype, plan.outShape, outCopy));
+  const poolOut = sharedOut(out, backend, plan);
+  if (poolOut.hold) holds.push(poolOut.hold);
   const job: PoolJob = {
     backend: backend.name,
     op,
     plan,
     inputs: shared.map((s) => s.desc),
-    out: outCopy?.array ?? out.array,
+    out: poolOut.array,
     ranges: range ? partition(cost.rows, parts) : [[0, 1]],
     whole: !range,
     threads: team,
     signal,
+    setup: backend.poolSetup?.(),
     state: 'queued',
   };
   // Small split ops: the calling thread runs one part while the workers run the others.
@@ -445,9 +446,11 @@ function runCpu<K extends OpName>(
     let joined = false;
     try {
       joined = pool.runJoined(job, (begin, end) => kernel(plan as never, inputs as never, job.out, begin, end));
-      if (joined && job.out !== out.array) out.array.set(job.out);
     } finally {
-      if (joined) for (const t of holds) t.dispose();
+      if (joined) {
+        if (job.out !== out.array) out.array.set(job.out);
+        for (const t of holds) t.dispose();
+      }
     }
     if (joined) return undefined;
     // The pool is busy with larger work: this small op would only wait behind it.
@@ -494,11 +497,14 @@ function runCpu<K extends OpName>(
   return w;
 }
 
-/** An input as the pool reads it: a view over shared memory (copied there when it is not). */
-function sharedInput(t: Tensor | undefined): { desc: TensorDesc | undefined; hold: Tensor | undefined } {
+/**
+ * An input as the pool reads it: a view over shared memory the backend's kernels use in place
+ * (copied there, once per op, when it is not).
+ */
+function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: TensorDesc | undefined; hold: Tensor | undefined } {
   if (!t) return { desc: undefined, hold: undefined };
   const s = t.storage;
-  if (s.buffer instanceof SharedArrayBuffer) {
+  if (s.buffer instanceof SharedArrayBuffer && (backend.resident?.(s) ?? true)) {
     return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...t.strides], offset: t.offset, storage: s }, hold: undefined };
   }
   const copy = takeStore(t.dtype, t.size, true);
@@ -507,11 +513,16 @@ function sharedInput(t: Tensor | undefined): { desc: TensorDesc | undefined; hol
   return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...c.strides], offset: 0, storage: copy.array }, hold: c };
 }
 
-/** A shared copy for the pool to write the output into, when `out` is not shared (small outputs). */
-function sharedOut(out: CpuStore): CpuStore | undefined {
+/**
+ * The output as the pool writes it: `out` itself where it is shared memory the backend's kernels
+ * write in place, else a shared copy (copied back when the job is done) and the tensor holding it,
+ * which the caller disposes with the job's other holds.
+ */
+function sharedOut(out: CpuStore, backend: CpuBackend, plan: { dtype: DType }): { array: TensorDesc['storage']; hold?: Tensor } {
   const a = out.array;
-  if (a.buffer instanceof SharedArrayBuffer) return undefined;
-  return takeStore(out.array instanceof Float64Array ? 'float64' : out.array instanceof Float32Array ? 'float32' : 'int32', a.length, true);
+  if (a.buffer instanceof SharedArrayBuffer && (backend.resident?.(a) ?? true)) return { array: a };
+  const copy = takeStore(plan.dtype, a.length, true);
+  return { array: copy.array, hold: wrap(plan.dtype, [a.length], copy) };
 }
 
 /** Errors of deferred work keep their class and code; an unknown one becomes a LeptonError naming the op. */

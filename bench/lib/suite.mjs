@@ -98,6 +98,16 @@ async function warmUp(fn, quick, firstMs) {
   for (let i = 0; i < 3 && performance.now() - start < budget; i++) await fn();
 }
 
+/**
+ * Resolves once a tensor's values are computed (pool or GPU work returns it pending), without
+ * copying them out as data() would; rejects with the work's error.
+ */
+export async function settledOf(t) {
+  const p = t._pending;
+  if (p && !p.settled) await p.promise;
+  if (p?.error !== undefined) throw p.error;
+}
+
 export class Suite {
   /**
    * @param {string} name    the suite (bench/<name>.bench.mjs; results go to bench/results/<name>-<date>.json)
@@ -437,8 +447,13 @@ class Case {
           return data;
         };
         // webgpu: the timed call includes the readback (data()). CPU: the result tensor is the
-        // answer, as a peer's result tensor is; data() would add a copy no peer pays.
-        const timed = v.backend === 'webgpu' ? call : async () => (await op(inputs, v.backend)).dispose();
+        // answer, as a peer's result tensor is; data() would add a copy no peer pays. An op split
+        // on the pool returns it pending: the call waits until its values are there.
+        const timed = v.backend === 'webgpu' ? call : async () => {
+          const y = await op(inputs, v.backend);
+          await settledOf(y);
+          y.dispose();
+        };
         return {
           fn: timed,
           async: true,

@@ -1,6 +1,7 @@
 /**
  * The demo page: loads the browser bundle with a plain ES-module import (no bundler), runs the
- * pipeline of pipeline.js on every backend this browser has, and draws the results. The state
+ * pipeline of pipeline.js on every backend this browser has (js, js on the worker pool, wasm and,
+ * where the page is isolated, wasm on the pool, webgpu), and draws the results. The state
  * is also published on `window.demo` and `document.body.dataset.state` for the browser tests.
  * Query parameters: ratio=10..50, operator=gaussian|dct, iter=N (FISTA iterations).
  */
@@ -29,14 +30,16 @@ function draw(id, pixels) {
 const workerThreads = () => Math.max(2, Math.min(8, navigator.hardwareConcurrency || 2));
 const cell = (v) => (v === undefined ? '<td class="na">–</td>' : `<td>${v}</td>`);
 
-/** The backends to compare: js, js + workers (only when isolated), webgpu (when it runs). */
+/** The backends to compare: js, js + workers (only when isolated), wasm (when its module loads), webgpu (when it runs). */
 async function columns() {
   const info = await L.backends();
   const gpu = info.find((b) => b.name === 'webgpu');
+  const wasm = info.find((b) => b.name === 'wasm');
   return {
     workers: crossOriginIsolated,
+    wasm: wasm?.available ?? false,
     webgpu: gpu?.available ?? false,
-    why: { workers: 'page not cross-origin isolated (no COOP/COEP)', webgpu: gpu?.reason ?? '' },
+    why: { workers: 'page not cross-origin isolated (no COOP/COEP)', wasm: wasm?.reason ?? '', webgpu: gpu?.reason ?? '' },
     info,
   };
 }
@@ -67,25 +70,35 @@ async function run() {
       results.workers = await reconstruct(L, p, image, { backend: 'js', fistaIter: iter, solvers: ['ridge', 'fista'] });
       state.pool = await L.poolStats();
     }
+    if (cols.wasm) {
+      $('status').textContent = 'reconstructing on wasm…';
+      await L.configure({ threads: 1 });
+      results.wasm = await reconstruct(L, p, image, { backend: 'wasm', fistaIter: iter, solvers: ['ridge', 'fista'] });
+    }
     if (cols.webgpu) {
       $('status').textContent = 'reconstructing on webgpu…';
       results.webgpu = await reconstruct(L, p, image, { backend: 'webgpu', fistaIter: iter, solvers: ['ridge', 'fista'] });
     }
     const fmt = (r) => (r ? `${r.ms.toFixed(0)} ms · ${r.psnr.toFixed(1)} dB` : undefined);
     $('timing').tBodies[0].innerHTML = ['ridge', 'fista', 'omp']
-      .map((s) => `<tr><td>${s}${s === 'omp' ? ' (host)' : ''}</td>${cell(fmt(results.js[s]))}${cell(fmt(results.workers?.[s]))}${cell(fmt(results.webgpu?.[s]))}</tr>`)
+      .map((s) => `<tr><td>${s}${s === 'omp' ? ' (host)' : ''}</td>${cell(fmt(results.js[s]))}${cell(fmt(results.workers?.[s]))}${cell(fmt(results.wasm?.[s]))}${cell(fmt(results.webgpu?.[s]))}</tr>`)
       .join('');
     // The matmul panel.
     const rows = [['js', 'js', () => L.configure({ threads: 1 })]];
     if (cols.workers) rows.push([`js + ${workerThreads()} workers`, 'js', () => L.configure({ threads: workerThreads(), minFlopsPerPart: 20_000 })]);
+    if (cols.wasm) rows.push(['wasm', 'wasm', () => L.configure({ threads: 1 })]);
+    if (cols.wasm && cols.workers) rows.push([`wasm + ${workerThreads()} workers`, 'wasm', () => L.configure({ threads: workerThreads(), minFlopsPerPart: 20_000 })]);
     if (cols.webgpu) rows.push(['webgpu', 'webgpu', () => L.configure({ threads: 1 })]);
     const gf = [];
     for (const [label, backend, setup] of rows) {
       await setup();
       gf.push({ label, ...(await matmulGflops(L, backend)) });
       if (label.startsWith('js +')) state.pool = await L.poolStats();
+      if (label.startsWith('wasm +')) state.wasmPool = await L.poolStats();
     }
     if (!cols.workers) gf.push({ label: 'js + workers', why: cols.why.workers });
+    if (!cols.wasm) gf.push({ label: 'wasm', why: cols.why.wasm });
+    else if (!cols.workers) gf.push({ label: 'wasm + workers', why: cols.why.workers });
     if (!cols.webgpu) gf.push({ label: 'webgpu', why: cols.why.webgpu });
     $('gflops').tBodies[0].innerHTML = gf
       .map((g) => (g.why ? `<tr><td>${g.label}</td><td class="na" colspan="2" title="${g.why}">unavailable</td></tr>` : `<tr><td>${g.label}</td><td>${g.ms.toFixed(1)}</td><td>${g.gflops.toFixed(2)}</td></tr>`))
@@ -97,13 +110,14 @@ async function run() {
       ratio,
       m: p.m,
       psnr: { ridge: results.js.ridge.psnr, fista: results.js.fista.psnr, omp: results.js.omp.psnr },
-      results: { js: strip(results.js), workers: strip(results.workers), webgpu: strip(results.webgpu) },
+      results: { js: strip(results.js), workers: strip(results.workers), wasm: strip(results.wasm), webgpu: strip(results.webgpu) },
       gflops: gf,
       error: undefined,
     });
     $('status').textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
     $('env').textContent =
-      `crossOriginIsolated: ${crossOriginIsolated} · pool: ${state.pool ? `${state.pool.workers} Web Workers, ${state.pool.jobs} parts run` : 'calling thread'} · ` +
+      `crossOriginIsolated: ${crossOriginIsolated} · pool: ${state.pool ? `${state.pool.workers} Web Workers, ${state.pool.jobs} parts run` : 'calling thread'}` +
+      `${state.wasmPool ? `, ${state.wasmPool.wasmParts} of them on wasm` : ''} · ` +
       cols.info.map((b) => `${b.name}: ${b.available ? 'available' : 'unavailable'}`).join(' · ');
     document.body.dataset.state = 'done';
   } catch (e) {

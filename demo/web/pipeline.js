@@ -124,7 +124,7 @@ function dctWeights(block) {
 }
 
 /**
- * Runs the three solvers on one backend. `backend`: 'js' or 'webgpu' (the op option; for webgpu
+ * Runs the three solvers on one backend. `backend`: 'js', 'wasm' or 'webgpu' (the op option; for webgpu
  * the operands are moved to the GPU first). Returns images, PSNRs (dB) and times (ms).
  */
 export async function reconstruct(L, p, image, { backend = 'js', solvers = ['ridge', 'fista', 'omp'], fistaIter = 150 } = {}) {

@@ -25,8 +25,12 @@ const TYPES = {
 };
 const ALLOWED = ['demo/web/', 'dist/browser/', 'dist/wasm/'];
 
-/** Starts the server; resolves with its URL and a close function. */
-export function serve({ port = 8080, isolation = true } = {}) {
+/**
+ * Starts the server; resolves with its URL and a close function. `extra`: more folders (relative
+ * to the repository root, ending in '/') to serve, e.g. the browser bench's page and its peers.
+ */
+export function serve({ port = 8080, isolation = true, extra = [] } = {}) {
+  const allowed = [...ALLOWED, ...extra];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let path = decodeURIComponent(url.pathname).replace(/^\/+/, '');
@@ -38,7 +42,7 @@ export function serve({ port = 8080, isolation = true } = {}) {
       headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
       headers['Cross-Origin-Resource-Policy'] = 'same-origin';
     }
-    const inside = ALLOWED.some((dir) => file.startsWith(join(root, dir)) && !file.slice(root.length).includes(`${sep}..`));
+    const inside = allowed.some((dir) => file.startsWith(join(root, dir)) && !file.slice(root.length).includes(`${sep}..`));
     if (!inside) {
       res.writeHead(404, headers).end('not found');
       return;

@@ -30,7 +30,11 @@ struct F32x4 {
   static Reg loadu(const float* p) { return wasm_v128_load(p); }
   static void storeu(float* p, Reg v) { wasm_v128_store(p, v); }
   static Reg set1(float v) { return wasm_f32x4_splat(v); }
+#if defined(__wasm_relaxed_simd__)
+  static Reg fma(Reg a, Reg b, Reg c) { return wasm_f32x4_relaxed_madd(a, b, c); }
+#else
   static Reg fma(Reg a, Reg b, Reg c) { return wasm_f32x4_add(c, wasm_f32x4_mul(a, b)); }
+#endif
   static Reg add(Reg a, Reg b) { return wasm_f32x4_add(a, b); }
 };
 
@@ -43,7 +47,11 @@ struct F64x2 {
   static Reg loadu(const double* p) { return wasm_v128_load(p); }
   static void storeu(double* p, Reg v) { wasm_v128_store(p, v); }
   static Reg set1(double v) { return wasm_f64x2_splat(v); }
+#if defined(__wasm_relaxed_simd__)
+  static Reg fma(Reg a, Reg b, Reg c) { return wasm_f64x2_relaxed_madd(a, b, c); }
+#else
   static Reg fma(Reg a, Reg b, Reg c) { return wasm_f64x2_add(c, wasm_f64x2_mul(a, b)); }
+#endif
   static Reg add(Reg a, Reg b) { return wasm_f64x2_add(a, b); }
 };
 

@@ -57,6 +57,17 @@ export interface CpuBackend {
   /** False when pool workers cannot run this backend's kernels: its ops run on the calling thread. */
   readonly onPool?: boolean;
   /**
+   * What each pool worker needs once before it can run this backend's kernels (wasm: the compiled
+   * module and the shared memory it instantiates against); structured-cloneable.
+   */
+  poolSetup?(): unknown;
+  /**
+   * Whether the kernels use `array` in place on a pool worker (wasm: it lies in the shared wasm
+   * memory). Absent: every SharedArrayBuffer-backed array is. Dispatch copies other operands once
+   * per op to storage that is, so that no part copies them again.
+   */
+  resident?(array: TypedArray): boolean;
+  /**
    * Ops whose whole kernel splits itself across threads of its own, sharing work the pool's row
    * parts would each repeat (native GEMM: one packed panel of B for all threads). Dispatch gives
    * them the pool's thread count instead of splitting their rows.

@@ -27,6 +27,75 @@ export interface CpuStore {
   refs: number;
   /** False for arrays a caller handed in: never pooled, never reused. */
   readonly pooled: boolean;
+  /** The arena the array was cut from (setSharedArena), if it was; its size class is then `bytes`. */
+  readonly arena?: SharedArena;
+  readonly bytes?: number;
+}
+
+/**
+ * A region of shared memory that large storage is cut from instead of fresh SharedArrayBuffers
+ * (the wasm backend's shared WebAssembly.Memory, so that its kernels, on every pool worker, read
+ * and write tensors in place). Freed regions stay on this pool's free lists like buffers do;
+ * those past the cap, and all of them on trim(), go back to the arena's own allocator.
+ */
+export interface SharedArena {
+  /** `bytes` bytes, 64-byte aligned: the buffer as it is now and the region's offset; undefined when the arena is full. */
+  alloc(bytes: number): { buffer: SharedArrayBuffer; byteOffset: number } | undefined;
+  /** Returns a region alloc() gave. */
+  free(byteOffset: number): void;
+}
+
+interface Region {
+  arena: SharedArena;
+  buffer: SharedArrayBuffer;
+  byteOffset: number;
+}
+
+let arena: SharedArena | undefined;
+/** Free arena regions per size class. */
+const freeRegions = new Map<number, Region[]>();
+
+/**
+ * Makes shared storage (≥ SHARED_MIN_BYTES) come from `next` from now on (undefined: fresh
+ * SharedArrayBuffers again). Storage already handed out keeps its memory; free regions of a
+ * previous arena go back to it.
+ */
+export function setSharedArena(next: SharedArena | undefined): void {
+  if (next === arena) return;
+  arena = next;
+  for (const [cls, list] of freeRegions) {
+    for (const r of list) if (r.arena !== next) giveBack(cls, r);
+    const kept = list.filter((r) => r.arena === next);
+    if (kept.length > 0) freeRegions.set(cls, kept);
+    else freeRegions.delete(cls);
+  }
+}
+
+function giveBack(cls: number, r: Region): void {
+  r.arena.free(r.byteOffset);
+  pooledBytes -= cls;
+  pooledBuffers--;
+}
+
+/** A zeroed store of class `cls` cut from the arena (a free region of the class first), or undefined when it is full. */
+function takeRegion<D extends DType>(a: SharedArena, dtype: D, size: number, cls: number): (CpuStore & { array: DTypeArrays[D] }) | undefined {
+  let region = freeRegions.get(cls)?.pop();
+  if (region) {
+    pooledBytes -= cls;
+    pooledBuffers--;
+    hits++;
+  } else {
+    const got = a.alloc(cls);
+    if (!got) return undefined;
+    region = { arena: a, ...got };
+    misses++;
+  }
+  liveBuffers++;
+  liveBytes += cls;
+  const array = view(dtype, region.buffer, size, region.byteOffset);
+  // Arena memory is reused by its own allocator too: never assume zeros.
+  array.fill(0);
+  return { array: array as never, refs: 1, pooled: true, arena: a, bytes: cls };
 }
 
 /** What `memory().cpu` reports. */
@@ -75,14 +144,14 @@ export function sizeClass(bytes: number): number {
   return mid >= bytes ? mid : p;
 }
 
-function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number): DTypeArrays[D] {
+function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number, byteOffset = 0): DTypeArrays[D] {
   switch (dtype) {
     case 'float32':
-      return new Float32Array(buffer, 0, length) as DTypeArrays[D];
+      return new Float32Array(buffer, byteOffset, length) as DTypeArrays[D];
     case 'float64':
-      return new Float64Array(buffer, 0, length) as DTypeArrays[D];
+      return new Float64Array(buffer, byteOffset, length) as DTypeArrays[D];
     default:
-      return new Int32Array(buffer, 0, length) as DTypeArrays[D];
+      return new Int32Array(buffer, byteOffset, length) as DTypeArrays[D];
   }
 }
 
@@ -96,6 +165,10 @@ export function takeStore<D extends DType>(dtype: D, size: number, shared = fals
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   // Shared on request: classes below SHARED_MIN_BYTES are plain, so a forced one is rounded up.
   const cls = shared && canShare() ? Math.max(sizeClass(bytes), SHARED_MIN_BYTES) : sizeClass(bytes);
+  if (arena && cls >= SHARED_MIN_BYTES && canShare()) {
+    const store = takeRegion(arena, dtype, size, cls);
+    if (store) return store;
+  }
   const list = free.get(cls);
   let buffer = list?.pop();
   const hit = buffer !== undefined;
@@ -127,6 +200,22 @@ export function retain(store: CpuStore): void {
 /** Drops one reference; the last one returns a pooled buffer to its free list (within the cap). */
 export function release(store: CpuStore): void {
   if (--store.refs > 0 || !store.pooled) return;
+  if (store.arena) {
+    const bytes = store.bytes!;
+    liveBuffers--;
+    liveBytes -= bytes;
+    const region: Region = { arena: store.arena, buffer: store.array.buffer as SharedArrayBuffer, byteOffset: store.array.byteOffset };
+    if (pooledBytes + bytes > cap || store.arena !== arena) {
+      store.arena.free(region.byteOffset);
+      return;
+    }
+    let list = freeRegions.get(bytes);
+    if (!list) freeRegions.set(bytes, (list = []));
+    list.push(region);
+    pooledBytes += bytes;
+    pooledBuffers++;
+    return;
+  }
   const buffer = store.array.buffer;
   const cls = buffer.byteLength;
   liveBuffers--;
@@ -143,6 +232,9 @@ export function release(store: CpuStore): void {
 export function setCap(bytes: number): void {
   cap = bytes;
   if (pooledBytes <= cap) return;
+  for (const [cls, list] of [...freeRegions].sort((a, b) => b[0] - a[0])) {
+    while (list.length > 0 && pooledBytes > cap) giveBack(cls, list.pop()!);
+  }
   for (const [cls, list] of [...free].sort((a, b) => b[0] - a[0])) {
     while (list.length > 0 && pooledBytes > cap) {
       list.pop();
@@ -154,6 +246,8 @@ export function setCap(bytes: number): void {
 
 /** Empties the free lists (the garbage collector takes the buffers). */
 export function trim(): void {
+  for (const [cls, list] of freeRegions) for (const r of list) giveBack(cls, r);
+  freeRegions.clear();
   free.clear();
   pooledBytes = 0;
   pooledBuffers = 0;

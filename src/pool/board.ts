@@ -22,6 +22,12 @@ export const LOADED = 1;
  * decrement from the failed op can land in the next op's count.
  */
 export const FINISHED = 2;
+/**
+ * Offsets within a slot of the worker's counts of wasm parts: those it ran on the wasm kernels,
+ * and those it ran on the js kernels instead because the wasm module would not instantiate there.
+ */
+export const WASM_PARTS = 4;
+export const WASM_FALLBACKS = 5;
 export const boardLength = (workers: number): number => slotIndex(workers);
 
 /** Slot states. A worker only waits on, and leaves, IDLE/DONE/FAILED; the caller writes READY. */
@@ -30,6 +36,8 @@ export const READY = 1;
 export const RUNNING = 2;
 export const DONE = 3;
 export const FAILED = 4;
+/** Written by the caller when the pool closes: the worker releases what it holds and ends. */
+export const EXIT = 5;
 
 /** A tensor as it crosses to a worker: its view over shared storage. */
 export interface TensorDesc {
@@ -53,6 +61,11 @@ export interface JobMessage {
   out: Float32Array | Float64Array | Int32Array;
   begin: number;
   end: number;
+  /**
+   * What the backend needs on this worker before its kernels run (wasm: module and shared memory),
+   * sent with the first job of a worker that has not had it.
+   */
+  setup?: unknown;
 }
 
 /** What a worker sends back when its part failed. */

@@ -8,7 +8,7 @@ import { describe } from '../tensor.js';
 import { POOL_MIN_FLOPS_PER_PART } from '../tuning.js';
 // package.json#imports: node-pool.ts (worker_threads) in Node, web-pool.ts (Web Workers) elsewhere.
 import { platformPool } from '#pool';
-import type { PoolLike } from './types.js';
+import type { PoolLike, PoolStats } from './types.js';
 
 /** The pool's settings. */
 export interface PoolConfig {
@@ -109,6 +109,6 @@ export function threadCount(): number {
 }
 
 /** What the pool is doing: `workers` started (0: ops run on the calling thread) and, where the pool counts them, the parts they ran. Not public API (the demo page and tests read it). */
-export async function poolStats(): Promise<{ workers: number; jobs?: number }> {
+export async function poolStats(): Promise<Partial<PoolStats> & { workers: number }> {
   return pool ? { workers: pool.size, ...pool.stats?.() } : { workers: 0 };
 }

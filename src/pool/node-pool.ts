@@ -18,17 +18,20 @@ import {
   boardLength,
   CRASHED,
   DONE,
+  EXIT,
   FAILED,
   FINISHED,
   LOADED,
   READY,
   REMAINING,
   slotIndex,
+  WASM_FALLBACKS,
+  WASM_PARTS,
   type FailureMessage,
   type JobMessage,
   type TensorDesc,
 } from './board.js';
-import type { PlatformPool, PoolJob, PoolLike } from './types.js';
+import type { PlatformPool, PoolJob, PoolLike, PoolStats } from './types.js';
 
 interface Member {
   worker: Worker;
@@ -39,6 +42,8 @@ interface Member {
   death?: string;
   /** Terminated on purpose (a restart): its exit is not a crash. */
   replaced?: boolean;
+  /** The last backend setup (PoolJob.setup) sent to it. */
+  setup?: unknown;
 }
 
 /** After this many workers in a row die before loading, the pool is broken (it says so once). */
@@ -49,6 +54,9 @@ const SYNC_LIVENESS_SLICE_MS = 20;
 
 /** How long a small joined op waits for its workers' parts before it runs them itself (ms). */
 const JOINED_WAIT_MS = 1000;
+
+/** How long close() waits for a worker to end itself before it terminates it (ms). */
+const CLOSE_WAIT_MS = 1000;
 
 function closedError(op: string): LeptonError {
   return new LeptonError('INVALID_ARGUMENT', op, 'the worker pool was closed', 'The op runs again once the pool restarts; configure({ threads }) starts it');
@@ -78,6 +86,19 @@ export class NodePool implements PoolLike {
     this.size = threads;
     this.#board = new Int32Array(new SharedArrayBuffer(boardLength(threads) * 4));
     for (let i = 0; i < threads; i++) this.#members.push(this.#spawn(i));
+  }
+
+  /** Parts the current workers finished, and their wasm parts (on wasm kernels, or on js where wasm did not load). */
+  stats(): PoolStats {
+    let jobs = 0, loaded = 0, wasmParts = 0, wasmFallbacks = 0;
+    for (let i = 0; i < this.size; i++) {
+      const at = slotIndex(i);
+      jobs += Atomics.load(this.#board, at + FINISHED);
+      loaded += Atomics.load(this.#board, at + LOADED);
+      wasmParts += Atomics.load(this.#board, at + WASM_PARTS);
+      wasmFallbacks += Atomics.load(this.#board, at + WASM_FALLBACKS);
+    }
+    return { workers: this.size, jobs, loaded, wasmParts, wasmFallbacks };
   }
 
   /** Workers, for tests that kill one mid-op. */
@@ -166,7 +187,19 @@ export class NodePool implements PoolLike {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#tail;
-    await Promise.all(this.#members.map((m) => m.worker.terminate()));
+    // Idle workers end themselves (releasing what they hold in shared memory, such as a wasm
+    // stack); one that has not within a second is terminated.
+    await Promise.all(this.#members.map(async (m, i) => {
+      if (m.death !== undefined) return;
+      const ended = new Promise<void>((resolve) => m.worker.once('exit', () => resolve()));
+      Atomics.store(this.#board, slotIndex(i), EXIT);
+      Atomics.notify(this.#board, slotIndex(i));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), CLOSE_WAIT_MS)));
+      const timedOut = await Promise.race([ended.then(() => false), late]);
+      clearTimeout(timer);
+      if (timedOut) await m.worker.terminate();
+    }));
   }
 
   /** Posts the job's parts (all of them, or `parts`) to the first workers. */
@@ -181,6 +214,10 @@ export class NodePool implements PoolLike {
         backend: job.backend, op: job.op, whole: job.whole, threads: job.threads, plan: job.plan, inputs: job.inputs as TensorDesc[], out: job.out, begin, end,
       };
       const member = this.#used[i]!;
+      if (job.setup !== undefined && member.setup !== job.setup) {
+        message.setup = job.setup;
+        member.setup = job.setup;
+      }
       member.port.postMessage(message);
       member.posted++;
       Atomics.store(board, slotIndex(i), READY);

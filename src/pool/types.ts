@@ -22,6 +22,8 @@ export interface PoolJob {
   /** Threads of its own the whole kernel may use (a backend's `threaded` ops). */
   readonly threads?: number;
   readonly signal?: AbortSignal;
+  /** The backend's per-worker setup (CpuBackend.poolSetup), sent once to each worker. */
+  readonly setup?: unknown;
   /** Set by the pool: queued → posted → settled, or cancelled before it was posted. */
   state: 'queued' | 'posted' | 'settled' | 'cancelled';
   /** Set by the pool when the job failed. */
@@ -49,7 +51,16 @@ export interface PoolLike {
   runJoined?(job: PoolJob, callerPart: (begin: number, end: number) => void): boolean;
   close(): Promise<void>;
   /** Worker-side counters, where the pool keeps them. */
-  stats?(): { workers: number; jobs: number; loaded?: number };
+  stats?(): PoolStats;
+}
+
+/** Worker-side counters: parts run, and wasm parts run on wasm kernels or, where wasm would not load, on js ones. */
+export interface PoolStats {
+  workers: number;
+  jobs: number;
+  loaded?: number;
+  wasmParts?: number;
+  wasmFallbacks?: number;
 }
 
 /** What `#pool` exports as `platformPool`: node-pool.ts in Node, web-pool.ts in browsers. */

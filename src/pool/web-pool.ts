@@ -14,8 +14,8 @@
 import type { TypedArray } from '../dtype.js';
 import { errorFromCode, InvalidArgumentError, LeptonError, WorkerCrashedError } from '../errors.js';
 import type { BackendName } from '../plans.js';
-import { boardLength, CRASHED, DONE, LOADED, READY, REMAINING, slotIndex, FAILED, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
-import type { PlatformPool, PoolJob, PoolLike } from './types.js';
+import { boardLength, CRASHED, DONE, LOADED, READY, REMAINING, slotIndex, FAILED, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage, type TensorDesc } from './board.js';
+import type { PlatformPool, PoolJob, PoolLike, PoolStats } from './types.js';
 
 /** Offset within a slot of the count of parts this worker has run (written by the worker). */
 export const JOBS = 3;
@@ -24,6 +24,10 @@ interface Member {
   worker: Worker;
   failures: FailureMessage[];
   death?: string;
+  /** The last backend setup (PoolJob.setup) sent to it. */
+  setup?: unknown;
+  /** Set while close() waits for the worker to end itself. */
+  exited?: () => void;
 }
 
 /** The URL of the worker script (overridable before the pool starts, e.g. for a CDN copy). */
@@ -75,7 +79,9 @@ export class WebPool implements PoolLike {
       const member: Member = { worker, failures: [] };
       Atomics.store(this.#board, slotIndex(i), DONE);
       worker.addEventListener('message', (e: MessageEvent) => {
-        if ((e.data as { kind?: string }).kind === 'done') this.#wake?.();
+        const kind = (e.data as { kind?: string }).kind;
+        if (kind === 'done') this.#wake?.();
+        else if (kind === 'exited') member.exited?.();
         else member.failures.push(e.data as FailureMessage);
       });
       worker.addEventListener('error', (e: ErrorEvent) => {
@@ -95,14 +101,18 @@ export class WebPool implements PoolLike {
   }
 
   /** Workers that have loaded, and the parts they have run (read off the board). */
-  stats(): { workers: number; loaded: number; jobs: number } {
+  stats(): PoolStats {
     let loaded = 0;
     let jobs = 0;
+    let wasmParts = 0;
+    let wasmFallbacks = 0;
     for (let i = 0; i < this.size; i++) {
       loaded += Atomics.load(this.#board, slotIndex(i) + LOADED);
       jobs += Atomics.load(this.#board, slotIndex(i) + JOBS);
+      wasmParts += Atomics.load(this.#board, slotIndex(i) + WASM_PARTS);
+      wasmFallbacks += Atomics.load(this.#board, slotIndex(i) + WASM_FALLBACKS);
     }
-    return { workers: this.size, loaded, jobs };
+    return { workers: this.size, loaded, jobs, wasmParts, wasmFallbacks };
   }
 
   run(job: PoolJob): Promise<void> {
@@ -112,7 +122,7 @@ export class WebPool implements PoolLike {
       job.signal?.throwIfAborted();
       job.state = 'posted';
       try {
-        await this.#execute(job.backend, job.op, job.whole, job.plan, job.inputs as TensorDesc[], job.out, job.ranges);
+        await this.#execute(job.backend, job.op, job.whole, job.plan, job.inputs as TensorDesc[], job.out, job.ranges, job.setup);
       } finally {
         job.state = 'settled';
       }
@@ -136,7 +146,21 @@ export class WebPool implements PoolLike {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#tail;
-    for (const m of this.#members) m.worker.terminate();
+    // Each worker releases what it holds in shared memory (a wasm stack) and ends itself; one
+    // that has not answered within a second is terminated.
+    await Promise.all(this.#members.map(async (m) => {
+      if (m.death === undefined) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1000);
+          m.exited = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          m.worker.postMessage({ kind: 'exit' });
+        });
+      }
+      m.worker.terminate();
+    }));
   }
 
   async #execute(
@@ -147,13 +171,19 @@ export class WebPool implements PoolLike {
     inputs: Array<TensorDesc | undefined>,
     out: TypedArray,
     ranges: ReadonlyArray<readonly [number, number]>,
+    setup: unknown,
   ): Promise<void> {
     const board = this.#board;
     Atomics.store(board, REMAINING, ranges.length);
     ranges.forEach(([begin, end], i) => {
       const job: JobMessage = { backend, op, whole, plan, inputs, out, begin, end };
+      const member = this.#members[i]!;
+      if (setup !== undefined && member.setup !== setup) {
+        job.setup = setup;
+        member.setup = setup;
+      }
       Atomics.store(board, slotIndex(i), READY);
-      this.#members[i]!.worker.postMessage(job);
+      member.worker.postMessage(job);
     });
     const waitAsync = (Atomics as { waitAsync?: typeof Atomics.waitAsync }).waitAsync;
     for (;;) {

@@ -1,6 +1,7 @@
 /**
  * Pool worker: waits on its slot of the job board, takes the job from its port synchronously,
- * runs the range kernel on shared memory, marks the slot DONE (or FAILED) and counts the op's
+ * runs the range kernel on shared memory (js, native, or wasm on an instance of the module over the
+ * caller's shared WebAssembly.Memory: wasm-part.ts), marks the slot DONE (or FAILED) and counts the op's
  * remaining parts down. It spins briefly between jobs (a hand-off in well under a microsecond)
  * before it sleeps in Atomics.wait (a wake-up costs tens of microseconds).
  */
@@ -8,8 +9,9 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import type { CpuBackend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
 import { nativeBackend } from '../backends/native/index.js';
-import { DONE, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, type FailureMessage, type JobMessage } from './board.js';
+import { DONE, EXIT, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
 import { runJob } from './run-job.js';
+import { releaseWasmPart, wasmPartBackend } from './wasm-part.js';
 
 const { board, slot, port, spinMicros } = workerData as {
   board: Int32Array;
@@ -21,6 +23,12 @@ const { board, slot, port, spinMicros } = workerData as {
 const BACKENDS: Readonly<Record<string, CpuBackend>> = { js: jsBackend, native: nativeBackend };
 
 function run(job: JobMessage): void {
+  if (job.backend === 'wasm') {
+    const { backend, onWasm } = wasmPartBackend(job.setup);
+    runJob(backend, job);
+    Atomics.add(board, slot + (onWasm ? WASM_PARTS : WASM_FALLBACKS), 1);
+    return;
+  }
   const backend = BACKENDS[job.backend];
   if (!backend) throw new Error(`pool workers have no ${job.backend} kernels`);
   if (backend.name === 'native') {
@@ -30,23 +38,29 @@ function run(job: JobMessage): void {
   runJob(backend, job);
 }
 
-function waitForJob(): void {
+/** Waits until the slot holds a job (true) or the pool is closing (false). */
+function waitForJob(): boolean {
   const deadline = performance.now() + spinMicros / 1000;
-  while (Atomics.load(board, slot) !== READY) {
-    if (performance.now() > deadline) {
-      const state = Atomics.load(board, slot);
-      if (state !== READY) Atomics.wait(board, slot, state);
-    }
+  for (;;) {
+    const state = Atomics.load(board, slot);
+    if (state === READY) return true;
+    if (state === EXIT) return false;
+    if (performance.now() > deadline) Atomics.wait(board, slot, state);
   }
 }
 
-function serve(): never {
+function serve(): void {
   Atomics.store(board, slot + LOADED, 1);
-  for (;;) serveOne();
+  while (serveOne());
+  // The pool is closing: give the wasm stack back to the shared heap, then end this thread.
+  releaseWasmPart();
+  port.close();
+  process.exit(0);
 }
 
-function serveOne(): void {
-  waitForJob();
+/** Runs the next job; false when the pool is closing instead. */
+function serveOne(): boolean {
+  if (!waitForJob()) return false;
   Atomics.store(board, slot, RUNNING);
   let received = receiveMessageOnPort(port);
   while (!received) received = receiveMessageOnPort(port); // posted before READY: already queued
@@ -63,6 +77,7 @@ function serveOne(): void {
   if (Atomics.sub(board, REMAINING, 1) === 1) Atomics.notify(board, REMAINING);
   Atomics.add(board, slot + FINISHED, 1);
   Atomics.notify(board, slot + FINISHED);
+  return true;
 }
 
 // Served from the first turn of this thread's event loop, not from the script's top level: a

@@ -6,7 +6,8 @@
  *     test/reference/) on js and on webgpu;
  *   - the pool runs ops on Web Workers when the page is cross-origin isolated, and on the calling
  *     thread when it is not;
- *   - the demo reconstructs the test image above DEMO_MIN_PSNR, and its screenshot is written to
+ *   - the demo reconstructs the test image above DEMO_MIN_PSNR on every column (js, js + workers,
+ *     wasm, webgpu), its wasm + workers row runs parts on wasm, and its screenshot is written to
  *     test-artifacts/demo.png.
  * Without Chromium the tests skip and say why; under CI=true they fail instead.
  */
@@ -173,25 +174,33 @@ describe.skipIf(missing !== undefined)('in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset['state'], undefined, { timeout: 150_000 });
     const demo = await page.evaluate(() => {
       const d = (window as unknown as { demo: Record<string, unknown> }).demo;
-      return { error: d['error'], psnr: d['psnr'], pool: d['pool'], results: d['results'], gflops: d['gflops'] } as {
+      return { error: d['error'], psnr: d['psnr'], pool: d['pool'], wasmPool: d['wasmPool'], results: d['results'], gflops: d['gflops'] } as {
         error?: string;
         psnr: Record<'ridge' | 'fista' | 'omp', number>;
         pool?: { workers: number; jobs: number };
-        results: Record<'js' | 'workers' | 'webgpu', Record<string, { ms: number; psnr: number }> | undefined>;
+        wasmPool?: { workers: number; jobs: number; wasmParts: number; wasmFallbacks: number };
+        results: Record<'js' | 'workers' | 'wasm' | 'webgpu', Record<string, { ms: number; psnr: number }> | undefined>;
         gflops: Array<{ label: string; gflops?: number }>;
       };
     });
     mkdirSync(join(ROOT, 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-artifacts', 'demo.png'), fullPage: true });
     expect(demo.error).toBeUndefined();
-    console.log(`demo PSNR (dB): ${JSON.stringify(demo.psnr)}; fista ms js/workers/webgpu: ${['js', 'workers', 'webgpu'].map((b) => demo.results[b as 'js']?.['fista']?.ms.toFixed(0)).join('/')}`);
+    console.log(`demo PSNR (dB): ${JSON.stringify(demo.psnr)}; fista ms js/workers/wasm/webgpu: ${['js', 'workers', 'wasm', 'webgpu'].map((b) => demo.results[b as 'js']?.['fista']?.ms.toFixed(0)).join('/')}`);
     for (const solver of ['ridge', 'fista', 'omp'] as const) expect(demo.psnr[solver], solver).toBeGreaterThan(DEMO_MIN_PSNR);
     // Every backend column was filled, and the workers really ran parts.
     expect(demo.results.workers?.['fista']?.psnr).toBeGreaterThan(DEMO_MIN_PSNR);
+    expect(demo.results.wasm?.['fista']?.psnr).toBeGreaterThan(DEMO_MIN_PSNR);
     expect(demo.results.webgpu?.['fista']?.psnr).toBeGreaterThan(DEMO_MIN_PSNR);
     expect(demo.pool?.workers).toBeGreaterThanOrEqual(2);
     expect(demo.pool?.jobs).toBeGreaterThan(0);
-    expect(demo.gflops.map((g) => g.label)).toEqual(['js', expect.stringMatching(/^js \+ \d+ workers$/), 'webgpu']);
+    // The wasm + workers row split its products into parts the workers ran on wasm.
+    expect(demo.wasmPool?.wasmParts).toBeGreaterThan(0);
+    expect(demo.wasmPool?.wasmFallbacks).toBe(0);
+    expect(demo.gflops.map((g) => g.label)).toEqual([
+      'js', expect.stringMatching(/^js \+ \d+ workers$/), 'wasm', expect.stringMatching(/^wasm \+ \d+ workers$/), 'webgpu',
+    ]);
+    expect(await page.locator('#timing thead th').allTextContents()).toEqual(['solver', 'js', 'js + workers', 'wasm', 'webgpu']);
     expect(await page.locator('#timing tbody tr').count()).toBe(3);
     expect(errors).toEqual([]);
     await page.close();

@@ -2,8 +2,10 @@
  * The wasm backend in headless Chromium, beside js and webgpu, on a page served with and without
  * COOP/COEP: the bundle fetches dist/wasm/ lazily on the first probe, the isolated page runs the
  * shared-memory build (the one pool workers can share), the plain page the single-thread build,
- * and matmul, conv2d and ridge give the reference's answers in both. Without Chromium
- * the tests skip and say why; under CI=true they fail instead.
+ * and matmul, conv2d and ridge give the reference's answers in both. On the isolated page the
+ * same ops split across two Web Workers run their parts on the workers' instances of the shared
+ * module (counted by the workers); the plain page has no workers and runs them here. Without
+ * Chromium the tests skip and say why; under CI=true they fail instead.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -99,12 +101,52 @@ describe.skipIf(missing !== undefined)('wasm in Chromium', () => {
       }, CASES);
       expect(run.wasm.reason, 'the wasm backend\'s reason').toBe('');
       expect(run.wasm.available).toBe(true);
-      // The isolated page loads the shared-memory build, the plain page the single-thread one.
-      expect(run.fetched.map((u) => u.replace(/^.*\//, ''))).toEqual([isolated ? 'lepton-mt.wasm' : 'lepton.wasm']);
+      // The isolated page loads the shared-memory build, the plain page the single-thread one; Chromium
+      // runs relaxed SIMD, so both are the relaxed builds.
+      expect(run.fetched.map((u) => u.replace(/^.*\//, ''))).toEqual([isolated ? 'lepton-mt-relaxed.wasm' : 'lepton-relaxed.wasm']);
       for (const op of ['matmul', 'conv2d', 'ridge'] as const) {
         const got = (run as unknown as Record<string, { shape: number[]; data: number[] }>)[op]!;
         expect(got.shape, op).toEqual(EXPECTED[op].shape);
         expect(relErr(got.data, EXPECTED[op]), op).toBeLessThan(op === 'ridge' ? 1e-4 : 2e-6 * 64);
+      }
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 120_000);
+
+    it(isolated ? 'split ops run their parts on wasm in the Web Workers' : 'no workers: split ops run on the calling thread', async () => {
+      const { page, errors } = await openPage(session, `${servers[which]!.url}demo/web/bare.html`);
+      await page.waitForFunction(() => document.body.dataset['state'] === 'ready', undefined, { timeout: 30_000 });
+      const run = await page.evaluate(async (c) => {
+        type Lib = typeof import('../../src/browser.js');
+        const L = (window as unknown as { lepton: Lib }).lepton;
+        await L.setBackend('wasm');
+        await L.configure({ threads: 2, minFlopsPerPart: 0 });
+        const put = (data: number[], shape: number[]) => L.tensor(Float32Array.from(data), shape);
+        const read = async (t: ReturnType<typeof put>) => ({ shape: [...t.shape], data: Array.from(await t.data()) });
+        // The first split op starts the workers; wait until both have loaded their script.
+        await L.matmul(put(c.matmul.a, c.matmul.aShape), put(c.matmul.b, c.matmul.bShape)).data();
+        for (let i = 0; i < 300 && ((await L.poolStats()).loaded ?? 0) < 2 && (await L.poolStats()).workers > 0; i++) await new Promise((r) => setTimeout(r, 50));
+        const before = await L.poolStats();
+        const mm = L.matmul(put(c.matmul.a, c.matmul.aShape), put(c.matmul.b, c.matmul.bShape));
+        const cv = L.conv2d(put(c.conv2d.x, c.conv2d.xShape), put(c.conv2d.w, c.conv2d.wShape), {
+          padding: 'same', bias: put(c.conv2d.bias, [c.conv2d.bias.length]), activation: 'relu',
+        });
+        const out = { matmul: await read(mm), conv2d: await read(cv) };
+        const after = await L.poolStats();
+        await L.closePool();
+        return { before, after, ...out };
+      }, CASES);
+      if (isolated) {
+        expect(run.after.workers).toBe(2);
+        // Both ops split in two, every part on a worker (a page's main thread never joins), on wasm.
+        expect((run.after.wasmParts ?? 0) - (run.before.wasmParts ?? 0)).toBe(4);
+        expect(run.after.wasmFallbacks).toBe(0);
+      } else {
+        expect(run.after.workers).toBe(0);
+      }
+      for (const op of ['matmul', 'conv2d'] as const) {
+        expect(run[op].shape, op).toEqual(EXPECTED[op].shape);
+        expect(relErr(run[op].data, EXPECTED[op]), op).toBeLessThan(2e-6 * 64);
       }
       expect(errors).toEqual([]);
       await page.close();

@@ -1,11 +1,12 @@
 /**
  * A worker for test/wasm/threads.test.ts, doing what a pool worker does with the wasm backend:
- * instantiate the shared module against the memory it was sent (wasmRanges), then run range
+ * instantiate the shared module against the memory it was sent (wasmWorkerBackend), then run range
  * kernels on rows of tensors that live in that memory.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { wasmRanges } from '../../src/backends/wasm/ranges.js';
+import { wasmWorkerBackend } from '../../src/backends/wasm/ranges.js';
 import type { RangeOp } from '../../src/plans.js';
+import type { RangeKernel } from '../../src/backends/backend.js';
 import type { DType, TypedArray } from '../../src/dtype.js';
 import { Tensor } from '../../src/tensor.js';
 
@@ -18,7 +19,7 @@ interface Desc {
 }
 
 const { module, memory } = workerData as { module: WebAssembly.Module; memory: WebAssembly.Memory };
-const runner = wasmRanges({ module, memory });
+const runner = wasmWorkerBackend({ module, memory });
 parentPort!.on('message', (job: { op: RangeOp; plan: unknown; inputs: Desc[]; out: TypedArray; begin: number; end: number } | 'exit') => {
   if (job === 'exit') {
     runner.dispose();
@@ -28,6 +29,7 @@ parentPort!.on('message', (job: { op: RangeOp; plan: unknown; inputs: Desc[]; ou
   const inputs = job.inputs.map((d) => new Tensor(d.dtype, d.shape, d.storage, d.strides, d.offset));
   // A view into the shared memory arrives as a view of the same memory: used in place, not staged.
   const inPlace = inputs.every((t) => runner.resident(t.storage)) && runner.resident(job.out);
-  runner.run(job.op, job.plan, inputs, job.out, job.begin, job.end);
+  const kernel = runner.backend.ranges[job.op] as RangeKernel<'matmul'>;
+  kernel(job.plan as never, inputs as never, job.out, job.begin, job.end);
   parentPort!.postMessage({ done: true, inPlace });
 });

@@ -1,7 +1,7 @@
 /**
  * wasm kernels on several threads over one shared WebAssembly.Memory: operands and output are
  * allocated inside the memory (wasmAlloc), two worker_threads instantiate the shared build against
- * it (wasmRanges) and each computes half of the output's rows in place. Checked against the
+ * it (wasmWorkerBackend) and each computes half of the output's rows in place. Checked against the
  * reference; the workers' stacks and scratch go back to the heap.
  */
 import { createRequire } from 'node:module';

@@ -10,8 +10,8 @@
  *
  * Two forms of each kernel: `wasmKernels` are synchronous and write into a preallocated output
  * (`(plan, inputs, out) => void`), `wasmRangeKernels` compute rows [begin, end) of it (what a pool
- * worker runs: see ranges.ts); `wasmBackend` wraps them in today's Backend shape (a Promise of a
- * new Tensor). Operands outside the module's memory are copied in per call (stage.ts).
+ * worker runs: see ranges.ts). Operands outside the module's memory are copied in per call
+ * (stage.ts); once the backend has run, large CPU storage is allocated inside the memory (arena.ts).
  */
 import type { FloatArray, TypedArray } from '../../dtype.js';
 import type { OpSpecs, RangeOp } from '../../plans.js';
@@ -27,7 +27,9 @@ import { unaryRange } from '../../kernels/unary.js';
 import { where } from '../../kernels/where.js';
 import { conv2dRange } from './conv2d.js';
 import { cholesky, ridge, solveSPD } from './linalg.js';
-import { loadWasm, probeWasm, wasmRuntime } from './load.js';
+import { loadWasm, probeWasm, wasmRuntime, wasmShared, type WasmShared } from './load.js';
+import { useArena } from './arena.js';
+import { inMemory } from './stage.js';
 import { matmulRange } from './matmul.js';
 import { pool2dRange } from './pool2d.js';
 import type { WasmRuntime } from './runtime.js';
@@ -46,10 +48,8 @@ export function rangeKernelsOn(rt: () => WasmRuntime): RangeTable {
   });
 }
 
-/** This thread's range kernels: output rows [begin, end) of a preallocated output. */
-export const wasmRangeKernels: RangeTable = rangeKernelsOn(wasmRuntime);
-
 type SyncKernel<K extends keyof OpSpecs> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray) => void;
+type KernelTable = { readonly [K in keyof OpSpecs]: SyncKernel<K> };
 
 /** Rows of each range op's output (what a whole-output call spans). */
 function rowsOf<K extends RangeOp>(op: K, plan: OpSpecs[K]['plan']): number {
@@ -64,36 +64,56 @@ function rowsOf<K extends RangeOp>(op: K, plan: OpSpecs[K]['plan']): number {
   return sizeOf((plan as OpSpecs['unary']['plan']).outShape);
 }
 
-const whole = <K extends RangeOp>(op: K): SyncKernel<K> => (plan, inputs, out) =>
-  (wasmRangeKernels[op] as (p: typeof plan, i: typeof inputs, o: TypedArray, b: number, e: number) => void)(plan, inputs, out, 0, rowsOf(op, plan));
+/**
+ * The synchronous kernels bound to a runtime: each writes its op's whole output into `out`
+ * (allocated by the caller with the plan's dtype and outShape). reduce and the other single
+ * passes over memory are the shared js kernels.
+ */
+export function kernelsOn(rt: () => WasmRuntime, ranges: RangeTable): KernelTable {
+  const whole = <K extends RangeOp>(op: K): SyncKernel<K> => (plan, inputs, out) =>
+    (ranges[op] as (p: typeof plan, i: typeof inputs, o: TypedArray, b: number, e: number) => void)(plan, inputs, out, 0, rowsOf(op, plan));
+  return Object.freeze({
+    matmul: whole('matmul'),
+    conv2d: whole('conv2d'),
+    pool2d: whole('pool2d'),
+    unary: whole('unary'),
+    binary: whole('binary'),
+    cholesky: (plan, inputs, out) => cholesky(rt(), plan, inputs, out as FloatArray),
+    solveSPD: (plan, inputs, out) => solveSPD(rt(), plan, inputs, out as FloatArray),
+    ridge: (plan, inputs, out) => ridge(rt(), plan, inputs, out as FloatArray),
+    reduce: jsReduce,
+    where,
+    softmax,
+    batchNorm,
+    layerNorm,
+  });
+}
 
 /**
- * The synchronous kernels: each writes its op's whole output into `out` (allocated by the caller
- * with the plan's dtype and outShape). reduce has none here: it is the js backend's kernel.
+ * This thread's runtime, for a kernel about to run: the first call also makes large CPU storage
+ * come from the shared wasm memory from then on (arena.ts), so later tensors are used in place.
  */
-export const wasmKernels: { readonly [K in keyof OpSpecs]: SyncKernel<K> } = Object.freeze({
-  matmul: whole('matmul'),
-  conv2d: whole('conv2d'),
-  pool2d: whole('pool2d'),
-  unary: whole('unary'),
-  binary: whole('binary'),
-  cholesky: (plan, inputs, out) => cholesky(wasmRuntime(), plan, inputs, out as FloatArray),
-  solveSPD: (plan, inputs, out) => solveSPD(wasmRuntime(), plan, inputs, out as FloatArray),
-  ridge: (plan, inputs, out) => ridge(wasmRuntime(), plan, inputs, out as FloatArray),
-  // Single passes over memory: the shared js kernels, on this thread.
-  reduce: jsReduce,
-  where,
-  softmax,
-  batchNorm,
-  layerNorm,
-});
+function runtimeHere(): WasmRuntime {
+  const rt = wasmRuntime();
+  useArena(rt);
+  return rt;
+}
+
+/** This thread's range kernels: output rows [begin, end) of a preallocated output. */
+export const wasmRangeKernels: RangeTable = rangeKernelsOn(runtimeHere);
+
+/** This thread's synchronous kernels (whole outputs). */
+export const wasmKernels: KernelTable = kernelsOn(runtimeHere, wasmRangeKernels);
 
 let settled: Probe | undefined;
 
 /**
  * The wasm backend. Its module loads asynchronously: until it has (`backends()`, `setBackend('wasm')`
  * or the first probe start it), the probe says so and automatic choice passes over it. Its kernels
- * run on the calling thread (not on the pool: pool workers do not instantiate the module yet).
+ * run on the pool's workers where the module's memory is shared (Node; a cross-origin-isolated
+ * page): each worker instantiates the module against that one memory (`poolSetup`), and tensors
+ * live in it (arena.ts), so parts read operands and write the output in place. Elsewhere they run
+ * on the calling thread.
  */
 export const wasmCpuBackend: CpuBackend = Object.freeze({
   kind: 'cpu',
@@ -105,7 +125,18 @@ export const wasmCpuBackend: CpuBackend = Object.freeze({
   },
   load,
   loading: () => settled === undefined,
-  onPool: false,
+  get onPool(): boolean {
+    return wasmShared() !== undefined;
+  },
+  poolSetup(): WasmShared | undefined {
+    const shared = wasmShared();
+    if (shared) useArena(wasmRuntime());
+    return shared;
+  },
+  resident: (array: TypedArray): boolean => {
+    const shared = wasmShared();
+    return shared !== undefined && inMemory(wasmRuntime(), array);
+  },
   speed: 5,
   ranges: wasmRangeKernels,
   kernels: wasmKernels,

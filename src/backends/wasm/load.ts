@@ -5,7 +5,8 @@
  * Where a shared WebAssembly.Memory can exist (Node; a cross-origin-isolated page) the
  * shared-memory build `lepton-mt.wasm` is instantiated against a fresh shared memory, which the
  * pool's workers can later instantiate against too (`wasmShared()`); elsewhere the single-thread
- * build `lepton.wasm` with its own memory.
+ * build `lepton.wasm` with its own memory. Where the engine validates relaxed SIMD, the same
+ * builds with fused multiply-adds (`lepton-mt-relaxed.wasm`, `lepton-relaxed.wasm`) instead.
  */
 import { moduleBytes } from '#wasm-source';
 import type { Probe } from '../backend.js';
@@ -35,13 +36,39 @@ export function sharedMemory(): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: SHARED_INITIAL_PAGES, maximum: SHARED_MAXIMUM_PAGES, shared: true });
 }
 
-async function load(options: { shared?: boolean } = {}): Promise<WasmLoad> {
+/**
+ * `(func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)`:
+ * an engine that validates it runs the relaxed-SIMD builds (Chrome 114+, Firefox 145+; Node 20
+ * only with --experimental-wasm-relaxed-simd).
+ */
+const RELAXED_PROBE = new Uint8Array([
+  0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 8, 1, 0x60, 3, 0x7b, 0x7b, 0x7b, 1, 0x7b, 3, 2, 1, 0, 10, 13, 1, 11, 0, 0x20, 0, 0x20, 1, 0x20, 2, 0xfd, 0x85, 2, 0x0b,
+]);
+
+/** Whether this engine runs relaxed SIMD. */
+export function hasRelaxedSimd(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** The module bytes: the relaxed-SIMD build where the engine has it and the file is there, else the plain one. */
+async function pickBytes(shared: boolean, relaxed: boolean) {
+  if (relaxed) {
+    const bytes = await moduleBytes(shared ? MODULE_FILES.sharedRelaxed : MODULE_FILES.singleRelaxed);
+    if (bytes.ok && WebAssembly.validate(bytes.bytes as Uint8Array<ArrayBuffer>)) return bytes;
+  }
+  return moduleBytes(shared ? MODULE_FILES.shared : MODULE_FILES.single);
+}
+
+async function load(options: { shared?: boolean; relaxed?: boolean } = {}): Promise<WasmLoad> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.compile !== 'function') {
     return { ok: false, reason: 'this JavaScript engine has no WebAssembly' };
   }
   const shared = options.shared ?? canShareMemory();
-  const file = shared ? MODULE_FILES.shared : MODULE_FILES.single;
-  const bytes = await moduleBytes(file);
+  const bytes = await pickBytes(shared, options.relaxed ?? hasRelaxedSimd());
   if (!bytes.ok) return { ok: false, reason: bytes.reason };
   let module: WebAssembly.Module;
   try {
@@ -63,8 +90,8 @@ async function load(options: { shared?: boolean } = {}): Promise<WasmLoad> {
   }
 }
 
-/** Loads the module on this thread (memoised). `shared` forces a build (tests; default: detect). */
-export function loadWasm(options?: { shared?: boolean }): Promise<WasmLoad> {
+/** Loads the module on this thread (memoised). `shared` and `relaxed` force a build (tests; default: detect). */
+export function loadWasm(options?: { shared?: boolean; relaxed?: boolean }): Promise<WasmLoad> {
   if (options) return load(options);
   loading ??= load().then((r) => (loaded = r));
   return loading;
@@ -82,12 +109,18 @@ export function wasmRuntime(): WasmRuntime {
   return loaded.runtime;
 }
 
+/** The compiled shared-memory module and the memory every instance of it shares. */
+export interface WasmShared {
+  readonly module: WebAssembly.Module;
+  readonly memory: WebAssembly.Memory;
+}
+
 /**
  * What a pool must send each worker at startup so that the worker's instance shares this
  * thread's memory: the compiled module and the shared memory (both structured-cloneable), or
  * undefined where the memory is not shared (then workers cannot run the wasm kernels).
  */
-export function wasmShared(): { module: WebAssembly.Module; memory: WebAssembly.Memory } | undefined {
+export function wasmShared(): WasmShared | undefined {
   if (!loaded?.ok || !loaded.runtime.shared) return undefined;
   return { module: loaded.module, memory: loaded.runtime.memory };
 }

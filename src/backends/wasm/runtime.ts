@@ -35,8 +35,16 @@ export interface WasmExports {
   lp_ridge_f64(m: number, n: number, signals: number, dual: number, lambda: number, a: number, y: number, out: number, info: number): number;
 }
 
-/** The module file names: one thread, and shared memory. */
-export const MODULE_FILES = { single: 'lepton.wasm', shared: 'lepton-mt.wasm' } as const;
+/**
+ * The module file names: one thread, and shared memory, each in plain SIMD128 and with relaxed
+ * SIMD (fused multiply-adds in the micro-kernels), which the loader picks where it validates.
+ */
+export const MODULE_FILES = {
+  single: 'lepton.wasm',
+  shared: 'lepton-mt.wasm',
+  singleRelaxed: 'lepton-relaxed.wasm',
+  sharedRelaxed: 'lepton-mt-relaxed.wasm',
+} as const;
 
 /** Bytes of shadow stack given to each worker's instance of the shared module. */
 export const WORKER_STACK_BYTES = 256 * 1024;
@@ -120,7 +128,8 @@ export class WasmRuntime {
     if (buffer === now) return true;
     if (!this.shared || !(buffer instanceof SharedArrayBuffer)) return false;
     const at = this.exports.lp_tag();
-    if (buffer.byteLength < at + 16 || buffer.byteLength > now.byteLength) return false;
+    // (Another thread may have grown the memory since this one last looked: a larger buffer can be it.)
+    if (buffer.byteLength < at + 16 || buffer.byteLength > SHARED_MAXIMUM_PAGES * 65536) return false;
     const mine = new Uint8Array(now, at, 16);
     const theirs = new Uint8Array(buffer, at, 16);
     for (let i = 0; i < 16; i++) if (mine[i] !== theirs[i]) return false;

@@ -1,0 +1,13 @@
+/**
+ * Seeded uniform float32 values in [-0.5, 0.5) (a linear congruential generator): the same
+ * operands for every contender, in Node and in the browser bench page (no Node imports here).
+ */
+export function uniform(n, seed) {
+  const a = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 32 - 0.5;
+  }
+  return a;
+}
