@@ -8,7 +8,7 @@
 //   <op>(args) → Promise<void>                           async: runs on the libuv pool
 //   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
 // for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where,
-// softmax, batchNorm, layerNorm. Outputs are
+// softmax, batchNorm, layerNorm, remap, concat, gather. Outputs are
 // JS-allocated typed arrays that the kernel writes; cholesky, solveSPD and ridge report a
 // non-positive pivot through their `info` Float64Array(3) [pivot, value, tolerance] (pivot −1: ok).
 #include <napi.h>
@@ -27,6 +27,7 @@
 #include "kernels/pool2d.h"
 #include "kernels/prepack.h"
 #include "kernels/reduce.h"
+#include "kernels/shape.h"
 #include "kernels/softmax.h"
 #include "kernels/threadpool.h"
 #include "kernels/ukernel.h"
@@ -489,6 +490,110 @@ struct LayerNormOp {
   static Status run(const Args<double>& p) { return layer_norm_f64(p); }
 };
 
+// ───────────────────────────── shape copies ─────────────────────────────
+// remap { x, xOffset, xStrides, inShape, outShape, start, step, mode: 'constant'|'reflect'|'edge'|
+//   'wrap', value (Float64Array(1): NaN is a valid constant), out }: output coordinate i of axis d
+//   reads input coordinate start[d] + i·step[d], resolved by mode (always inside [0, n) or the
+//   constant). concat { x, xOffset, xStrides, xShape, outShape, axis, at, out }: one input into
+//   its slab [at, at + xShape[axis]) of the output. gather { x, xOffset, xStrides, xShape, axis,
+//   indices (Int32Array, each in [0, xShape[axis])), count, out }. Outputs dense.
+struct RemapOp {
+  static constexpr const char* kName = "remap";
+  template <class T>
+  using Args = RemapArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.in_shape = r.integers("inShape", -1);
+    const int64_t rank = static_cast<int64_t>(p.in_shape.size());
+    p.out_shape = r.integers("outShape", rank);
+    p.x_strides = r.integers("xStrides", rank);
+    p.x_offset = r.integer("xOffset");
+    p.start = r.integers("start", rank, -kMaxExact);
+    p.step = r.integers("step", rank, -kMaxExact);
+    for (int64_t d = 0; d < rank; ++d) {
+      // |start| + |step|·outShape[d] < 2^53: every coordinate formed fits.
+      r.add(p.start[d] < 0 ? -p.start[d] : p.start[d], r.mul(p.step[d] < 0 ? -p.step[d] : p.step[d], p.out_shape[d], "step·outShape"),
+            "start + step·outShape");
+    }
+    p.mode = static_cast<RemapMode>(r.choice("mode", {"constant", "reflect", "edge", "wrap"}));
+    p.value = static_cast<T>(r.array<double>("value", 1).data[0]);
+    Span<T> x = r.array<T>("x", 0);
+    r.check_extent("x", x.length, p.x_offset, p.in_shape, p.x_strides);
+    p.x = x.data;
+    p.out = r.array<T>("out", r.product(p.out_shape, "the output size")).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return remap_f32(p); }
+  static Status run(const Args<double>& p) { return remap_f64(p); }
+  static Status run(const Args<int32_t>& p) { return remap_i32(p); }
+};
+
+struct ConcatOp {
+  static constexpr const char* kName = "concat";
+  template <class T>
+  using Args = ConcatArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.x_shape = r.integers("xShape", -1);
+    const int64_t rank = static_cast<int64_t>(p.x_shape.size());
+    if (rank == 0) r.range_error("xShape must have at least one dimension");
+    p.out_shape = r.integers("outShape", rank);
+    p.x_strides = r.integers("xStrides", rank);
+    p.x_offset = r.integer("xOffset");
+    p.axis = r.integer("axis");
+    if (p.axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
+    p.at = r.integer("at");
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d != p.axis && p.x_shape[d] != p.out_shape[d]) r.range_error("xShape and outShape differ off the axis");
+    }
+    if (r.add(p.at, p.x_shape[p.axis], "at + xShape[axis]") > p.out_shape[p.axis]) {
+      r.range_error("the slab [at, at + xShape[axis]) passes outShape[axis]");
+    }
+    Span<T> x = r.array<T>("x", 0);
+    r.check_extent("x", x.length, p.x_offset, p.x_shape, p.x_strides);
+    p.x = x.data;
+    p.out = r.array<T>("out", r.product(p.out_shape, "the output size")).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return concat_f32(p); }
+  static Status run(const Args<double>& p) { return concat_f64(p); }
+  static Status run(const Args<int32_t>& p) { return concat_i32(p); }
+};
+
+struct GatherOp {
+  static constexpr const char* kName = "gather";
+  template <class T>
+  using Args = GatherArgs<T>;
+
+  template <class T>
+  static Args<T> decode(ArgReader& r, const Isa*) {
+    Args<T> p;
+    p.x_shape = r.integers("xShape", -1);
+    const int64_t rank = static_cast<int64_t>(p.x_shape.size());
+    if (rank == 0) r.range_error("xShape must have at least one dimension");
+    p.x_strides = r.integers("xStrides", rank);
+    p.x_offset = r.integer("xOffset");
+    p.axis = r.integer("axis");
+    if (p.axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
+    p.count = r.integer("count");
+    p.indices = r.array<int32_t>("indices", p.count).data;
+    Span<T> x = r.array<T>("x", 0);
+    r.check_extent("x", x.length, p.x_offset, p.x_shape, p.x_strides);
+    p.x = x.data;
+    std::vector<int64_t> out_shape = p.x_shape;
+    out_shape[p.axis] = p.count;
+    p.out = r.array<T>("out", r.product(out_shape, "the output size")).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return gather_f32(p); }
+  static Status run(const Args<double>& p) { return gather_f64(p); }
+  static Status run(const Args<int32_t>& p) { return gather_i32(p); }
+};
+
 // ───────────────────────────── linalg ─────────────────────────────
 // cholesky { s, out, n, info } · solveSPD { s, b, out, n, nrhs, info } ·
 // ridge { a, y, out, m, n, signals, lambda, form: 'primal'|'dual', info }; all dense;
@@ -597,6 +702,12 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
                              InstanceMethod("batchNormSync", &LeptonAddon::Entry<BatchNormOp, false>),
                              InstanceMethod("layerNorm", &LeptonAddon::Entry<LayerNormOp, true>),
                              InstanceMethod("layerNormSync", &LeptonAddon::Entry<LayerNormOp, false>),
+                             InstanceMethod("remap", &LeptonAddon::EntryWithInt<RemapOp, true>),
+                             InstanceMethod("remapSync", &LeptonAddon::EntryWithInt<RemapOp, false>),
+                             InstanceMethod("concat", &LeptonAddon::EntryWithInt<ConcatOp, true>),
+                             InstanceMethod("concatSync", &LeptonAddon::EntryWithInt<ConcatOp, false>),
+                             InstanceMethod("gather", &LeptonAddon::EntryWithInt<GatherOp, true>),
+                             InstanceMethod("gatherSync", &LeptonAddon::EntryWithInt<GatherOp, false>),
                          });
   }
 

@@ -457,6 +457,16 @@ export class Tensor<D extends DType = DType> {
     return this.#view([...this.#shape], [...this.#strides], this.#offset);
   }
 
+  /**
+   * @internal A view on the same storage (and the same pending work) with the given shape, element
+   * strides and offset. The shape ops (src/ops/shape.ts) compute them from this tensor's own and
+   * check that every element they address lies inside this view.
+   */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor<D> {
+    this.assertAlive('view');
+    return this.#view([...shape], [...strides], offset);
+  }
+
   /** @internal The CPU store (undefined on the GPU or while deferred). */
   get _store(): CpuStore | undefined {
     return this.#store;
