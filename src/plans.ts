@@ -221,6 +221,8 @@ export type RemapMode = 'constant' | 'reflect' | 'edge' | 'wrap';
  * tile (mode wrap). Input and output have the same rank.
  */
 export interface RemapPlan {
+  /** The public op (for messages). */
+  readonly op: 'flip' | 'slice' | 'pad' | 'tile';
   readonly dtype: DType;
   readonly inShape: readonly number[];
   readonly outShape: readonly number[];
@@ -233,6 +235,8 @@ export interface RemapPlan {
 
 /** concat: the inputs joined along `axis` (every other dimension equal). */
 export interface ConcatPlan {
+  /** The public op (for messages). */
+  readonly op: 'concat' | 'stack';
   readonly dtype: DType;
   readonly axis: number;
   /** Each input's length along `axis`, in order. */

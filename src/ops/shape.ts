@@ -91,13 +91,13 @@ function sliceAxis(start: SliceBound, stop: SliceBound, step: number, n: number)
   return { first: b, length: b > e ? Math.ceil((b - e) / -step) : 0 };
 }
 
-function runRemap(label: string, plan: RemapPlan, x: Tensor, options: OpOptions | undefined): Tensor {
-  checkSize(label, plan.outShape);
-  return dispatch('remap', Object.freeze(plan), [x], options, label);
+function runRemap(plan: RemapPlan, x: Tensor, options: OpOptions | undefined): Tensor {
+  checkSize(plan.op, plan.outShape);
+  return dispatch('remap', Object.freeze(plan), [x], options, plan.op);
 }
 
-const identityRemap = (x: Tensor, outShape: readonly number[], start: number[], step: number[], mode: RemapMode, value: number): RemapPlan => ({
-  dtype: x.dtype, inShape: Object.freeze([...x.shape]), outShape: Object.freeze([...outShape]),
+const identityRemap = (op: RemapPlan['op'], x: Tensor, outShape: readonly number[], start: number[], step: number[], mode: RemapMode, value: number): RemapPlan => ({
+  op, dtype: x.dtype, inShape: Object.freeze([...x.shape]), outShape: Object.freeze([...outShape]),
   start: Object.freeze(start), step: Object.freeze(step), mode, value,
 });
 
@@ -149,7 +149,7 @@ export function slice(x: Tensor, begin: SliceBound | readonly SliceBound[], end?
     steps.push(s);
     if (s < 0 && r.length > 1) negative = true;
   }
-  if (negative) return runRemap(op, identityRemap(t, shape, first, steps, 'constant', 0), t, options);
+  if (negative) return runRemap(identityRemap(op, t, shape, first, steps, 'constant', 0), t, options);
   let offset = t.offset;
   const strides: number[] = [];
   const empty = shape.includes(0);
@@ -321,7 +321,7 @@ export function flip(x: Tensor, axis?: number | readonly number[], options?: OpO
   const axes = axis === undefined ? t.shape.map((_, i) => i) : resolveAxes(op, axis, t.rank);
   const start = t.shape.map((n, d) => (axes.includes(d) ? n - 1 : 0));
   const step = t.shape.map((_, d) => (axes.includes(d) ? -1 : 1));
-  return runRemap(op, identityRemap(t, t.shape, start, step, 'constant', 0), t, options);
+  return runRemap(identityRemap(op, t, t.shape, start, step, 'constant', 0), t, options);
 }
 
 /** pad widths as numpy takes them: n, [before, after], or one [before, after] per axis. */
@@ -392,7 +392,7 @@ export function pad(x: Tensor, widths: number | readonly number[] | readonly (re
   }
   const start = w.map(([before]) => -before);
   const step = t.shape.map(() => 1);
-  return runRemap(op, identityRemap(t, outShape, start, step, mode, mode === 'constant' ? value : 0), t, options);
+  return runRemap(identityRemap(op, t, outShape, start, step, mode, mode === 'constant' ? value : 0), t, options);
 }
 
 /**
@@ -419,7 +419,7 @@ export function tile(x: Tensor, reps: number | readonly number[], options?: OpOp
   checkSize(op, outShape);
   const xv = lead === 0 ? t : t._view(inShape, [...new Array<number>(lead).fill(0), ...t.strides], t.offset);
   try {
-    return runRemap(op, identityRemap(xv, outShape, inShape.map(() => 0), inShape.map(() => 1), 'wrap', 0), xv, options);
+    return runRemap(identityRemap(op, xv, outShape, inShape.map(() => 0), inShape.map(() => 1), 'wrap', 0), xv, options);
   } finally {
     if (xv !== t) xv.dispose();
   }
@@ -436,7 +436,7 @@ function readList(op: string, ts: unknown): Tensor[] {
   return list;
 }
 
-function planConcat(op: string, list: readonly Tensor[], axis: unknown): ConcatPlan {
+function planConcat(op: ConcatPlan['op'], list: readonly Tensor[], axis: unknown): ConcatPlan {
   const first = list[0]!;
   if (first.rank === 0) {
     throw new ShapeError(op, 'rank-0 tensors have no axis to join along; received tensors[0] []', 'Use stack, or expandDims first');
@@ -453,7 +453,7 @@ function planConcat(op: string, list: readonly Tensor[], axis: unknown): ConcatP
   });
   const outShape = first.shape.map((d, j) => (j === ax ? sizes.reduce((a, b) => a + b, 0) : d));
   checkSize(op, outShape);
-  return Object.freeze({ dtype: first.dtype, axis: ax, sizes: Object.freeze(sizes), outShape: Object.freeze(outShape) });
+  return Object.freeze({ op, dtype: first.dtype, axis: ax, sizes: Object.freeze(sizes), outShape: Object.freeze(outShape) });
 }
 
 /**
