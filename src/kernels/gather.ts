@@ -20,7 +20,7 @@ export function checkIndices(plan: GatherPlan, values: ArrayLike<number>, shape:
     const v = values[i]!;
     if (v < -n || v >= n) {
       const at = shape.length === 0 ? '' : `[${unravel(i, shape).join(',')}]`;
-      throw new InvalidArgumentError('gather', `indices${at} is ${v}, outside [${-n}, ${n}) for axis ${plan.axis} of length ${n}; received indices ${formatShape(shape)}`,
+      throw new InvalidArgumentError('gather', `indices${at} is ${v}, outside [${-n}, ${n}) for axis ${plan.axis} of length ${n}; received indices of shape ${formatShape(shape)}`,
         n === 0 ? 'An empty axis has no elements to take; pass empty indices' : `Pass indices in [${-n}, ${n - 1}] (negative ones count from the end)`);
     }
     out[i] = v < 0 ? v + n : v;

@@ -52,13 +52,14 @@ function list(op: string, name: string, value: unknown, allowNull: boolean): unk
 }
 
 /** Distinct axes of a rank-`rank` tensor, resolved to [0, rank). */
-function resolveAxes(op: string, value: unknown, rank: number, name = 'axis'): number[] {
+function resolveAxes(op: string, value: unknown, rank: number, of = `a rank-${rank} tensor`): number[] {
+  const name = 'axis';
   const raw = list(op, name, value, false);
   const out: number[] = [];
   for (const a of raw) {
+    if (rank === 0) throw new InvalidArgumentError(op, `x has rank 0 and no axes; received axis ${describe(value)}`, 'Leave axis out for a rank-0 tensor');
     if (!isInt(a) || a < -rank || a >= rank) {
-      throw new InvalidArgumentError(op, `${name} must be an integer in [${-rank}, ${rank - 1}] for a rank-${rank} tensor; received ${describe(value)}`,
-        rank === 0 ? 'A rank-0 tensor has no axes' : undefined);
+      throw new InvalidArgumentError(op, `${name} must be an integer in [${-rank}, ${rank - 1}] for ${of}; received ${describe(value)}`);
     }
     const r = a < 0 ? a + rank : a;
     if (out.includes(r)) throw new InvalidArgumentError(op, `${name} names axis ${r} twice; received ${describe(value)}`, 'Name each axis once');
@@ -126,7 +127,7 @@ export function slice(x: Tensor, begin: SliceBound | readonly SliceBound[], end?
   const ss = step === undefined ? [] : list(op, 'step', step, true);
   const count = Math.max(bs.length, es.length, ss.length);
   if (count > rank) {
-    throw new InvalidArgumentError(op, `begin, end and step have ${count} entries but x has ${rank} axes; received x ${formatShape(t.shape)}`,
+    throw new InvalidArgumentError(op, `begin, end and step have ${count} entries but x has ${rank} ${rank === 1 ? 'axis' : 'axes'}; received x ${formatShape(t.shape)}`,
       'Pass at most one entry per axis');
   }
   for (const [name, vs] of [['begin', bs], ['end', es], ['step', ss]] as const) {
@@ -263,7 +264,7 @@ export function expandDims(x: Tensor, axis: number | readonly number[]): Tensor 
   const t = expectTensor(op, 'x', x);
   const count = typeof axis === 'number' ? 1 : Array.isArray(axis) ? axis.length : 1;
   const rank = t.rank + count;
-  const added = resolveAxes(op, axis, rank);
+  const added = resolveAxes(op, axis, rank, `the rank-${rank} result (axis counts positions in the result)`);
   const shape: number[] = [];
   const strides: number[] = [];
   let src = 0;
@@ -345,7 +346,7 @@ function readWidths(op: string, widths: unknown, rank: number): [number, number]
     return Array.from({ length: rank }, () => [...pair] as [number, number]);
   }
   if (entries.length !== rank) {
-    throw new ShapeError(op, `widths has ${entries.length} entries and x has ${rank} axes; received ${describe(widths)}`,
+    throw new ShapeError(op, `widths has ${entries.length} entries and x has ${rank} ${rank === 1 ? 'axis' : 'axes'}; received ${describe(widths)}`,
       'Pass one [before, after] per axis, or one pair for all of them');
   }
   return entries.map((e) => {
@@ -488,7 +489,8 @@ export function stack(tensors: readonly Tensor[], axis = 0, options?: OpOptions)
         'Reshape the inputs to one shape, or use concat to join along an existing axis');
     }
   });
-  const ax = resolveAxis(op, axis, first.rank + 1);
+  if (typeof axis !== 'number') throw new InvalidArgumentError(op, `axis must be an integer; received ${describe(axis)}`);
+  const ax = resolveAxes(op, axis, first.rank + 1, `the rank-${first.rank + 1} result`)[0]!;
   const views = list.map((t) => expandDims(t, ax));
   try {
     return dispatch('concat', planConcat(op, views, ax), views, options, op);
