@@ -581,6 +581,13 @@ struct GatherOp {
     if (p.axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
     p.count = r.integer("count");
     p.indices = r.array<int32_t>("indices", p.count).data;
+    // Checked here for the error, and again by the kernel (an async caller could still write the
+    // shared indices before it runs).
+    for (int64_t k = 0; k < p.count; ++k) {
+      if (p.indices[k] < 0 || p.indices[k] >= p.x_shape[p.axis]) {
+        r.range_error("indices[" + std::to_string(k) + "] is " + std::to_string(p.indices[k]) + ", outside [0, xShape[axis])");
+      }
+    }
     Span<T> x = r.array<T>("x", 0);
     r.check_extent("x", x.length, p.x_offset, p.x_shape, p.x_strides);
     p.x = x.data;
