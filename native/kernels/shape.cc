@@ -1,7 +1,7 @@
 // shape.cc — strided block copies. copy_block walks all but the last dimension with an odometer
 // and copies each row in a tight loop (memcpy when both sides are unit-stride). remap resolves
-// every axis's coordinates once into a table of element offsets, then walks the output row by
-// row. Every index a kernel forms is an input coordinate in [0, n) times a checked stride, so
+// every axis's coordinates once (outer axes into tables of element offsets, the last axis into
+// runs of one step), then walks the output row by row, each run a memcpy or a strided loop. Every index a kernel forms is an input coordinate in [0, n) times a checked stride, so
 // nothing outside the views the glue checked is read or written.
 #include "shape.h"
 
@@ -55,6 +55,35 @@ std::vector<int64_t> dense_strides(const std::vector<int64_t>& shape) {
   return s;
 }
 
+// A run of the last axis: `length` output elements from `at` that read input coordinates
+// src, src + step, … (step may be 0 or negative), or the constant when src < 0.
+struct Run {
+  int64_t at, length, src, step;
+};
+
+// The last axis's coordinates cut into the longest runs of one step (pad: the left border, the
+// interior, the right border; tile: one run per repetition; flip and slices: one run).
+std::vector<Run> runs_of(const std::vector<int64_t>& c) {
+  std::vector<Run> runs;
+  const int64_t m = static_cast<int64_t>(c.size());
+  for (int64_t j = 0; j < m;) {
+    int64_t k = j + 1;
+    if (c[j] < 0) {
+      while (k < m && c[k] < 0) ++k;
+      runs.push_back({j, k - j, -1, 0});
+    } else if (k < m && c[k] >= 0) {
+      const int64_t step = c[k] - c[j];
+      while (k + 1 < m && c[k + 1] >= 0 && c[k + 1] - c[k] == step) ++k;
+      runs.push_back({j, k - j + 1, c[j], step});
+      ++k;
+    } else {
+      runs.push_back({j, 1, c[j], 0});
+    }
+    j = k;
+  }
+  return runs;
+}
+
 template <class T>
 Status remap_all(const RemapArgs<T>& p) noexcept {
   const std::size_t rank = p.out_shape.size();
@@ -67,46 +96,48 @@ Status remap_all(const RemapArgs<T>& p) noexcept {
     return Status::Ok();
   }
   try {
-    std::vector<std::vector<int64_t>> offsets(rank);
-    std::vector<std::vector<uint8_t>> outside(rank);
-    bool last_affine = true;
+    // Outer axes: one element offset per output coordinate (−1: the constant).
+    std::vector<std::vector<int64_t>> offsets(rank - 1);
+    std::vector<int64_t> last(static_cast<std::size_t>(p.out_shape[rank - 1]));
     for (std::size_t d = 0; d < rank; ++d) {
       const int64_t m = p.out_shape[d], n = p.in_shape[d];
-      offsets[d].assign(static_cast<std::size_t>(m), 0);
-      outside[d].assign(static_cast<std::size_t>(m), 0);
+      std::vector<int64_t>& table = d + 1 < rank ? offsets[d] : last;
+      table.resize(static_cast<std::size_t>(m));
       for (int64_t i = 0; i < m; ++i) {
-        const int64_t j = p.start[d] + i * p.step[d];
-        const int64_t c = resolve_coordinate(j, n, p.mode);
-        if (c != j && d == rank - 1) last_affine = false;
-        if (c < 0) {
-          outside[d][i] = 1;
-        } else {
-          offsets[d][i] = c * p.x_strides[d];
-        }
+        const int64_t c = resolve_coordinate(p.start[d] + i * p.step[d], n, p.mode);
+        table[i] = c < 0 || d + 1 == rank ? c : c * p.x_strides[d];
       }
     }
+    const std::vector<Run> runs = runs_of(last);
     const int64_t inner = p.out_shape[rank - 1];
-    const int64_t* last = offsets[rank - 1].data();
-    const uint8_t* last_out = outside[rank - 1].data();
-    const int64_t last_step = p.step[rank - 1] * p.x_strides[rank - 1];
+    const int64_t stride = p.x_strides[rank - 1];
     int64_t index[64] = {0};
     for (int64_t o = 0; o < size; o += inner) {
       int64_t base = p.x_offset;
       bool constant = false;
       for (std::size_t d = 0; d + 1 < rank; ++d) {
-        if (outside[d][index[d]]) constant = true;
-        base += offsets[d][index[d]];
+        const int64_t off = offsets[d][index[d]];
+        if (off < 0) constant = true;
+        base += off;
       }
       T* row = p.out + o;
       if (constant) {
         for (int64_t j = 0; j < inner; ++j) row[j] = p.value;
-      } else if (last_affine && last_step == 1) {
-        std::memcpy(row, p.x + base + last[0], static_cast<std::size_t>(inner) * sizeof(T));
-      } else if (last_affine) {
-        const T* s = p.x + base + last[0];
-        for (int64_t j = 0; j < inner; ++j) row[j] = s[j * last_step];
       } else {
-        for (int64_t j = 0; j < inner; ++j) row[j] = last_out[j] ? p.value : p.x[base + last[j]];
+        for (const Run& r : runs) {
+          T* dst = row + r.at;
+          if (r.src < 0) {
+            for (int64_t j = 0; j < r.length; ++j) dst[j] = p.value;
+            continue;
+          }
+          const T* src = p.x + base + r.src * stride;
+          const int64_t step = r.step * stride;
+          if (step == 1) {
+            std::memcpy(dst, src, static_cast<std::size_t>(r.length) * sizeof(T));
+          } else {
+            for (int64_t j = 0; j < r.length; ++j) dst[j] = src[j * step];
+          }
+        }
       }
       for (std::size_t d = rank - 1; d-- > 0;) {
         if (++index[d] < p.out_shape[d]) break;
