@@ -2,7 +2,8 @@
  * The copying shape ops (memory-bound): GB/s of bytes read and written (the cost model's bytes:
  * the output once read, once written) on js, native and wasm, beside numpy doing the same copy in
  * its own process in this run (timeit). Inputs 1024×1024 float32 (4 MiB), contiguous and
- * transposed (a strided view).
+ * transposed (a strided view). Through the public ops (allocation of the output included), and
+ * the kernels alone into a preallocated output (js and native kernel tables).
  *
  *   npm run build && node bench/shape.bench.mjs [--quick]
  *
@@ -10,6 +11,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as L from '../dist/index.js';
+import * as I from '../dist/internal.js';
 import { machineInfo, measure, table, writeResults } from './harness.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -44,6 +46,29 @@ for (const [label, run] of CASES) {
     for (let i = 0; i < 5; i++) fn();
     const s = await measure(`${label} [${backend}]`, fn, { maxTime });
     rows.push({ case: label, backend, ms: s.medianMs, gbps: bytes / (s.medianMs * 1e6), spread: `${(bytes / (s.maxMs * 1e6)).toFixed(2)}–${(bytes / (s.minMs * 1e6)).toFixed(2)}` });
+  }
+}
+
+// The kernels alone, into one preallocated output (what the copy itself costs, without the
+// allocation and first touch of a fresh output buffer).
+const f32 = 'float32';
+const KERNELS = [
+  ['concat 2×[1024,512] axis 1', 'concat', { op: 'concat', dtype: f32, axis: 1, sizes: [n / 2, n / 2], outShape: [n, n] }, [half, half]],
+  ['flip axis 1', 'remap', { op: 'flip', dtype: f32, inShape: [n, n], outShape: [n, n], start: [0, n - 1], step: [1, -1], mode: 'constant', value: 0 }, [x]],
+  ['pad reflect 8', 'remap', { op: 'pad', dtype: f32, inShape: [n, n], outShape: [n + 16, n + 16], start: [-8, -8], step: [1, 1], mode: 'reflect', value: 0 }, [x]],
+  ['pad constant 8 of transposed', 'remap', { op: 'pad', dtype: f32, inShape: [n, n], outShape: [n + 16, n + 16], start: [-8, -8], step: [1, 1], mode: 'constant', value: 0 }, [xt]],
+  ['gather 1024 rows', 'gather', { dtype: f32, axis: 0, n, count: n, outShape: [n, n] }, [x, idx]],
+];
+const tables = { js: I.jsBackend, ...(available.includes('native') ? { native: I.nativeBackend } : {}) };
+for (const [label, op, plan, inputs] of KERNELS) {
+  const size = plan.outShape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(size);
+  for (const [backend, table] of Object.entries(tables)) {
+    const fn = () => table.kernels[op](plan, inputs, out);
+    for (let i = 0; i < 5; i++) fn();
+    const s = await measure(`${label} kernel [${backend}]`, fn, { maxTime });
+    const bytes = 2 * 4 * size;
+    rows.push({ case: `${label} (kernel alone)`, backend, ms: s.medianMs, gbps: bytes / (s.medianMs * 1e6), spread: `${(bytes / (s.maxMs * 1e6)).toFixed(2)}–${(bytes / (s.minMs * 1e6)).toFixed(2)}` });
   }
 }
 
