@@ -530,6 +530,21 @@ struct RemapOp {
   static Status run(const Args<int32_t>& p) { return remap_i32(p); }
 };
 
+// concat's and gather's input: x, xOffset, xStrides, xShape (rank ≥ 1) and axis < rank.
+template <class T, class A>
+void decode_axis_view(ArgReader& r, A* p) {
+  p->x_shape = r.integers("xShape", -1);
+  const int64_t rank = static_cast<int64_t>(p->x_shape.size());
+  if (rank == 0) r.range_error("xShape must have at least one dimension");
+  p->x_strides = r.integers("xStrides", rank);
+  p->x_offset = r.integer("xOffset");
+  p->axis = r.integer("axis");
+  if (p->axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
+  Span<T> x = r.array<T>("x", 0);
+  r.check_extent("x", x.length, p->x_offset, p->x_shape, p->x_strides);
+  p->x = x.data;
+}
+
 struct ConcatOp {
   static constexpr const char* kName = "concat";
   template <class T>
@@ -538,14 +553,9 @@ struct ConcatOp {
   template <class T>
   static Args<T> decode(ArgReader& r, const Isa*) {
     Args<T> p;
-    p.x_shape = r.integers("xShape", -1);
+    decode_axis_view<T>(r, &p);
     const int64_t rank = static_cast<int64_t>(p.x_shape.size());
-    if (rank == 0) r.range_error("xShape must have at least one dimension");
     p.out_shape = r.integers("outShape", rank);
-    p.x_strides = r.integers("xStrides", rank);
-    p.x_offset = r.integer("xOffset");
-    p.axis = r.integer("axis");
-    if (p.axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
     p.at = r.integer("at");
     for (int64_t d = 0; d < rank; ++d) {
       if (d != p.axis && p.x_shape[d] != p.out_shape[d]) r.range_error("xShape and outShape differ off the axis");
@@ -553,9 +563,6 @@ struct ConcatOp {
     if (r.add(p.at, p.x_shape[p.axis], "at + xShape[axis]") > p.out_shape[p.axis]) {
       r.range_error("the slab [at, at + xShape[axis]) passes outShape[axis]");
     }
-    Span<T> x = r.array<T>("x", 0);
-    r.check_extent("x", x.length, p.x_offset, p.x_shape, p.x_strides);
-    p.x = x.data;
     p.out = r.array<T>("out", r.product(p.out_shape, "the output size")).data;
     return p;
   }
@@ -572,13 +579,7 @@ struct GatherOp {
   template <class T>
   static Args<T> decode(ArgReader& r, const Isa*) {
     Args<T> p;
-    p.x_shape = r.integers("xShape", -1);
-    const int64_t rank = static_cast<int64_t>(p.x_shape.size());
-    if (rank == 0) r.range_error("xShape must have at least one dimension");
-    p.x_strides = r.integers("xStrides", rank);
-    p.x_offset = r.integer("xOffset");
-    p.axis = r.integer("axis");
-    if (p.axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
+    decode_axis_view<T>(r, &p);
     p.count = r.integer("count");
     p.indices = r.array<int32_t>("indices", p.count).data;
     // Checked here for the error, and again by the kernel (an async caller could still write the
@@ -588,9 +589,6 @@ struct GatherOp {
         r.range_error("indices[" + std::to_string(k) + "] is " + std::to_string(p.indices[k]) + ", outside [0, xShape[axis])");
       }
     }
-    Span<T> x = r.array<T>("x", 0);
-    r.check_extent("x", x.length, p.x_offset, p.x_shape, p.x_strides);
-    p.x = x.data;
     std::vector<int64_t> out_shape = p.x_shape;
     out_shape[p.axis] = p.count;
     p.out = r.array<T>("out", r.product(out_shape, "the output size")).data;
