@@ -251,6 +251,51 @@ for (const bk of await backendMatrix()) {
       await expect(settled(() => gather(x, onDevice, 0, o))).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('indices[1,0] is 3, outside [-3, 3)') });
     });
 
+    it('high ranks: rank 33 on CPU backends (past the addon\'s 32: the js loops), rank 9 on webgpu is UNSUPPORTED_OP', async () => {
+      const shape = [...new Array<number>(9).fill(2), ...new Array<number>(24).fill(1)];
+      const base = await seeded(shape, seedOf('rank 33'), 'float32');
+      const x = await put(base.t);
+      if (gpu) {
+        await expect(settled(() => flip(x, 0, o))).rejects.toMatchObject({ code: 'UNSUPPORTED_OP' });
+        await expect(settled(() => concat([x, x], 0, o))).rejects.toMatchObject({ code: 'UNSUPPORTED_OP' });
+        await expect(settled(() => gather(x, ints([1, 0]), 3, o))).rejects.toMatchObject({ code: 'UNSUPPORTED_OP' });
+        return;
+      }
+      await expectClose(flip(x, [0, 8], o), refFlip(base.ref, [0, 8]), EXACT, 'flip rank 33');
+      await expectClose(concat([x, x], 2, o), refConcat([base.ref, base.ref], 2), EXACT, 'concat rank 33');
+      await expectClose(gather(x, ints([1, 0, 1]), 3, o), refGather(base.ref, { data: Float64Array.of(1, 0, 1), shape: [3] }, 3), EXACT, 'gather rank 33');
+    });
+
+    it('leaves no buffer behind: copies and views disposed, memory() is back where it was', async () => {
+      const x = await put(arange(0, 600, 1, { dtype: 'float32' }).reshape([20, 30]));
+      const idx = await put(ints([3, -1, 7]));
+      await x.data();
+      const before = memory();
+      for (let i = 0; i < 3; i++) {
+        const outs = [
+          flip(x, 1, o), pad(x, 2, { mode: 'reflect', ...o }), tile(x, [2, 1], o), concat([x, x], 1, o), stack([x, x], 0, o),
+          gather(x, idx, 1, o), slice(x, [null], [null], [-2], o), slice(x, [1], [5]), broadcastTo(x, [2, 20, 30]),
+        ];
+        for (const t of outs) await t.data();
+        for (const t of outs) t.dispose();
+      }
+      expect(memory().cpu.buffers).toBe(before.cpu.buffers);
+      expect(memory().webgpu.buffers).toBe(before.webgpu.buffers);
+      expect(memory().webgpu.tensors).toBe(before.webgpu.tensors);
+    });
+
+    it('a view shares its storage: a write through the input shows in the view (CPU)', async () => {
+      if (gpu) return;
+      const x = tensor([1, 2, 3, 4, 5, 6], [2, 3]);
+      const views = [slice(x, [1], [2]), at(x, 1), split(x, 2, 0)[1]!, squeeze(expandDims(x, 0)), broadcastTo(x, [2, 2, 3])];
+      x.storage[3] = 40;
+      expect((await views[0]!.data())[0]).toBe(40);
+      expect((await views[1]!.data())[0]).toBe(40);
+      expect((await views[2]!.data())[0]).toBe(40);
+      expect((await views[3]!.data())[3]).toBe(40);
+      expect((await views[4]!.data())[9]).toBe(40);
+    });
+
     it('pad keeps NaN and ±Infinity as constants (floats) and bit-exact values', async () => {
       const dtype = dtypesFor(bk, ['float64', 'float32'] as DType[])[0]!;
       const x = await put(tensor([-0, Infinity, NaN], undefined, { dtype }));

@@ -79,7 +79,9 @@ export async function gather(ctx: GpuContext, plan: GatherPlan, [xIn, indicesIn]
   const x = ops.take(xIn);
   const out = ctx.empty(op, plan.dtype, plan.outShape);
   if (out.size > 0) {
-    const indices = ops.take(new Tensor('int32', [ids.length], ids));
+    const host = new Tensor('int32', [ids.length], ids);
+    const indices = ops.take(host);
+    host.dispose();
     const params = new Uint32Array(24);
     stridedParams(params, 0, x);
     params[20] = plan.axis;
