@@ -464,6 +464,12 @@ export class Tensor<D extends DType = DType> {
    */
   _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor<D> {
     this.assertAlive('view');
+    // Every element the view addresses must be one this tensor addresses (a bug otherwise).
+    const inner = extent(shape, strides, offset);
+    const outer = extent(this.#shape, this.#strides, this.#offset);
+    if (inner && (!outer || inner[0] < outer[0] || inner[1] > outer[1])) {
+      throw new Error(`lepton-compute internal error: a view ${formatShape(shape)} reaches outside the tensor ${formatShape(this.#shape)} it views`);
+    }
     return this.#view([...shape], [...strides], offset);
   }
 
@@ -530,6 +536,19 @@ function nest(shape: readonly number[], flat: TypedArray): NestedArray {
     return out;
   };
   return build(0, 0);
+}
+
+/** The first and last storage index a view addresses (undefined when it is empty). */
+function extent(shape: readonly number[], strides: readonly number[], offset: number): [number, number] | undefined {
+  let lo = offset;
+  let hi = offset;
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 0) return undefined;
+    const span = (shape[i]! - 1) * strides[i]!;
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return [lo, hi];
 }
 
 /** Validates the public constructor's arguments (reading each array once). */
