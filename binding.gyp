@@ -41,6 +41,7 @@
         "native/kernels/elementwise.cc",
         "native/kernels/reduce.cc",
         "native/kernels/where.cc",
+        "native/kernels/shape.cc",
         "native/kernels/softmax.cc",
         "native/kernels/batch_norm.cc",
         "native/kernels/layer_norm.cc",

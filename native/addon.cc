@@ -8,7 +8,7 @@
 //   <op>(args) → Promise<void>                           async: runs on the libuv pool
 //   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
 // for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where,
-// softmax, batchNorm, layerNorm. Outputs are
+// softmax, batchNorm, layerNorm, remap, concat, gather. Outputs are
 // JS-allocated typed arrays that the kernel writes; cholesky, solveSPD and ridge report a
 // non-positive pivot through their `info` Float64Array(3) [pivot, value, tolerance] (pivot −1: ok).
 #include <napi.h>
@@ -27,6 +27,7 @@
 #include "kernels/pool2d.h"
 #include "kernels/prepack.h"
 #include "kernels/reduce.h"
+#include "kernels/shape.h"
 #include "kernels/softmax.h"
 #include "kernels/threadpool.h"
 #include "kernels/ukernel.h"
@@ -544,6 +545,128 @@ struct LayerNormOp {
   static Status run(const Args<double>& p) { return layer_norm_f64(p); }
 };
 
+// ───────────────────────────── shape copies ─────────────────────────────
+// remap { x, xOffset, xStrides, inShape, outShape, start, step, mode: 'constant'|'reflect'|'edge'|
+//   'wrap', value (Float64Array(1): NaN is a valid constant), out }: output coordinate i of axis d
+//   reads input coordinate start[d] + i·step[d], resolved by mode (always inside [0, n) or the
+//   constant). concat { x, xOffset, xStrides, xShape, outShape, axis, at, out }: one input into
+//   its slab [at, at + xShape[axis]) of the output. gather { x, xOffset, xStrides, xShape, axis,
+//   indices (Int32Array, each in [0, xShape[axis])), count, out }. Outputs dense.
+struct RemapOp {
+  static constexpr const char* kName = "remap";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"inShape", true}, {"outShape", true}, {"xStrides", true}, {"xOffset"}, {"start", true}, {"step", true},
+      {"mode", false, "constant|reflect|edge|wrap"}};
+  static constexpr const char* kFlatArrays[] = {"value", "x", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
+  template <class T>
+  using Args = RemapArgs<T>;
+
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
+    Args<T> p;
+    p.in_shape = r.integers("inShape", -1);
+    const int64_t rank = static_cast<int64_t>(p.in_shape.size());
+    p.out_shape = r.integers("outShape", rank);
+    p.x_strides = r.integers("xStrides", rank);
+    p.x_offset = r.integer("xOffset");
+    p.start = r.integers("start", rank, -kMaxExact);
+    p.step = r.integers("step", rank, -kMaxExact);
+    for (int64_t d = 0; d < rank; ++d) {
+      // |start| + |step|·outShape[d] < 2^53: every coordinate formed fits.
+      r.add(p.start[d] < 0 ? -p.start[d] : p.start[d], r.mul(p.step[d] < 0 ? -p.step[d] : p.step[d], p.out_shape[d], "step·outShape"),
+            "start + step·outShape");
+    }
+    p.mode = static_cast<RemapMode>(r.choice("mode", {"constant", "reflect", "edge", "wrap"}));
+    p.value = static_cast<T>(r.template array<double>("value", 1).data[0]);
+    Span<T> x = r.template array<T>("x", 0);
+    r.check_extent("x", x.length, p.x_offset, p.in_shape, p.x_strides);
+    p.x = x.data;
+    p.out = r.template array<T>("out", r.product(p.out_shape, "the output size")).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return remap_f32(p); }
+  static Status run(const Args<double>& p) { return remap_f64(p); }
+  static Status run(const Args<int32_t>& p) { return remap_i32(p); }
+};
+
+// concat's and gather's input: x, xOffset, xStrides, xShape (rank ≥ 1) and axis < rank.
+template <class T, class A, class R>
+void decode_axis_view(R& r, A* p) {
+  p->x_shape = r.integers("xShape", -1);
+  const int64_t rank = static_cast<int64_t>(p->x_shape.size());
+  if (rank == 0) r.range_error("xShape must have at least one dimension");
+  p->x_strides = r.integers("xStrides", rank);
+  p->x_offset = r.integer("xOffset");
+  p->axis = r.integer("axis");
+  if (p->axis >= rank) r.range_error("axis must be < " + std::to_string(rank));
+  Span<T> x = r.template array<T>("x", 0);
+  r.check_extent("x", x.length, p->x_offset, p->x_shape, p->x_strides);
+  p->x = x.data;
+}
+
+struct ConcatOp {
+  static constexpr const char* kName = "concat";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"xShape", true}, {"xStrides", true}, {"xOffset"}, {"axis"}, {"outShape", true}, {"at"}};
+  static constexpr const char* kFlatArrays[] = {"x", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
+  template <class T>
+  using Args = ConcatArgs<T>;
+
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
+    Args<T> p;
+    decode_axis_view<T>(r, &p);
+    const int64_t rank = static_cast<int64_t>(p.x_shape.size());
+    p.out_shape = r.integers("outShape", rank);
+    p.at = r.integer("at");
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d != p.axis && p.x_shape[d] != p.out_shape[d]) r.range_error("xShape and outShape differ off the axis");
+    }
+    if (r.add(p.at, p.x_shape[p.axis], "at + xShape[axis]") > p.out_shape[p.axis]) {
+      r.range_error("the slab [at, at + xShape[axis]) passes outShape[axis]");
+    }
+    p.out = r.template array<T>("out", r.product(p.out_shape, "the output size")).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return concat_f32(p); }
+  static Status run(const Args<double>& p) { return concat_f64(p); }
+  static Status run(const Args<int32_t>& p) { return concat_i32(p); }
+};
+
+struct GatherOp {
+  static constexpr const char* kName = "gather";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"xShape", true}, {"xStrides", true}, {"xOffset"}, {"axis"}, {"count"}};
+  static constexpr const char* kFlatArrays[] = {"x", "indices", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
+  template <class T>
+  using Args = GatherArgs<T>;
+
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa*) {
+    Args<T> p;
+    decode_axis_view<T>(r, &p);
+    p.count = r.integer("count");
+    p.indices = r.template array<int32_t>("indices", p.count).data;
+    // Checked here for the error, and again by the kernel (an async caller could still write the
+    // shared indices before it runs).
+    for (int64_t k = 0; k < p.count; ++k) {
+      if (p.indices[k] < 0 || p.indices[k] >= p.x_shape[p.axis]) {
+        r.range_error("indices[" + std::to_string(k) + "] is " + std::to_string(p.indices[k]) + ", outside [0, xShape[axis])");
+      }
+    }
+    std::vector<int64_t> out_shape = p.x_shape;
+    out_shape[p.axis] = p.count;
+    p.out = r.template array<T>("out", r.product(out_shape, "the output size")).data;
+    return p;
+  }
+  static Status run(const Args<float>& p) { return gather_f32(p); }
+  static Status run(const Args<double>& p) { return gather_f64(p); }
+  static Status run(const Args<int32_t>& p) { return gather_i32(p); }
+};
+
 // ───────────────────────────── linalg ─────────────────────────────
 // cholesky { s, out, n, info } · solveSPD { s, b, out, n, nrhs, info } ·
 // ridge { a, y, out, m, n, signals, lambda, form: 'primal'|'dual', info }; all dense;
@@ -642,7 +765,10 @@ struct RidgeOp {
   X(where, WhereOp, EntryWithInt)     \
   X(softmax, SoftmaxOp, Entry)        \
   X(batchNorm, BatchNormOp, Entry)    \
-  X(layerNorm, LayerNormOp, Entry)
+  X(layerNorm, LayerNormOp, Entry)    \
+  X(remap, RemapOp, EntryWithInt)     \
+  X(concat, ConcatOp, EntryWithInt)   \
+  X(gather, GatherOp, EntryWithInt)
 
 #define LEPTON_ENTRIES(name, Op, Kind)                                                 \
   InstanceMethod(#name, &LeptonAddon::Kind<Op, true, ArgReader>),                      \

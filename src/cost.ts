@@ -86,6 +86,20 @@ export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost 
       const solve = costOf('solveSPD', p.solve);
       return { rows: 0, flops: gram.flops + product.flops + solve.flops, bytes: gram.bytes + product.bytes + solve.bytes };
     }
+    // The shape copies move memory and compute nothing: no flops (so they never pay a pool hop, and
+    // run on the calling thread), their bytes read and written once.
+    case 'remap': {
+      const p = plan as OpSpecs['remap']['plan'];
+      return { rows: 0, flops: 0, bytes: 2 * width(p.dtype) * size(p.outShape) };
+    }
+    case 'concat': {
+      const p = plan as OpSpecs['concat']['plan'];
+      return { rows: 0, flops: 0, bytes: 2 * width(p.dtype) * size(p.outShape) };
+    }
+    case 'gather': {
+      const p = plan as OpSpecs['gather']['plan'];
+      return { rows: 0, flops: 0, bytes: 2 * width(p.dtype) * size(p.outShape) + 4 * p.count };
+    }
     default:
       return { rows: 0, flops: 0, bytes: 0 };
   }

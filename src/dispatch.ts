@@ -347,7 +347,7 @@ const sizeOfShape = (shape: readonly number[]): number => {
 };
 
 /** Ops whose kernels take their strided inputs as they are; the others get row-major ones. */
-const STRIDED: ReadonlySet<OpName> = new Set<OpName>(['matmul', 'binary', 'where']);
+const STRIDED: ReadonlySet<OpName> = new Set<OpName>(['matmul', 'binary', 'where', 'remap', 'concat', 'gather']);
 
 /** The inputs as the kernel of `op` wants them, and the copies made for that (to dispose). */
 function kernelInputs<K extends OpName>(op: K, inputs: OpSpecs[K]['inputs']): { inputs: OpSpecs[K]['inputs']; copies: Tensor[] | undefined } {

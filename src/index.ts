@@ -61,6 +61,10 @@ export {
 export { softmax, logSoftmax, type SoftmaxOptions } from './ops/softmax.js';
 export { batchNorm, type BatchNormOptions } from './ops/batch-norm.js';
 export { layerNorm, type LayerNormOptions } from './ops/layer-norm.js';
+export {
+  slice, at, split, squeeze, expandDims, broadcastTo, flip, pad, tile, concat, stack, gather,
+  type SliceBound, type PadMode, type PadOptions,
+} from './ops/shape.js';
 export { linalg } from './ops/linalg.js';
 export { fft, ifft, rfft, irfft, type FftOptions } from './ops/fft.js';
 export type {

@@ -210,6 +210,54 @@ export interface LayerNormPlan {
   readonly hasBeta: boolean;
 }
 
+/** How pad fills outside the input: a constant, the mirror image without the edge (numpy's 'reflect'), the edge value repeated, or the input repeated ('wrap': what tile is). */
+export type RemapMode = 'constant' | 'reflect' | 'edge' | 'wrap';
+
+/**
+ * remap: each output coordinate reads the input at a coordinate of its own per axis,
+ * `j = start[d] + i·step[d]`; a `j` outside `[0, inShape[d])` is resolved by `mode` (constant: the
+ * element is `value`; reflect, edge, wrap: numpy.pad's rules, periodically for any width). It backs
+ * flip and slices with a negative step (affine, always inside), pad (start −before, step 1) and
+ * tile (mode wrap). Input and output have the same rank.
+ */
+export interface RemapPlan {
+  /** The public op (for messages). */
+  readonly op: 'flip' | 'slice' | 'pad' | 'tile';
+  readonly dtype: DType;
+  readonly inShape: readonly number[];
+  readonly outShape: readonly number[];
+  readonly start: readonly number[];
+  readonly step: readonly number[];
+  readonly mode: RemapMode;
+  /** The constant of mode 'constant' (0 otherwise). */
+  readonly value: number;
+}
+
+/** concat: the inputs joined along `axis` (every other dimension equal). */
+export interface ConcatPlan {
+  /** The public op (for messages). */
+  readonly op: 'concat' | 'stack';
+  readonly dtype: DType;
+  readonly axis: number;
+  /** Each input's length along `axis`, in order. */
+  readonly sizes: readonly number[];
+  readonly outShape: readonly number[];
+}
+
+/**
+ * gather: `out[p…, k…, q…] = x[p…, indices[k…], q…]` along `axis` (numpy.take). Indices in
+ * `[−n, n)`; negative ones count from the end; the kernels check every index before they write.
+ */
+export interface GatherPlan {
+  readonly dtype: DType;
+  readonly axis: number;
+  /** x's length along `axis`. */
+  readonly n: number;
+  /** Number of indices (their size). */
+  readonly count: number;
+  /** x.shape[:axis] + indices.shape + x.shape[axis+1:]. */
+  readonly outShape: readonly number[];
+}
 
 export interface CholeskyPlan {
   readonly dtype: FloatDType;
@@ -289,6 +337,12 @@ export interface OpSpecs {
   batchNorm: { inputs: readonly [x: Tensor, mean: Tensor, variance: Tensor, offset?: Tensor, scale?: Tensor]; plan: BatchNormPlan };
   /** (x − mean)/√(var + ε)·gamma + beta over trailing axes. */
   layerNorm: { inputs: readonly [x: Tensor, gamma?: Tensor, beta?: Tensor]; plan: LayerNormPlan };
+  /** Per-axis coordinate maps with padding modes: flip, negative-step slices, pad, tile. */
+  remap: { inputs: readonly [x: Tensor]; plan: RemapPlan };
+  /** The inputs joined along one axis (concat, stack). */
+  concat: { inputs: readonly Tensor[]; plan: ConcatPlan };
+  /** Slices of x along one axis picked by int32 indices (numpy.take). */
+  gather: { inputs: readonly [x: Tensor, indices: Tensor]; plan: GatherPlan };
 }
 
 export type OpName = keyof OpSpecs;
@@ -296,7 +350,7 @@ export type OpName = keyof OpSpecs;
 /** Every op of the table, in one list (the native surface and the tests derive theirs from it). */
 export const OP_NAMES: readonly OpName[] = Object.freeze([
   'matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge',
-  'where', 'softmax', 'batchNorm', 'layerNorm',
+  'where', 'softmax', 'batchNorm', 'layerNorm', 'remap', 'concat', 'gather',
 ] as const);
 
 /** Ops whose output the pool can split by rows (the others run whole, on one thread). */

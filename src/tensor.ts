@@ -457,6 +457,22 @@ export class Tensor<D extends DType = DType> {
     return this.#view([...this.#shape], [...this.#strides], this.#offset);
   }
 
+  /**
+   * @internal A view on the same storage (and the same pending work) with the given shape, element
+   * strides and offset. The shape ops (src/ops/shape.ts) compute them from this tensor's own and
+   * check that every element they address lies inside this view.
+   */
+  _view(shape: readonly number[], strides: readonly number[], offset: number): Tensor<D> {
+    this.assertAlive('view');
+    // Every element the view addresses must be one this tensor addresses (a bug otherwise).
+    const inner = extent(shape, strides, offset);
+    const outer = extent(this.#shape, this.#strides, this.#offset);
+    if (inner && (!outer || inner[0] < outer[0] || inner[1] > outer[1])) {
+      throw new Error(`lepton-compute internal error: a view ${formatShape(shape)} reaches outside the tensor ${formatShape(this.#shape)} it views`);
+    }
+    return this.#view([...shape], [...strides], offset);
+  }
+
   /** @internal The CPU store (undefined on the GPU or while deferred). */
   get _store(): CpuStore | undefined {
     return this.#store;
@@ -534,6 +550,19 @@ function nest(shape: readonly number[], flat: TypedArray): NestedArray {
     return out;
   };
   return build(0, 0);
+}
+
+/** The first and last storage index a view addresses (undefined when it is empty). */
+function extent(shape: readonly number[], strides: readonly number[], offset: number): [number, number] | undefined {
+  let lo = offset;
+  let hi = offset;
+  for (let i = 0; i < shape.length; i++) {
+    if (shape[i] === 0) return undefined;
+    const span = (shape[i]! - 1) * strides[i]!;
+    if (span < 0) lo += span;
+    else hi += span;
+  }
+  return [lo, hi];
 }
 
 /** Validates the public constructor's arguments (reading each array once). */

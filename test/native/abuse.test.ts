@@ -49,6 +49,12 @@ const VALID: Record<string, () => AddonArgs> = {
   softmax: () => ({ x: f64(24), out: f64(24), fn: 'softmax', outer: 2, n: 3, inner: 4 }),
   batchNorm: () => ({ x: f32(24), mean: f32(3), variance: f32(3), out: f32(24), outer: 2, channels: 3, inner: 4, epsilon: 1e-5 }),
   layerNorm: () => ({ x: f32(12), gamma: f32(4), out: f32(12), outer: 3, n: 4, epsilon: 1e-5 }),
+  remap: () => ({
+    x: f32(12), xOffset: 0, xStrides: [4, 1], inShape: [3, 4], outShape: [5, 4], start: [-1, 3], step: [1, -1], mode: 'reflect',
+    value: f64(1), out: f32(20),
+  }),
+  concat: () => ({ x: f64(6), xOffset: 0, xStrides: [1, 2], xShape: [2, 3], outShape: [2, 5], axis: 1, at: 2, out: f64(10) }),
+  gather: () => ({ x: i32(12), xOffset: 0, xStrides: [4, 1], xShape: [3, 4], axis: 1, indices: Int32Array.of(3, 0, 1), count: 3, out: i32(9) }),
 };
 
 /** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
@@ -204,6 +210,35 @@ const CASES: Record<string, Case[]> = {
     ['b too short', { b: f64(5) }, 'RangeError'],
     ['nrhs NaN', { nrhs: NaN }, 'RangeError'],
     ['out of another dtype', { out: f32(6) }, 'TypeError'],
+  ],
+  remap: [
+    ['x too short for its strides', { x: f32(11) }, 'RangeError'],
+    ['xOffset past the end', { xOffset: 1 }, 'RangeError'],
+    ['negative stride', { xStrides: [-4, 1] }, 'RangeError'],
+    ['out too short', { out: f32(19) }, 'RangeError'],
+    ['outShape of the wrong rank', { outShape: [20] }, 'RangeError'],
+    ['huge step', { step: [HUGE, 1] }, 'RangeError'],
+    ['start·step overflows 2^53', { start: [2 ** 52, 0], step: [2 ** 52, 1] }, 'RangeError'],
+    ['unknown mode', { mode: 'symmetric' }, 'TypeError'],
+    ['value a number', { value: 0 }, 'TypeError'],
+    ['value empty', { value: f64(0) }, 'RangeError'],
+    ['x of another dtype', { x: f64(12) }, 'TypeError'],
+  ],
+  concat: [
+    ['slab past the axis', { at: 3 }, 'RangeError'],
+    ['axis past the rank', { axis: 2 }, 'RangeError'],
+    ['shapes differ off the axis', { outShape: [3, 5] }, 'RangeError'],
+    ['x too short for its strides', { x: f64(5) }, 'RangeError'],
+    ['out too short', { out: f64(9) }, 'RangeError'],
+    ['rank 0', { xShape: [], outShape: [], xStrides: [] }, 'RangeError'],
+  ],
+  gather: [
+    ['index past the axis', { indices: Int32Array.of(4, 0, 1) }, 'RangeError'],
+    ['negative index (the glue takes wrapped ones)', { indices: Int32Array.of(-1, 0, 1) }, 'RangeError'],
+    ['indices shorter than count', { count: 4 }, 'RangeError'],
+    ['indices a Float64Array', { indices: f64(3) }, 'TypeError'],
+    ['out too short', { out: i32(8) }, 'RangeError'],
+    ['x too short', { x: i32(11) }, 'RangeError'],
   ],
   ridge: [
     ['a too short', { a: f32(11) }, 'RangeError'],

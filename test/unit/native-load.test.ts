@@ -74,7 +74,7 @@ describe('native loader', () => {
     it('backends() lists native as available', async () => {
       const native = (await backends()).find((b) => b.name === 'native')!;
       expect(native.available).toBe(true);
-      expect(native.ops).toEqual(['matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge', 'where', 'softmax', 'batchNorm', 'layerNorm']);
+      expect(native.ops).toEqual(['matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge', 'where', 'softmax', 'batchNorm', 'layerNorm', 'remap', 'concat', 'gather']);
     });
   });
 });

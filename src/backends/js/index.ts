@@ -19,6 +19,9 @@ import { where } from '../../kernels/where.js';
 import { softmax } from '../../kernels/softmax.js';
 import { batchNorm } from '../../kernels/batch-norm.js';
 import { layerNorm } from '../../kernels/layer-norm.js';
+import { concat } from '../../kernels/concat.js';
+import { gather } from '../../kernels/gather.js';
+import { remap } from '../../kernels/remap.js';
 
 const ranges = Object.freeze({
   matmul: (plan, inputs, out, begin, end) => matmulRange(plan, inputs, out as FloatArray, begin, end),
@@ -57,5 +60,8 @@ export const jsBackend: CpuBackend = Object.freeze({
     softmax,
     batchNorm,
     layerNorm,
+    remap,
+    concat,
+    gather,
   }),
 });

@@ -14,13 +14,16 @@
 import type { FloatArray, TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
 import type {
-  BatchNormPlan, BinaryPlan, CholeskyPlan, Conv2dPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan, RangeOp, ReducePlan,
-  RidgePlan, SoftmaxPlan, SolveSpdPlan, UnaryPlan, WherePlan,
+  BatchNormPlan, BinaryPlan, CholeskyPlan, ConcatPlan, Conv2dPlan, GatherPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan,
+  RangeOp, ReducePlan, RemapPlan, RidgePlan, SoftmaxPlan, SolveSpdPlan, UnaryPlan, WherePlan,
 } from '../../plans.js';
 import { broadcastStrides, contiguousStrides } from '../../shape.js';
 import type { Tensor } from '../../tensor.js';
 import type { CpuBackend, CpuKernel, Probe, RangeKernel } from '../backend.js';
 import { binaryRange } from '../../kernels/binary.js';
+import { concat as jsConcat } from '../../kernels/concat.js';
+import { gather as jsGather, readIndices } from '../../kernels/gather.js';
+import { remap as jsRemap } from '../../kernels/remap.js';
 import { matmulRange } from '../../kernels/matmul.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
@@ -160,6 +163,25 @@ function layerNormArgs(plan: LayerNormPlan, [x, gamma, beta]: readonly [Tensor, 
   return { x: dense(x), ...(gamma ? { gamma: dense(gamma) } : {}), ...(beta ? { beta: dense(beta) } : {}), out, outer, n, epsilon };
 }
 
+/** remap's constant travels in a Float64Array: NaN is a valid pad value and the addon's number reader refuses it. */
+function remapArgs(plan: RemapPlan, [x]: readonly [Tensor], out: TypedArray): AddonArgs {
+  return {
+    x: x.storage, xOffset: x.offset, xStrides: [...x.strides], inShape: [...plan.inShape], outShape: [...plan.outShape],
+    start: [...plan.start], step: [...plan.step], mode: plan.mode, value: Float64Array.of(plan.value), out,
+  };
+}
+
+/** The addon copies one input per call: `begin` names the input, whose slab starts at `end` along the axis. */
+function concatArgs(plan: ConcatPlan, inputs: readonly Tensor[], out: TypedArray, begin: number, end: number): AddonArgs {
+  const x = inputs[begin]!;
+  return { x: x.storage, xOffset: x.offset, xStrides: [...x.strides], xShape: [...x.shape], outShape: [...plan.outShape], axis: plan.axis, at: end, out };
+}
+
+/** The indices checked and wrapped first (readIndices: the typed error of an index out of range); the addon checks them again. */
+function gatherArgs(plan: GatherPlan, [x, indices]: readonly [Tensor, Tensor], out: TypedArray): AddonArgs {
+  return { x: x.storage, xOffset: x.offset, xStrides: [...x.strides], xShape: [...x.shape], axis: plan.axis, indices: readIndices(plan, indices), count: plan.count, out };
+}
+
 type ArgsBuilder<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, begin: number, end: number) => AddonArgs;
 
 /** The native surface: one argument builder per op of the op table. */
@@ -177,7 +199,15 @@ export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
   softmax: softmaxArgs,
   batchNorm: batchNormArgs,
   layerNorm: layerNormArgs,
+  remap: remapArgs,
+  concat: concatArgs,
+  gather: gatherArgs,
 });
+
+/** The addon reads shapes of at most this many dimensions (args.h kMaxRank); higher ranks run the js kernels. */
+const ADDON_MAX_RANK = 32;
+/** Copies this small run the js loops: the addon call costs more than they do. */
+const NATIVE_COPY_MIN = 256;
 
 const SPD_HINT = 'Pass a symmetric positive definite matrix (e.g. AᵀA + λI with λ > 0)';
 
@@ -299,6 +329,22 @@ export const nativeBackend: CpuBackend = Object.freeze({
       call('batchNorm', batchNormArgs(plan, inputs, out)),
     layerNorm: (plan: LayerNormPlan, inputs: readonly [Tensor, Tensor?, Tensor?], out: TypedArray) => {
       if (out.length > 0) call('layerNorm', layerNormArgs(plan, inputs, out));
+    },
+    remap: (plan: RemapPlan, inputs: readonly [Tensor], out: TypedArray) => {
+      if (out.length < NATIVE_COPY_MIN || plan.outShape.length > ADDON_MAX_RANK) jsRemap(plan, inputs, out);
+      else call('remap', remapArgs(plan, inputs, out));
+    },
+    concat: (plan: ConcatPlan, inputs: readonly Tensor[], out: TypedArray) => {
+      if (out.length < NATIVE_COPY_MIN || plan.outShape.length > ADDON_MAX_RANK) return jsConcat(plan, inputs, out);
+      let at = 0;
+      for (let k = 0; k < inputs.length; k++) {
+        if (inputs[k]!.size > 0) call('concat', concatArgs(plan, inputs, out, k, at));
+        at += plan.sizes[k]!;
+      }
+    },
+    gather: (plan: GatherPlan, inputs: readonly [Tensor, Tensor], out: TypedArray) => {
+      if (out.length < NATIVE_COPY_MIN || inputs[0].rank > ADDON_MAX_RANK) return jsGather(plan, inputs, out);
+      call('gather', gatherArgs(plan, inputs, out));
     },
   }),
 });

@@ -5,8 +5,8 @@
  *   matmul, conv2d            the shared GEMM loops and packing on the SIMD128 micro-kernel
  *   pool2d                    the shared pooling kernel (about 2× the js one on the CNN's pool layer)
  *   cholesky, solveSPD, ridge the shared blocked Cholesky / solves / fused ridge (float64 inside)
- *   unary, binary, reduce     the js kernels: one pass over memory, nothing for SIMD to win that
- *                             a copy into the wasm memory and back would not lose
+ *   unary, binary, reduce,    the js kernels: one pass over memory, nothing for SIMD to win that
+ *   remap, concat, gather     a copy into the wasm memory and back would not lose
  *
  * Two forms of each kernel: `wasmKernels` are synchronous and write into a preallocated output
  * (`(plan, inputs, out) => void`), `wasmRangeKernels` compute rows [begin, end) of it (what a pool
@@ -21,6 +21,9 @@ import { batchNorm } from '../../kernels/batch-norm.js';
 import { binaryRange } from '../../kernels/binary.js';
 import { dense } from '../../kernels/dense.js';
 import { layerNorm } from '../../kernels/layer-norm.js';
+import { concat } from '../../kernels/concat.js';
+import { gather } from '../../kernels/gather.js';
+import { remap } from '../../kernels/remap.js';
 import { reduce as jsReduce } from '../../kernels/reduce.js';
 import { softmax } from '../../kernels/softmax.js';
 import { unaryRange } from '../../kernels/unary.js';
@@ -86,6 +89,10 @@ export function kernelsOn(rt: () => WasmRuntime, ranges: RangeTable): KernelTabl
     softmax,
     batchNorm,
     layerNorm,
+    // Strided copies (shape ops): memory-bound, the shared js kernels on this thread.
+    remap,
+    concat,
+    gather,
   });
 }
 

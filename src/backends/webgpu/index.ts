@@ -20,6 +20,7 @@ import { where } from './where.js';
 import { softmax } from './softmax.js';
 import { batchNorm } from './batch-norm.js';
 import { layerNorm } from './layer-norm.js';
+import { concat, gather, remap } from './shape.js';
 import { WEBGPU } from '../../tuning.js';
 import { probeInChild } from '#webgpu-probe';
 
@@ -149,6 +150,9 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
       softmax: on(softmax, 'softmax'),
       batchNorm: on(batchNorm, 'batchNorm'),
       layerNorm: on(layerNorm, 'layerNorm'),
+      remap: on(remap, 'remap'),
+      concat: on(concat, 'concat'),
+      gather: on(gather, 'gather'),
     }),
   });
 }
