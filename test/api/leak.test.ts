@@ -24,9 +24,13 @@ async function mix(backend: BackendName, count: number, t: Record<string, Tensor
       case 0:
         y = large ? L.add(t.big!, t.big!, o) : L.add(t.s!, t.s!, o);
         break;
-      case 1:
-        y = large ? L.relu(t.big!, o) : L.relu(t.s!.transpose(), o);
+      case 1: {
+        // A strided view as input (copied to row-major for the kernel), disposed with the output.
+        const view = t.s!.transpose();
+        y = large ? L.relu(t.big!, o) : L.relu(view, o);
+        view.dispose();
         break;
+      }
       case 2:
         y = large ? L.matmul(t.m64!, t.m64!, o) : L.matmul(t.m8!, t.m8!, { transB: true, ...o });
         break;
