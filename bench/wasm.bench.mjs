@@ -29,7 +29,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as lib from '../dist/index.js';
-import { uniform as random } from './lib/uniform.mjs';
+import { gemmCase } from './lib/uniform.mjs';
 import { settledOf } from './lib/suite.mjs';
 import { machineInfo, table, writeResults } from './harness.mjs';
 import { peersDir, tfjs } from './lib/peers.mjs';
@@ -80,10 +80,7 @@ async function once(fn) {
 
 const results = [];
 for (const n of sizes) {
-  const flops = 2 * n ** 3;
-  const reps = Math.max(3, Math.min(30, Math.round(1.5e9 / flops)));
-  const A = random(n * n, 1);
-  const B = random(n * n, 2);
+  const { flops, reps, A, B } = gemmCase(n);
   const contenders = [];
 
   const pa = raw.lp_malloc(n * n * 4), pb = raw.lp_malloc(n * n * 4), pc = raw.lp_malloc(n * n * 4);

@@ -4,6 +4,8 @@
  *   dist/wasm/lepton.wasm     SIMD128, its own (exported, growable) memory: one thread
  *   dist/wasm/lepton-mt.wasm  SIMD128 + atomics, imports a shared WebAssembly.Memory that every
  *                             pool worker instantiates against (threads without operand copies)
+ *   dist/wasm/lepton-relaxed.wasm, lepton-mt-relaxed.wasm  the same with relaxed SIMD in the
+ *                             micro-kernels (fused multiply-adds), chosen at run time where valid
  * Freestanding clang (--target=wasm32 -nostdlib, the few standard headers the kernels use come
  * from native/wasm/include): no Emscripten, no libc, no imports besides the shared memory.
  *
@@ -42,6 +44,9 @@ const COMMON = [
 ];
 const LINK = ['-Wl,--no-entry', '-Wl,--gc-sections', '-Wl,--strip-all', '-Wl,-z,stack-size=262144'];
 
+/** The one translation unit with relaxed-SIMD code (the micro-kernels). */
+const RELAXED_UNIT = 'native/kernels/ukernel_wasm.cc';
+
 export const VARIANTS = {
   'lepton.wasm': { cflags: [], ldflags: [] },
   'lepton-mt.wasm': {
@@ -49,9 +54,12 @@ export const VARIANTS = {
     ldflags: ['-Wl,--import-memory', '-Wl,--shared-memory', `-Wl,--max-memory=${SHARED_MAX_BYTES}`],
   },
   // Relaxed SIMD: the micro-kernels' multiply-adds as f32x4/f64x2.relaxed_madd (a fused
-  // multiply-add where the CPU has one). Picked at run time where the engine validates it.
-  'lepton-relaxed.wasm': { cflags: ['-mrelaxed-simd'], ldflags: [] },
+  // multiply-add where the CPU has one). Picked at run time where the engine validates it. Only the
+  // micro-kernel unit differs: the other objects are those of the plain build it names (`from`).
+  'lepton-relaxed.wasm': { from: 'lepton.wasm', recompile: [RELAXED_UNIT], cflags: ['-mrelaxed-simd'], ldflags: [] },
   'lepton-mt-relaxed.wasm': {
+    from: 'lepton-mt.wasm',
+    recompile: [RELAXED_UNIT],
     cflags: ['-matomics', '-mrelaxed-simd'],
     ldflags: ['-Wl,--import-memory', '-Wl,--shared-memory', `-Wl,--max-memory=${SHARED_MAX_BYTES}`],
   },
@@ -102,17 +110,20 @@ export function buildWasm({ force = false, quiet = false } = {}) {
   mkdirSync(outDir, { recursive: true });
   const tmp = mkdtempSync(join(tmpdir(), 'lepton-wasm-'));
   try {
+    const built = {};
     for (const [name, v] of Object.entries(VARIANTS)) {
       const objects = SOURCES.map((src, i) => {
+        if (v.from && !v.recompile.includes(src)) return built[v.from][i];
         const obj = join(tmp, `${name}.${i}.o`);
         const r = spawnSync(found.cc, [...COMMON, ...v.cflags, '-c', join(root, src), '-o', obj], { encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`${found.cc} failed on ${src}:\n${r.stderr}`);
         return obj;
       });
+      built[name] = objects;
       const out = join(outDir, name);
       const r = spawnSync(found.cc, ['--target=wasm32', '-nostdlib', ...LINK, ...v.ldflags, ...objects, '-o', out], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`linking ${name} failed:\n${r.stderr}`);
-      log(`dist/wasm/${name.padEnd(15)} ${(statSync(out).size / 1024).toFixed(1).padStart(6)} KiB  (${found.cc})`);
+      log(`dist/wasm/${name.padEnd(22)} ${(statSync(out).size / 1024).toFixed(1).padStart(6)} KiB  (${found.cc})`);
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });

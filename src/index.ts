@@ -27,6 +27,7 @@ export {
   WorkerCrashedError,
   DisposedTensorError,
   NotPositiveDefiniteError,
+  OutOfMemoryError,
   type ErrorCode,
 } from './errors.js';
 export {

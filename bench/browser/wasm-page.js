@@ -9,7 +9,7 @@ const threads = Number(q.get('threads') ?? 1);
 const sizes = (q.get('sizes') ?? '256,512,1024').split(',').map(Number);
 const rounds = Number(q.get('rounds') ?? 3);
 const out = document.getElementById('out');
-const { uniform: random } = await import('/bench/lib/uniform.mjs');
+const { gemmCase } = await import('/bench/lib/uniform.mjs');
 
 /** What navigator.hardwareConcurrency says from now on (peers size their thread pools from it). */
 const cores = (value) => Object.defineProperty(navigator, 'hardwareConcurrency', { value, configurable: true });
@@ -41,10 +41,7 @@ async function main() {
   await L.matmul(L.zeros([8, 8]), L.zeros([8, 8])).data();
   const results = [];
   for (const n of sizes) {
-    const flops = 2 * n ** 3;
-    const reps = Math.max(3, Math.min(30, Math.round(1.5e9 / flops)));
-    const A = random(n * n, 1);
-    const B = random(n * n, 2);
+    const { flops, reps, A, B } = gemmCase(n);
     const la = L.tensor(A, [n, n]);
     const lb = L.tensor(B, [n, n]);
     const ta = tf.tensor2d(A, [n, n]);

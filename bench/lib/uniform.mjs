@@ -11,3 +11,9 @@ export function uniform(n, seed) {
   }
   return a;
 }
+
+/** One square float32 GEMM case: its flops, the calls per round (about 1.5 GFLOP of work) and its two operands. */
+export function gemmCase(n) {
+  const flops = 2 * n ** 3;
+  return { flops, reps: Math.max(3, Math.min(30, Math.round(1.5e9 / flops))), A: uniform(n * n, 1), B: uniform(n * n, 2) };
+}
