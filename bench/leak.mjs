@@ -3,7 +3,7 @@
  * (js, native, wasm, webgpu) and on the pool (js and native, 2 threads, every op split), showing
  * that the memory() counters come back to where they started and RSS stays flat.
  *
- *   npm run build && node --expose-gc bench/leak.mjs [--quick] [--only=js,webgpu,…]
+ *   npm run build && node --expose-gc bench/leak.mjs [--quick] [--only=js,webgpu,…] [--passes=N]
  *
  * Small ops: add, relu, matmul 8×8 and sum on 64-element tensors (plain buffers, < 16 KiB).
  * Large ops: add and relu of 512×512 f32 (1 MiB shared buffers), matmul 128×128, conv2d
@@ -17,6 +17,8 @@ import { machineInfo, table, writeResults } from './harness.mjs';
 const quick = process.argv.includes('--quick');
 /** `--only=js,native on the pool`: run only these cases (labels as in the table). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+/** `--passes=N`: repeat the counted run N times and report RSS after each (growth vs. a plateau). */
+const passes = Number(process.argv.find((a) => a.startsWith('--passes='))?.slice(9) ?? 1);
 const SMALL = quick ? 2_000 : 20_000;
 const LARGE = quick ? 200 : 2_000;
 const gc = globalThis.gc ?? (() => undefined);
@@ -80,6 +82,7 @@ async function run(kind, count, backend, t) {
 
 const rows = [];
 const results = [];
+const mb = (b) => (b / 2 ** 20).toFixed(1);
 const cases = [
   ...['js', 'native', 'wasm', 'webgpu'].filter(ok).map((b) => ({ label: b, backend: b, pool: false })),
   ...['js', 'native'].filter(ok).map((b) => ({ label: `${b} on the pool`, backend: b, pool: true })),
@@ -94,21 +97,28 @@ for (const c of cases.filter((x) => !only || only.includes(x.label))) {
   const before = counters();
   const rssBefore = process.memoryUsage().rss;
   const started = performance.now();
-  await run('small', SMALL, c.backend, t);
-  await run('large', LARGE, c.backend, t);
+  const rssPerPass = [];
+  for (let pass = 0; pass < passes; pass++) {
+    await run('small', SMALL, c.backend, t);
+    await run('large', LARGE, c.backend, t);
+    if (passes > 1) {
+      await rest();
+      rssPerPass.push(process.memoryUsage().rss);
+    }
+  }
   const seconds = (performance.now() - started) / 1000;
   await rest();
   const after = counters();
   const rssAfter = process.memoryUsage().rss;
   for (const x of Object.values(t)) x.dispose();
   if (c.pool) await L.closePool();
-  const mb = (b) => (b / 2 ** 20).toFixed(1);
   const flat = Object.keys(before).every((k) => before[k] === after[k]);
-  const result = { backend: c.label, small: SMALL, large: LARGE, seconds, before, after, rssBefore, rssAfter, countersFlat: flat };
+  const result = { backend: c.label, small: SMALL, large: LARGE, passes, seconds, before, after, rssBefore, rssAfter, rssPerPass, countersFlat: flat };
+  if (passes > 1) console.error(`leak.mjs: ${c.label} RSS after each pass (MiB): ${rssPerPass.map(mb).join(', ')}`);
   results.push(result);
   rows.push([
     c.label,
-    `${SMALL}+${LARGE}`,
+    `${passes > 1 ? `${passes}×` : ''}${SMALL}+${LARGE}`,
     seconds.toFixed(1),
     `${before.cpuBuffers}/${mb(before.cpuBytes)}`,
     `${after.cpuBuffers}/${mb(after.cpuBytes)}`,

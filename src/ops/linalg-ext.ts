@@ -18,6 +18,7 @@ import { svdF64 } from '../kernels/linalg/svd.js';
 import { eighF64 } from '../kernels/eigh.js';
 import { firstZeroDiagonal, triangularSolveF64 } from '../kernels/linalg/triangular.js';
 import { expectBoolean, expectFloat, expectOneOf, expectRank, expectTensor } from './checks.js';
+import { checkElements } from '../limits.js';
 import { denseF64, expectOptions, expectTolerance, scalar, wrap } from './dense.js';
 
 type FloatDType = 'float32' | 'float64';
@@ -203,6 +204,7 @@ export function qr(a: Tensor, options?: QrOptions): { q: Tensor; r: Tensor } {
   const o = expectOptions<QrOptions>(op, options, ['mode']);
   const mode = o.mode === undefined ? 'reduced' : expectOneOf(op, 'mode', o.mode, ['reduced', 'complete'] as const);
   const { m, n } = A;
+  if (mode === 'complete') checkElements(op, `Q (m×m = ${m}×${m}, mode 'complete')`, m * m);
   const k = Math.min(m, n);
   const tau = new Float64Array(k);
   qrF64(m, n, A.data, tau);
@@ -273,6 +275,7 @@ export function svd(a: Tensor, options?: SvdOptions): { u: Tensor; s: Tensor; vt
   const o = expectOptions<SvdOptions>(op, options, ['fullMatrices']);
   const full = o.fullMatrices === undefined ? true : expectBoolean(op, 'fullMatrices', o.fullMatrices);
   const { m, n } = A;
+  if (full) checkElements(op, `U or Vᵀ (${Math.max(m, n)}×${Math.max(m, n)}, fullMatrices: true)`, Math.max(m, n) ** 2);
   const k = Math.min(m, n);
   if (k === 0) {
     const um = full ? m : 0;
@@ -323,6 +326,7 @@ export function pinv(a: Tensor, options?: PinvOptions): Tensor {
   const A = matrix(op, 'A', a);
   const o = expectOptions<PinvOptions>(op, options, ['rtol']);
   const rtol = expectTolerance(op, 'rtol', o.rtol) ?? 1e-15;
+  checkElements(op, `the m×m identity it applies (${A.m}×${A.m})`, A.m * A.m);
   const p = pinvF64(A.m, A.n, A.data, rtol);
   if (!p) throw notConverged(op, A);
   return wrap(A.dtype, [A.n, A.m], p);

@@ -186,6 +186,20 @@ describe('sizes are refused up front, typed, past 2^31 - 1 elements per tensor',
     expect(await codeOf(() => new Tensor('float32', [2 ** 31], new Float32Array(1)))).toBe('INVALID_ARGUMENT');
   });
 
+  it('scratch past the limit: ridge\'s Gram, full SVD, complete QR, pinv', async () => {
+    const wide = zeros([1, 100_000]);
+    expect(await codeOf(() => L.ridge(wide, zeros([1, 1]), { lambda: 1, form: 'primal' }))).toBe('SHAPE_MISMATCH');
+    const tall = zeros([100_000, 1]);
+    expect(await codeOf(() => L.linalg.svd(tall))).toBe('SHAPE_MISMATCH');
+    expect(await codeOf(() => L.linalg.qr(tall, { mode: 'complete' }))).toBe('SHAPE_MISMATCH');
+    expect(await codeOf(() => L.linalg.pinv(tall))).toBe('SHAPE_MISMATCH');
+    // The thin forms of the same inputs fit and compute: a zero matrix has singular value 0.
+    expect(Array.from(await L.linalg.svd(tall, { fullMatrices: false }).s.data())).toEqual([0]);
+    expect(L.linalg.qr(tall).q.shape).toEqual([100_000, 1]);
+    // The dual form of the same ridge needs only a 1×1 system: x = Aᵀ(AAᵀ + λI)⁻¹y = 0 for A = 0.
+    expect(Array.from((await L.ridge(wide, ones([1, 1]), { lambda: 1, form: 'dual' }).data()).slice(0, 3))).toEqual([0, 0, 0]);
+  });
+
   it('an engine allocation failure under the limit becomes OutOfMemoryError', () => {
     expect(() => allocating('zeros', 2 ** 33, () => {
       throw new RangeError('Array buffer allocation failed');
