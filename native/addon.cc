@@ -8,7 +8,8 @@
 //   <op>(args) → Promise<void>                           async: runs on the libuv pool
 //   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
 // for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where,
-// softmax, batchNorm, layerNorm. Outputs are
+// softmax, batchNorm, layerNorm, and the general linear algebra solve, lu, qr, svd, eigh
+// (linalg_entries.h; their packed outputs: kernels/linalg_ops.h). Outputs are
 // JS-allocated typed arrays that the kernel writes; cholesky, solveSPD and ridge report a
 // non-positive pivot through their `info` Float64Array(3) [pivot, value, tolerance] (pivot −1: ok).
 #include <napi.h>
@@ -31,6 +32,7 @@
 #include "kernels/threadpool.h"
 #include "kernels/ukernel.h"
 #include "kernels/where.h"
+#include "linalg_entries.h"
 #include "worker.h"
 
 namespace lepton {
@@ -597,6 +599,16 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
                              InstanceMethod("batchNormSync", &LeptonAddon::Entry<BatchNormOp, false>),
                              InstanceMethod("layerNorm", &LeptonAddon::Entry<LayerNormOp, true>),
                              InstanceMethod("layerNormSync", &LeptonAddon::Entry<LayerNormOp, false>),
+                             InstanceMethod("solve", &LeptonAddon::Entry<LinalgSolveOp, true>),
+                             InstanceMethod("solveSync", &LeptonAddon::Entry<LinalgSolveOp, false>),
+                             InstanceMethod("lu", &LeptonAddon::Entry<LinalgLuOp, true>),
+                             InstanceMethod("luSync", &LeptonAddon::Entry<LinalgLuOp, false>),
+                             InstanceMethod("qr", &LeptonAddon::Entry<LinalgQrOp, true>),
+                             InstanceMethod("qrSync", &LeptonAddon::Entry<LinalgQrOp, false>),
+                             InstanceMethod("svd", &LeptonAddon::Entry<LinalgSvdOp, true>),
+                             InstanceMethod("svdSync", &LeptonAddon::Entry<LinalgSvdOp, false>),
+                             InstanceMethod("eigh", &LeptonAddon::Entry<LinalgEighOp, true>),
+                             InstanceMethod("eighSync", &LeptonAddon::Entry<LinalgEighOp, false>),
                          });
   }
 

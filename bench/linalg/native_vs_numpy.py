@@ -43,8 +43,8 @@ def build(tmp):
         objs.append(obj)
     exe = os.path.join(tmp, "native_driver")
     srcs = [os.path.join(ROOT, "bench", "linalg", "native_driver.cc")] + [
-        os.path.join(K, f + ".cc") for f in ["linalg_vec", "linalg_lu", "linalg_qr", "linalg_svd", "linalg_eigh", "ukernel_ref"]]
-    subprocess.run(["g++", "-std=c++17", "-O3", "-mavx2", "-mfma", "-Wall", "-Wextra", *srcs, *objs, "-o", exe], check=True)
+        os.path.join(K, f + ".cc") for f in ["linalg_vec", "linalg_lu", "linalg_qr", "linalg_svd", "linalg_eigh", "ukernel_ref", "cache_info", "threadpool"]]
+    subprocess.run(["g++", "-std=c++17", "-O3", "-mavx2", "-mfma", "-Wall", "-Wextra", "-pthread", *srcs, *objs, "-o", exe], check=True)
     return exe
 
 

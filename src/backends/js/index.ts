@@ -19,6 +19,7 @@ import { where } from '../../kernels/where.js';
 import { softmax } from '../../kernels/softmax.js';
 import { batchNorm } from '../../kernels/batch-norm.js';
 import { layerNorm } from '../../kernels/layer-norm.js';
+import { linalgKernels } from '../../kernels/linalg/ops.js';
 
 const ranges = Object.freeze({
   matmul: (plan, inputs, out, begin, end) => matmulRange(plan, inputs, out as FloatArray, begin, end),
@@ -57,5 +58,6 @@ export const jsBackend: CpuBackend = Object.freeze({
     softmax,
     batchNorm,
     layerNorm,
+    ...linalgKernels,
   }),
 });

@@ -24,7 +24,8 @@ import { binaryRange } from '../../kernels/binary.js';
 import { matmulRange } from '../../kernels/matmul.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
-import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
+import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon, type NativeEntry } from './load.js';
+import { nativeLinalgKernels, type LinalgAddon } from './linalg.js';
 
 let loaded: LoadResult | undefined;
 
@@ -151,8 +152,8 @@ function layerNormArgs(plan: LayerNormPlan, [x, gamma, beta]: readonly [Tensor, 
 
 type ArgsBuilder<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, begin: number, end: number) => AddonArgs;
 
-/** The native surface: one argument builder per op of the op table. */
-export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
+/** The native surface: one argument builder per addon entry (the linalg ones: linalg.ts). */
+export const ARGS: { readonly [K in NativeEntry]: ArgsBuilder<K> } = Object.freeze({
   matmul: matmulArgs,
   conv2d: conv2dArgs,
   pool2d: pool2dArgs,
@@ -166,6 +167,7 @@ export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
   softmax: softmaxArgs,
   batchNorm: batchNormArgs,
   layerNorm: layerNormArgs,
+  ...nativeLinalgKernels.args,
 });
 
 const SPD_HINT = 'Pass a symmetric positive definite matrix (e.g. AᵀA + λI with λ > 0)';
@@ -293,5 +295,6 @@ export const nativeBackend: CpuBackend = Object.freeze({
     layerNorm: (plan: LayerNormPlan, inputs: readonly [Tensor, Tensor?, Tensor?], out: TypedArray) => {
       if (out.length > 0) addon().layerNormSync(layerNormArgs(plan, inputs, out));
     },
+    ...nativeLinalgKernels.kernels(() => addon() as LinalgAddon),
   }),
 });

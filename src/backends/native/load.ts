@@ -22,14 +22,23 @@ export { packageRoot };
 export type AddonArgs = Record<string, unknown>;
 
 /**
- * The raw addon, as `native/addon.cc` exports it: for every op of the op table an async entry
+ * The ops of the op table that the native backend composes from other addon entries or runs on
+ * the shared js kernels (src/backends/native/index.ts says which): they have no entry of their own.
+ */
+export type ComposedOp = 'inv' | 'det' | 'slogdet' | 'lstsq' | 'pinv' | 'matrixRank' | 'triangularSolve' | 'fft';
+
+/** The ops the addon has an entry for. */
+export type NativeEntry = Exclude<OpName, ComposedOp>;
+
+/**
+ * The raw addon, as `native/addon.cc` exports it: for every op with an entry an async
  * `<op>(args)` (off the JS thread; its arrays must be on SharedArrayBuffers) and a synchronous
  * twin `<op>Sync(args)`.
  */
 export type NativeAddon = {
   init(options?: { isa?: string; nativeError?: (op: string, message: string) => Error }): { isa: string; available: string };
   isa(): string;
-} & { [K in OpName]: (args: AddonArgs) => Promise<void> } & { [K in OpName as `${K}Sync`]: (args: AddonArgs) => void };
+} & { [K in NativeEntry]: (args: AddonArgs) => Promise<void> } & { [K in NativeEntry as `${K}Sync`]: (args: AddonArgs) => void };
 
 export type LoadResult =
   | { ok: true; addon: NativeAddon; path: string; isa: string; available: string[] }

@@ -7,6 +7,7 @@
  *   cholesky, solveSPD, ridge the shared blocked Cholesky / solves / fused ridge (float64 inside)
  *   unary, binary, reduce     the js kernels: one pass over memory, nothing for SIMD to win that
  *                             a copy into the wasm memory and back would not lose
+ *   solve … eigh, fft         the shared js kernels (the module carries no LU, QR, SVD, eigh or FFT)
  *
  * Two forms of each kernel: `wasmKernels` are synchronous and write into a preallocated output
  * (`(plan, inputs, out) => void`), `wasmRangeKernels` compute rows [begin, end) of it (what a pool
@@ -21,6 +22,7 @@ import { batchNorm } from '../../kernels/batch-norm.js';
 import { binaryRange } from '../../kernels/binary.js';
 import { dense } from '../../kernels/dense.js';
 import { layerNorm } from '../../kernels/layer-norm.js';
+import { linalgKernels } from '../../kernels/linalg/ops.js';
 import { reduce as jsReduce } from '../../kernels/reduce.js';
 import { softmax } from '../../kernels/softmax.js';
 import { unaryRange } from '../../kernels/unary.js';
@@ -86,6 +88,8 @@ export const wasmKernels: { readonly [K in keyof OpSpecs]: SyncKernel<K> } = Obj
   softmax,
   batchNorm,
   layerNorm,
+  // The module has no general linear algebra: the shared js kernels, on this thread.
+  ...linalgKernels,
 });
 
 let settled: Probe | undefined;
