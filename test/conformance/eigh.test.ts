@@ -44,8 +44,12 @@ describe('linalg.eigh', () => {
     });
   }
 
-  it('refuses a non-square matrix and non-finite values with typed errors', () => {
+  it('refuses a non-square matrix (at the call) and non-finite values (at the call, or at the read of deferred work) with typed errors', async () => {
     expect(() => linalg.eigh(tensor([[1, 2, 3]]))).toThrow(expect.objectContaining({ code: 'SHAPE_MISMATCH' }));
-    expect(() => linalg.eigh(tensor([[1, NaN], [NaN, 1]]))).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+    const read = async () => {
+      const { values, vectors } = linalg.eigh(tensor([[1, NaN], [NaN, 1]]));
+      await Promise.all([values.data(), vectors.data()]);
+    };
+    await expect(read()).rejects.toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
   });
 });

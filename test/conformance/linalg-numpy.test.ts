@@ -33,7 +33,7 @@ import {
   type FloatDType,
   type M,
   type MatrixFixture,
-} from './helpers.js';
+} from '../linalg/helpers.js';
 
 const C = 32;
 const NAMES = Object.keys(MATRICES);

@@ -13,7 +13,7 @@ import { fftOps, type FftOptions } from '../../src/ops/fft.js';
 import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { Tensor } from '../../src/tensor.js';
 import { refDft } from '../reference/fft.js';
-import { EPS, FFT_FIXTURES, toTensor, type Dense, type FloatDType } from './helpers.js';
+import { EPS, FFT_FIXTURES, toTensor, type Dense, type FloatDType } from '../linalg/helpers.js';
 
 const C = 16;
 
