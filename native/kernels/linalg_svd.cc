@@ -156,7 +156,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
           double bulge = ee[i];
           ee[i] = 0;
           for (int64_t j = i + 1; j <= q && bulge != 0; ++j) {
-            const double r = std::hypot(dd[j], bulge);
+            const double r = linalg::fast_hypot(dd[j], bulge);
             const double c = dd[j] / r, s = bulge / r;
             dd[j] = r;
             rot_u(j, i, c, s);
@@ -169,7 +169,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
           double bulge = ee[q - 1];
           ee[q - 1] = 0;
           for (int64_t j = q - 1; j >= p && bulge != 0; --j) {
-            const double r = std::hypot(dd[j], bulge);
+            const double r = linalg::fast_hypot(dd[j], bulge);
             const double c = dd[j] / r, s = bulge / r;
             dd[j] = r;
             rot_v(j, q, c, s);
@@ -188,7 +188,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
       double mu = t22;
       if (t12 != 0) {
         const double delta = (t11 - t22) / 2;
-        const double root = std::hypot(delta, t12);
+        const double root = linalg::fast_hypot(delta, t12);
         mu = t22 - (t12 * t12) / (delta + (delta >= 0 ? root : -root));
       }
       if (lam != nullptr && tries++ < 2) {
@@ -201,7 +201,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
       double y = dd[p] * dd[p] - mu;
       double z = dd[p] * ee[p];
       for (int64_t k = p; k < q; ++k) {
-        double r = std::hypot(y, z);
+        double r = linalg::fast_hypot(y, z);
         double c = r == 0 ? 1 : y / r;
         double s = r == 0 ? 0 : z / r;
         if (k > p) ee[k - 1] = r;
@@ -212,7 +212,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
         const double bulge = s * h;
         dd[k + 1] = c * h;
         rot_v(k, k + 1, c, s);
-        r = std::hypot(dd[k], bulge);
+        r = linalg::fast_hypot(dd[k], bulge);
         c = r == 0 ? 1 : dd[k] / r;
         s = r == 0 ? 0 : bulge / r;
         dd[k] = r;

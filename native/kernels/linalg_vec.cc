@@ -23,6 +23,48 @@ double dot(int64_t n, const double* x, const double* y) noexcept {
   return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7));
 }
 
+namespace {
+typedef double V4 __attribute__((vector_size(32)));
+inline V4 load4(const double* p) {
+  V4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+inline double sum4(V4 v) { return (v[0] + v[2]) + (v[1] + v[3]); }
+}  // namespace
+
+LEPTON_LINALG_CLONES
+void dot4(int64_t n, const double* x, int64_t ld, const double* y, double* out) noexcept {
+  const double* x0 = x;
+  const double* x1 = x + ld;
+  const double* x2 = x + 2 * ld;
+  const double* x3 = x + 3 * ld;
+  V4 a0 = {0, 0, 0, 0}, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const V4 y0 = load4(y + i), y1 = load4(y + i + 4);
+    a0 += load4(x0 + i) * y0;
+    a1 += load4(x1 + i) * y0;
+    a2 += load4(x2 + i) * y0;
+    a3 += load4(x3 + i) * y0;
+    b0 += load4(x0 + i + 4) * y1;
+    b1 += load4(x1 + i + 4) * y1;
+    b2 += load4(x2 + i + 4) * y1;
+    b3 += load4(x3 + i + 4) * y1;
+  }
+  double s0 = sum4(a0 + b0), s1 = sum4(a1 + b1), s2 = sum4(a2 + b2), s3 = sum4(a3 + b3);
+  for (; i < n; ++i) {
+    s0 += x0[i] * y[i];
+    s1 += x1[i] * y[i];
+    s2 += x2[i] * y[i];
+    s3 += x3[i] * y[i];
+  }
+  out[0] = s0;
+  out[1] = s1;
+  out[2] = s2;
+  out[3] = s3;
+}
+
 LEPTON_LINALG_CLONES
 void axpy(int64_t n, double a, const double* __restrict x, double* __restrict y) noexcept {
   for (int64_t i = 0; i < n; ++i) y[i] += a * x[i];
