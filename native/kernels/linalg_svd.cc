@@ -70,15 +70,14 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
     std::fill(zn, zn + std::max<int64_t>(width - 1, 0), 0.0);
     for (int64_t i = k + 1; i < m; ++i) {
       double* ri = a + i * n + k + 1;
-      if (tq != 0) {
-        const double f = tq * a[i * n + k];
-        if (f != 0) linalg::axpy(width, -f, wk, ri);
-      }
-      if (tp != 0) {
-        const double sdot = linalg::dot(width, ri, rk);
-        if (sdot != 0) linalg::axpy(width, -tp * sdot, rk, ri);
-      }
-      if (width > 1 && ri[0] != 0) linalg::axpy(width - 1, ri[0], ri + 1, zn);
+      // Two passes over the row: the left update fused with its dot with the right reflector,
+      // then the right update fused with the row's share of the next z (ri[0] first: z needs its
+      // final value).
+      const double f = tq != 0 ? tq * a[i * n + k] : 0;
+      const double sdot = tp != 0 ? linalg::axpy_dot(width, -f, wk, ri, rk) : (linalg::axpy(width, -f, wk, ri), 0.0);
+      const double g = -tp * sdot;
+      ri[0] += g * rk[0];
+      if (width > 1) linalg::axpy_acc(width - 1, g, rk + 1, ri + 1, ri[0], zn);
     }
   }
 

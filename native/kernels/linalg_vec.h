@@ -31,6 +31,10 @@ double dot(int64_t n, const double* x, const double* y) noexcept;
 void dot4(int64_t n, const double* x, int64_t ld, const double* y, double* out) noexcept;
 // y[i] += a·x[i], i < n.
 void axpy(int64_t n, double a, const double* x, double* y) noexcept;
+// y += a·x, then returns y·z (one pass: the updated y is dotted as it is written).
+double axpy_dot(int64_t n, double a, const double* x, double* y, const double* z) noexcept;
+// y += a·x and z += b·y (the updated y), one pass.
+void axpy_acc(int64_t n, double a, const double* x, double* y, double b, double* z) noexcept;
 // (x, y) ← (c·x + s·y, c·y − s·x), elementwise over n entries.
 void rotate(int64_t n, double* x, double* y, double c, double s) noexcept;
 
