@@ -59,10 +59,11 @@ function withEigenvalues(lambda: number[], seed: number): Float64Array {
   const n = lambda.length;
   const q = new Float64Array(n * n);
   for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  const r = randn([4, n], { seed, dtype: 'float64' }).dataSync();
+  const r = randn([4, n], { seed, dtype: 'float64' }).dataSync() as Float64Array;
   for (let h = 0; h < 4; h++) {
     const v = r.subarray(h * n, (h + 1) * n);
-    const vv = v.reduce((s, x) => s + x * x, 0);
+    let vv = 0;
+    for (let k = 0; k < n; k++) vv += v[k]! * v[k]!;
     for (let i = 0; i < n; i++) {
       let dot = 0;
       for (let k = 0; k < n; k++) dot += q[i * n + k]! * v[k]!;
