@@ -14,6 +14,118 @@
 
 namespace lepton {
 
+namespace linalg {
+
+// Inverse iteration for the eigenvectors of the unreduced tridiagonal block (d, e) of size m
+// with eigenvalues lam (ascending), as LAPACK's stein: T − λI factored with partial pivoting
+// (tiny pivots replaced), a fixed pseudo-random start, scaled solves until the solution has grown
+// past √(0.1/m) (then two more), eigenvalues closer than 10·ε·‖T‖ separated, and vectors of
+// eigenvalues within 10⁻³·‖T‖ of each other (a cluster) re-orthogonalised by modified Gram–Schmidt.
+// z is m×count (row stride ldz), column j the unit vector of lam[j], j < count. False when an iteration did not grow
+// (the caller falls back to QR with rotations).
+bool inverse_iteration(int64_t m, const double* d, const double* e, std::vector<double>& lam, int64_t count, double* z,
+                       int64_t ldz) {
+  if (m == 1) {
+    z[0] = 1;
+    return true;
+  }
+  double norm = 0;
+  for (int64_t i = 0; i < m; ++i) {
+    norm = std::max(norm, std::fabs(d[i]) + (i > 0 ? std::fabs(e[i - 1]) : 0) + (i + 1 < m ? std::fabs(e[i]) : 0));
+  }
+  if (norm == 0) norm = 1;
+  const double pertol = 10 * DBL_EPSILON * norm, ortol = 1e-3 * norm, dtpcrt = std::sqrt(0.1 / static_cast<double>(m));
+  const double tiny = DBL_EPSILON * norm;
+  std::vector<double> u0(m), r0(m), u1(m), u2(m), l(m), x(m);
+  std::vector<char> piv(m);
+  uint64_t seed = 0x9e3779b97f4a7c15ULL;
+  int64_t cluster = 0;  // first index of the current cluster
+  for (int64_t j = 0; j < count; ++j) {
+    if (j > 0) {
+      if (lam[j] - lam[j - 1] < pertol) lam[j] = lam[j - 1] + pertol;
+      if (lam[j] - lam[j - 1] > ortol) cluster = j;
+    }
+    // A cluster this large makes the re-orthogonalisation cubic: QR with rotations is cheaper.
+    if (j - cluster > 64) return false;
+    const double mu = lam[j];
+    // Factor T − μI = P·L·U, U with two superdiagonals.
+    double ca = d[0] - mu, cb = m > 1 ? e[0] : 0;
+    for (int64_t i = 0; i + 1 < m; ++i) {
+      const double c = e[i], na = d[i + 1] - mu, nbv = i + 2 < m ? e[i + 1] : 0;
+      if (std::fabs(ca) >= std::fabs(c)) {
+        const double piv_a = ca == 0 ? tiny : ca;
+        const double f = c / piv_a;
+        piv[i] = 0;
+        l[i] = f;
+        u0[i] = piv_a;
+        u1[i] = cb;
+        u2[i] = 0;
+        ca = na - f * cb;
+        cb = nbv;
+      } else {
+        const double f = ca / c;
+        piv[i] = 1;
+        l[i] = f;
+        u0[i] = c;
+        u1[i] = na;
+        u2[i] = nbv;
+        ca = cb - f * na;
+        cb = -f * nbv;
+      }
+    }
+    u0[m - 1] = std::fabs(ca) < tiny ? (ca < 0 ? -tiny : tiny) : ca;
+    for (int64_t i = 0; i + 1 < m; ++i)
+      if (std::fabs(u0[i]) < tiny) u0[i] = u0[i] < 0 ? -tiny : tiny;
+    for (int64_t i = 0; i < m; ++i) r0[i] = 1 / u0[i];
+    for (int64_t i = 0; i < m; ++i) {
+      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+      x[i] = static_cast<double>(static_cast<int64_t>(seed >> 11)) / 9007199254740992.0 * 2 - 1;
+    }
+    bool grown = false;
+    int64_t extra = 0;
+    for (int64_t it = 0; it < 8 && extra < 3; ++it) {
+      double l1 = 0;
+      for (int64_t i = 0; i < m; ++i) l1 += std::fabs(x[i]);
+      if (!(l1 > 0) || !std::isfinite(l1)) return false;
+      const double scl = static_cast<double>(m) * norm * std::max(DBL_EPSILON, std::fabs(u0[m - 1])) / l1;
+      for (int64_t i = 0; i < m; ++i) x[i] *= scl;
+      for (int64_t i = 0; i + 1 < m; ++i) {
+        if (piv[i]) std::swap(x[i], x[i + 1]);
+        x[i + 1] -= l[i] * x[i];
+      }
+      x[m - 1] *= r0[m - 1];
+      x[m - 2] = (x[m - 2] - u1[m - 2] * x[m - 1]) * r0[m - 2];
+      for (int64_t i = m - 3; i >= 0; --i) x[i] = (x[i] - u1[i] * x[i + 1] - u2[i] * x[i + 2]) * r0[i];
+      // Against the earlier vectors of the cluster.
+      for (int64_t q = cluster; q < j; ++q) {
+        double dotv = 0;
+        for (int64_t i = 0; i < m; ++i) dotv += x[i] * z[i * ldz + q];
+        for (int64_t i = 0; i < m; ++i) x[i] -= dotv * z[i * ldz + q];
+      }
+      double inf = 0;
+      for (int64_t i = 0; i < m; ++i) inf = std::max(inf, std::fabs(x[i]));
+      if (!std::isfinite(inf)) return false;
+      if (inf >= dtpcrt) grown = true;
+      if (grown) ++extra;
+    }
+    if (!grown) return false;
+    double s2 = 0, big = 0;
+    int64_t at = 0;
+    for (int64_t i = 0; i < m; ++i) {
+      s2 += x[i] * x[i];
+      if (std::fabs(x[i]) > big) {
+        big = std::fabs(x[i]);
+        at = i;
+      }
+    }
+    const double inv = (x[at] < 0 ? -1 : 1) / std::sqrt(s2);
+    for (int64_t i = 0; i < m; ++i) z[i * ldz + j] = x[i] * inv;
+  }
+  return true;
+}
+
+}  // namespace linalg
+
 namespace {
 
 // Rows ≥ r of the symmetric block S = A[r:, r:] (full storage): S ← H·S·H with H = I − τ·v·vᵀ,
@@ -176,113 +288,6 @@ Status tridiagonalize(const Isa& isa, int64_t n, double* a, double* d, double* e
   return Status::Ok();
 }
 
-// Inverse iteration for the eigenvectors of the unreduced tridiagonal block (d, e) of size m
-// with eigenvalues lam (ascending), as LAPACK's stein: T − λI factored with partial pivoting
-// (tiny pivots replaced), a fixed pseudo-random start, scaled solves until the solution has grown
-// past √(0.1/m) (then two more), eigenvalues closer than 10·ε·‖T‖ separated, and vectors of
-// eigenvalues within 10⁻³·‖T‖ of each other (a cluster) re-orthogonalised by modified Gram–Schmidt.
-// z is m×m row-major, column j the unit vector of lam[j]. False when an iteration did not grow
-// (the caller falls back to QR with rotations).
-bool block_vectors(int64_t m, const double* d, const double* e, std::vector<double>& lam, double* z, int64_t ldz) {
-  if (m == 1) {
-    z[0] = 1;
-    return true;
-  }
-  double norm = 0;
-  for (int64_t i = 0; i < m; ++i) {
-    norm = std::max(norm, std::fabs(d[i]) + (i > 0 ? std::fabs(e[i - 1]) : 0) + (i + 1 < m ? std::fabs(e[i]) : 0));
-  }
-  if (norm == 0) norm = 1;
-  const double pertol = 10 * DBL_EPSILON * norm, ortol = 1e-3 * norm, dtpcrt = std::sqrt(0.1 / static_cast<double>(m));
-  const double tiny = DBL_EPSILON * norm;
-  std::vector<double> u0(m), r0(m), u1(m), u2(m), l(m), x(m);
-  std::vector<char> piv(m);
-  uint64_t seed = 0x9e3779b97f4a7c15ULL;
-  int64_t cluster = 0;  // first index of the current cluster
-  for (int64_t j = 0; j < m; ++j) {
-    if (j > 0) {
-      if (lam[j] - lam[j - 1] < pertol) lam[j] = lam[j - 1] + pertol;
-      if (lam[j] - lam[j - 1] > ortol) cluster = j;
-    }
-    // A cluster this large makes the re-orthogonalisation cubic: QR with rotations is cheaper.
-    if (j - cluster > 64) return false;
-    const double mu = lam[j];
-    // Factor T − μI = P·L·U, U with two superdiagonals.
-    double ca = d[0] - mu, cb = m > 1 ? e[0] : 0;
-    for (int64_t i = 0; i + 1 < m; ++i) {
-      const double c = e[i], na = d[i + 1] - mu, nbv = i + 2 < m ? e[i + 1] : 0;
-      if (std::fabs(ca) >= std::fabs(c)) {
-        const double piv_a = ca == 0 ? tiny : ca;
-        const double f = c / piv_a;
-        piv[i] = 0;
-        l[i] = f;
-        u0[i] = piv_a;
-        u1[i] = cb;
-        u2[i] = 0;
-        ca = na - f * cb;
-        cb = nbv;
-      } else {
-        const double f = ca / c;
-        piv[i] = 1;
-        l[i] = f;
-        u0[i] = c;
-        u1[i] = na;
-        u2[i] = nbv;
-        ca = cb - f * na;
-        cb = -f * nbv;
-      }
-    }
-    u0[m - 1] = std::fabs(ca) < tiny ? (ca < 0 ? -tiny : tiny) : ca;
-    for (int64_t i = 0; i + 1 < m; ++i)
-      if (std::fabs(u0[i]) < tiny) u0[i] = u0[i] < 0 ? -tiny : tiny;
-    for (int64_t i = 0; i < m; ++i) r0[i] = 1 / u0[i];
-    for (int64_t i = 0; i < m; ++i) {
-      seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-      x[i] = static_cast<double>(static_cast<int64_t>(seed >> 11)) / 9007199254740992.0 * 2 - 1;
-    }
-    bool grown = false;
-    int64_t extra = 0;
-    for (int64_t it = 0; it < 8 && extra < 3; ++it) {
-      double l1 = 0;
-      for (int64_t i = 0; i < m; ++i) l1 += std::fabs(x[i]);
-      if (!(l1 > 0) || !std::isfinite(l1)) return false;
-      const double scl = static_cast<double>(m) * norm * std::max(DBL_EPSILON, std::fabs(u0[m - 1])) / l1;
-      for (int64_t i = 0; i < m; ++i) x[i] *= scl;
-      for (int64_t i = 0; i + 1 < m; ++i) {
-        if (piv[i]) std::swap(x[i], x[i + 1]);
-        x[i + 1] -= l[i] * x[i];
-      }
-      x[m - 1] *= r0[m - 1];
-      x[m - 2] = (x[m - 2] - u1[m - 2] * x[m - 1]) * r0[m - 2];
-      for (int64_t i = m - 3; i >= 0; --i) x[i] = (x[i] - u1[i] * x[i + 1] - u2[i] * x[i + 2]) * r0[i];
-      // Against the earlier vectors of the cluster.
-      for (int64_t q = cluster; q < j; ++q) {
-        double dotv = 0;
-        for (int64_t i = 0; i < m; ++i) dotv += x[i] * z[i * ldz + q];
-        for (int64_t i = 0; i < m; ++i) x[i] -= dotv * z[i * ldz + q];
-      }
-      double inf = 0;
-      for (int64_t i = 0; i < m; ++i) inf = std::max(inf, std::fabs(x[i]));
-      if (!std::isfinite(inf)) return false;
-      if (inf >= dtpcrt) grown = true;
-      if (grown) ++extra;
-    }
-    if (!grown) return false;
-    double s2 = 0, big = 0;
-    int64_t at = 0;
-    for (int64_t i = 0; i < m; ++i) {
-      s2 += x[i] * x[i];
-      if (std::fabs(x[i]) > big) {
-        big = std::fabs(x[i]);
-        at = i;
-      }
-    }
-    const double inv = (x[at] < 0 ? -1 : 1) / std::sqrt(s2);
-    for (int64_t i = 0; i < m; ++i) z[i * ldz + j] = x[i] * inv;
-  }
-  return true;
-}
-
 // The eigenpairs of the symmetric tridiagonal (d, e) of order n: split into unreduced blocks,
 // each block's eigenvalues by implicit QR without vectors and its vectors by inverse iteration;
 // then all of them in ascending order: lam (n) and z (n×n row-major, column j for lam[j]).
@@ -300,7 +305,7 @@ bool tridiagonal_vectors(int64_t n, const double* d, const double* e, double* la
     for (int64_t k = 0; k + 1 < m; ++k) be[k] = e[b0 + k];
     if (!tridiagonal_qr(m, bd.data(), be.data(), nullptr, nullptr)) return false;
     std::sort(bd.begin(), bd.end());
-    if (!block_vectors(m, d + b0, e + b0, bd, zfull.data() + b0 * n + b0, n)) return false;
+    if (!linalg::inverse_iteration(m, d + b0, e + b0, bd, m, zfull.data() + b0 * n + b0, n)) return false;
     for (int64_t k = 0; k < m; ++k) all.emplace_back(bd[k], b0 + k);
     b0 = i + 1;
   }

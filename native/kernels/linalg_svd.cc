@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "linalg_blocks.h"
+#include "linalg_eigh.h"
 #include "linalg_qr.h"
 #include "linalg_vec.h"
 
@@ -25,6 +26,82 @@ struct Tall {
 };
 
 // m ≥ n. `a` (m×n) is destroyed. Returns false when the QR iteration did not converge.
+
+// The vectors of the upper bidiagonal B = diag(d) + superdiag(e) (n×n) by inverse iteration on its
+// Golub–Kahan form T = tridiag(0; d₀, e₀, d₁, e₁, …, d_{n−1}) of order 2n, whose eigenvector for
+// +σ is (v₀, u₀, v₁, u₁, …)/√2 with B·v = σ·u: O(n²) for all of them, then the rotation of the
+// rows of Uᵀ and Vᵀ is two GEMMs instead of the QR sweeps' rotations. `sigma` are B's singular
+// values (from the QR iteration without vectors). Checked, and false (the caller runs the QR
+// sweeps with rotations instead) when T nearly splits (a tiny d or e), when a vector mixes +σ with
+// −σ (‖u‖ or ‖v‖ not 1/√2: tiny singular values), or when a random probe finds the u's or the v's
+// not orthonormal to 10⁻¹⁰. On success d holds σ (in the order of the new rows).
+bool golub_kahan_vectors(const Isa& isa, int64_t m, int64_t n, std::vector<double>& d, const std::vector<double>& e,
+                         const std::vector<double>& values, std::vector<double>& ut, std::vector<double>& vt) {
+  if (n < 2) return false;
+  double bnorm = 0;
+  for (int64_t i = 0; i < n; ++i) bnorm = std::max(bnorm, std::fabs(d[i]) + (i + 1 < n ? std::fabs(e[i]) : 0.0));
+  if (!(bnorm > 0)) return false;
+  const int64_t t = 2 * n;
+  std::vector<double> diag(static_cast<std::size_t>(t), 0.0), off(static_cast<std::size_t>(t), 0.0);
+  for (int64_t i = 0; i < n; ++i) {
+    off[2 * i] = d[i];
+    if (i + 1 < n) off[2 * i + 1] = e[i];
+  }
+  for (int64_t k = 0; k + 1 < t; ++k)
+    if (!(std::fabs(off[k]) > static_cast<double>(n) * DBL_EPSILON * bnorm)) return false;
+  std::vector<double> sigma(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) sigma[i] = std::fabs(values[i]);
+  std::sort(sigma.begin(), sigma.end());
+  std::vector<double> lam(sigma);
+  std::vector<double> z(static_cast<std::size_t>(t * n));
+  if (!linalg::inverse_iteration(t, diag.data(), off.data(), lam, n, z.data(), n)) return false;
+  std::vector<double> ub(static_cast<std::size_t>(n * n)), vb(static_cast<std::size_t>(n * n));  // rows: uⱼᵀ, vⱼᵀ
+  for (int64_t j = 0; j < n; ++j) {
+    double nu = 0, nv = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const double vi = z[(2 * i) * n + j], ui = z[(2 * i + 1) * n + j];
+      ub[j * n + i] = ui;
+      vb[j * n + i] = vi;
+      nu += ui * ui;
+      nv += vi * vi;
+    }
+    if (std::fabs(nu - 0.5) > 1e-6 || std::fabs(nv - 0.5) > 1e-6) return false;
+    const double su = 1 / std::sqrt(nu), sv = 1 / std::sqrt(nv);
+    for (int64_t i = 0; i < n; ++i) {
+      ub[j * n + i] *= su;
+      vb[j * n + i] *= sv;
+    }
+  }
+  // Probe: ‖Xᵀ(X·r) − r‖∞ ≤ 10⁻¹⁰·‖r‖∞ for two pseudo-random r, X = the rows of ub, then vb.
+  uint64_t seed = 0x2545f4914f6cdd1dULL;
+  std::vector<double> r(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n)), w(static_cast<std::size_t>(n));
+  for (const std::vector<double>* x : {&ub, &vb}) {
+    for (int probe = 0; probe < 2; ++probe) {
+      double rmax = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        r[i] = static_cast<double>(static_cast<int64_t>(seed >> 11)) / 9007199254740992.0 * 2 - 1;
+        rmax = std::max(rmax, std::fabs(r[i]));
+      }
+      for (int64_t j = 0; j < n; ++j) y[j] = linalg::dot(n, x->data() + j * n, r.data());
+      std::fill(w.begin(), w.end(), 0.0);
+      for (int64_t j = 0; j < n; ++j) linalg::axpy(n, y[j], x->data() + j * n, w.data());
+      for (int64_t i = 0; i < n; ++i)
+        if (!(std::fabs(w[i] - r[i]) <= 1e-10 * rmax)) return false;
+    }
+  }
+  // Uᵀ's first n rows ← ub·Uᵀ[0:n]; Vᵀ ← vb·Vᵀ.
+  std::vector<double> tmp(static_cast<std::size_t>(n * std::max(m, n)));
+  if (!gemm_strided<double>(isa, n, m, n, 1.0, ub.data(), n, 1, ut.data(), m, 1, tmp.data(), m, false, Epilogue<double>{}).ok())
+    return false;
+  std::copy(tmp.begin(), tmp.begin() + n * m, ut.begin());
+  if (!gemm_strided<double>(isa, n, n, n, 1.0, vb.data(), n, 1, vt.data(), n, 1, tmp.data(), n, false, Epilogue<double>{}).ok())
+    return false;
+  std::copy(tmp.begin(), tmp.begin() + n * n, vt.begin());
+  for (int64_t j = 0; j < n; ++j) d[j] = sigma[j];
+  return true;
+}
+
 bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) {
   const int64_t ucols = full ? m : n;
   out->ucols = ucols;
@@ -235,11 +312,13 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
   if (want) {
     std::vector<double> d2(d), e2(e);
     if (!iterate(d2.data(), e2.data(), nullptr)) return false;
-    std::vector<double> lam(d2.size());
-    for (std::size_t i = 0; i < d2.size(); ++i) lam[i] = d2[i] * d2[i];
-    std::sort(lam.begin(), lam.end());
-    record = true;
-    if (!iterate(d.data(), e.data(), &lam)) return false;
+    if (!golub_kahan_vectors(isa, m, n, d, e, d2, ut, vt)) {
+      std::vector<double> lam(d2.size());
+      for (std::size_t i = 0; i < d2.size(); ++i) lam[i] = d2[i] * d2[i];
+      std::sort(lam.begin(), lam.end());
+      record = true;
+      if (!iterate(d.data(), e.data(), &lam)) return false;
+    }
   } else if (!iterate(d.data(), e.data(), nullptr)) {
     return false;
   }
