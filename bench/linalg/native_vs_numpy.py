@@ -5,8 +5,9 @@ bench/results/linalg-512.json.
 
     python3 bench/linalg/native_vs_numpy.py [--n 512] [--rounds 5] [--no-js]
 
-The native kernels are built here with g++ -O3 -mavx2 -mfma (the addon does not register them
-yet); numpy runs in a fresh process per round, once with OPENBLAS_NUM_THREADS=1 (the native
+The native kernels are built here into a standalone driver with g++ -O3 -mavx2 -mfma (the kernels
+alone, without the addon: bench/linalg.bench.mjs times them through linalg.svd / linalg.eigh on
+the native backend, as users call them); numpy runs in a fresh process per round, once with OPENBLAS_NUM_THREADS=1 (the native
 kernels are single-threaded) and once with OpenBLAS's default threads.
 """
 import argparse
