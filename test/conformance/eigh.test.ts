@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { linalg, randn, tensor } from '../../src/index.js';
 import { backendMatrix, runsDtype } from '../util/backends.js';
+import { orthogonal } from '../util/orthogonal.js';
 
 const BACKENDS = await backendMatrix();
 
@@ -57,19 +58,7 @@ describe('linalg.eigh', () => {
 /** Q·diag(λ)·Qᵀ for a seeded orthogonal Q (a product of Householder reflectors, plain loops). */
 function withEigenvalues(lambda: number[], seed: number): Float64Array {
   const n = lambda.length;
-  const q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) q[i * n + i] = 1;
-  const r = randn([4, n], { seed, dtype: 'float64' }).dataSync() as Float64Array;
-  for (let h = 0; h < 4; h++) {
-    const v = r.subarray(h * n, (h + 1) * n);
-    let vv = 0;
-    for (let k = 0; k < n; k++) vv += v[k]! * v[k]!;
-    for (let i = 0; i < n; i++) {
-      let dot = 0;
-      for (let k = 0; k < n; k++) dot += q[i * n + k]! * v[k]!;
-      for (let k = 0; k < n; k++) q[i * n + k] -= (2 * dot * v[k]!) / vv;
-    }
-  }
+  const q = orthogonal(n, seed);
   const a = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) {
     let s = 0;
