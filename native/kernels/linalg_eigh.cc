@@ -36,7 +36,7 @@ bool inverse_iteration(int64_t m, const double* d, const double* e, std::vector<
   if (norm == 0) norm = 1;
   const double pertol = 10 * DBL_EPSILON * norm, ortol = 1e-3 * norm, dtpcrt = std::sqrt(0.1 / static_cast<double>(m));
   const double tiny = DBL_EPSILON * norm;
-  std::vector<double> u0(m), r0(m), u1(m), u2(m), l(m), x(m);
+  std::vector<double> u0(m), r0(m), u1(m), u2(m), l(m), x(m), cols;
   std::vector<char> piv(m);
   uint64_t seed = 0x9e3779b97f4a7c15ULL;
   int64_t cluster = 0;  // first index of the current cluster
@@ -98,9 +98,9 @@ bool inverse_iteration(int64_t m, const double* d, const double* e, std::vector<
       for (int64_t i = m - 3; i >= 0; --i) x[i] = (x[i] - u1[i] * x[i + 1] - u2[i] * x[i + 2]) * r0[i];
       // Against the earlier vectors of the cluster.
       for (int64_t q = cluster; q < j; ++q) {
-        double dotv = 0;
-        for (int64_t i = 0; i < m; ++i) dotv += x[i] * z[i * ldz + q];
-        for (int64_t i = 0; i < m; ++i) x[i] -= dotv * z[i * ldz + q];
+        const double* zq = cols.data() + (q - cluster) * m;
+        const double dotv = linalg::dot(m, x.data(), zq);
+        linalg::axpy(m, -dotv, zq, x.data());
       }
       double inf = 0;
       for (int64_t i = 0; i < m; ++i) inf = std::max(inf, std::fabs(x[i]));
@@ -120,6 +120,11 @@ bool inverse_iteration(int64_t m, const double* d, const double* e, std::vector<
     }
     const double inv = (x[at] < 0 ? -1 : 1) / std::sqrt(s2);
     for (int64_t i = 0; i < m; ++i) z[i * ldz + j] = x[i] * inv;
+    // The cluster's vectors, contiguous, for the re-orthogonalisation of the next ones.
+    if (j + 1 < count && lam[j + 1] - lam[j] <= ortol) {
+      if (static_cast<int64_t>(cols.size()) < (j - cluster + 1) * m) cols.resize(static_cast<std::size_t>((j - cluster + 1) * m));
+      for (int64_t i = 0; i < m; ++i) cols[(j - cluster) * m + i] = x[i] * inv;
+    }
   }
   return true;
 }
@@ -310,11 +315,14 @@ bool tridiagonal_vectors(int64_t n, const double* d, const double* e, double* la
     b0 = i + 1;
   }
   std::stable_sort(all.begin(), all.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<int64_t> src(static_cast<std::size_t>(n));
   for (int64_t j = 0; j < n; ++j) {
     lam[j] = all[j].first;
-    const int64_t src = all[j].second;
-    for (int64_t r = 0; r < n; ++r) z[r * n + j] = zfull[r * n + src];
+    src[j] = all[j].second;
   }
+  // Row by row: contiguous writes, reads within one row of zfull.
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t j = 0; j < n; ++j) z[r * n + j] = zfull[r * n + src[j]];
   return true;
 }
 
@@ -334,8 +342,10 @@ Status eigh_f64(const Isa& isa, int64_t n, const double* a_in, double* values, d
     std::vector<double> d(static_cast<std::size_t>(n)), e(static_cast<std::size_t>(n), 0.0), tau(static_cast<std::size_t>(n), 0.0);
     double scale = 0;
     for (double v : a) scale = std::max(scale, std::fabs(v));
-    if (scale > 0 && scale != 1)
-      for (double& v : a) v /= scale;
+    if (scale > 0 && scale != 1) {
+      const double inv = 1 / scale;
+      for (double& v : a) v *= inv;
+    }
 
     // 1. Tridiagonalisation (blocked; reflector k in row k, columns k+1..).
     {
