@@ -310,7 +310,8 @@ bool tridiagonal_vectors(int64_t n, const double* d, const double* e, double* la
     for (int64_t k = 0; k + 1 < m; ++k) be[k] = e[b0 + k];
     if (!tridiagonal_qr(m, bd.data(), be.data(), nullptr, nullptr)) return false;
     std::sort(bd.begin(), bd.end());
-    if (!linalg::inverse_iteration(m, d + b0, e + b0, bd, m, zfull.data() + b0 * n + b0, n)) return false;
+    std::vector<double> shifts(bd);  // inverse iteration nudges equal values apart; the values reported are bd
+    if (!linalg::inverse_iteration(m, d + b0, e + b0, shifts, m, zfull.data() + b0 * n + b0, n)) return false;
     for (int64_t k = 0; k < m; ++k) all.emplace_back(bd[k], b0 + k);
     b0 = i + 1;
   }
