@@ -51,6 +51,7 @@
         "native/kernels/linalg_qr.cc",
         "native/kernels/linalg_svd.cc",
         "native/kernels/linalg_eigh.cc",
+        "native/kernels/linalg_ops.cc",
         "native/kernels/threadpool.cc",
         "native/kernels/cache_info.cc",
       ],

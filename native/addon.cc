@@ -8,7 +8,8 @@
 //   <op>(args) → Promise<void>                           async: runs on the libuv pool
 //   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
 // for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where,
-// softmax, batchNorm, layerNorm, remap, concat, gather. Outputs are
+// softmax, batchNorm, layerNorm, remap, concat, gather, and the general linear algebra solve,
+// lu, qr, svd, eigh (linalg_entries.h; their packed outputs: kernels/linalg_ops.h). Outputs are
 // JS-allocated typed arrays that the kernel writes; cholesky, solveSPD and ridge report a
 // non-positive pivot through their `info` Float64Array(3) [pivot, value, tolerance] (pivot −1: ok).
 #include <napi.h>
@@ -32,6 +33,7 @@
 #include "kernels/threadpool.h"
 #include "kernels/ukernel.h"
 #include "kernels/where.h"
+#include "linalg_entries.h"
 #include "worker.h"
 
 namespace lepton {
@@ -768,7 +770,12 @@ struct RidgeOp {
   X(layerNorm, LayerNormOp, Entry)    \
   X(remap, RemapOp, EntryWithInt)     \
   X(concat, ConcatOp, EntryWithInt)   \
-  X(gather, GatherOp, EntryWithInt)
+  X(gather, GatherOp, EntryWithInt)   \
+  X(solve, LinalgSolveOp, Entry)      \
+  X(lu, LinalgLuOp, Entry)            \
+  X(qr, LinalgQrOp, Entry)            \
+  X(svd, LinalgSvdOp, Entry)          \
+  X(eigh, LinalgEighOp, Entry)
 
 #define LEPTON_ENTRIES(name, Op, Kind)                                                 \
   InstanceMethod(#name, &LeptonAddon::Kind<Op, true, ArgReader>),                      \

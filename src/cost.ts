@@ -100,6 +100,48 @@ export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost 
       const p = plan as OpSpecs['gather']['plan'];
       return { rows: 0, flops: 0, bytes: 2 * width(p.dtype) * size(p.outShape) + 4 * p.count };
     }
+    case 'solve':
+    case 'triangularSolve': {
+      const p = plan as OpSpecs['solve']['plan'];
+      const factor = op === 'solve' ? (2 * p.n ** 3) / 3 : 0;
+      return { rows: 0, flops: factor + 2 * p.n * p.n * p.nrhs, bytes: width(p.dtype) * (p.n * p.n + 2 * p.n * p.nrhs) };
+    }
+    case 'inv':
+    case 'det':
+    case 'slogdet': {
+      const p = plan as OpSpecs['inv']['plan'];
+      // LU (2n³/3); the inverse adds the solves with I (4n³/3).
+      return { rows: 0, flops: op === 'inv' ? 2 * p.n ** 3 : (2 * p.n ** 3) / 3, bytes: 2 * width(p.dtype) * p.n * p.n };
+    }
+    case 'lu': {
+      const p = plan as OpSpecs['lu']['plan'];
+      const k = Math.min(p.m, p.n);
+      return { rows: 0, flops: 2 * p.m * p.n * k - ((p.m + p.n) * k * k) + (2 * k ** 3) / 3, bytes: width(p.dtype) * (p.m * p.n + size(p.outShape)) };
+    }
+    case 'qr': {
+      const p = plan as OpSpecs['qr']['plan'];
+      const k = Math.min(p.m, p.n);
+      return { rows: 0, flops: 4 * p.m * p.n * k + 2 * p.m * p.rows * k, bytes: width(p.dtype) * (p.m * p.n + size(p.outShape)) };
+    }
+    case 'svd':
+    case 'pinv':
+    case 'matrixRank':
+    case 'lstsq': {
+      // Golub–Kahan: about 4·m·n·k for the bidiagonal form, 12·m·n·k more with the vectors (LAPACK's counts).
+      const p = plan as { m: number; n: number; dtype: string; outShape: readonly number[] };
+      const k = Math.min(p.m, p.n);
+      const vectors = op !== 'matrixRank' && !(op === 'svd' && !(plan as OpSpecs['svd']['plan']).vectors);
+      return { rows: 0, flops: (vectors ? 16 : 4) * p.m * p.n * k, bytes: 8 * (p.m * p.n + size(p.outShape)) };
+    }
+    case 'eigh': {
+      const p = plan as OpSpecs['eigh']['plan'];
+      return { rows: 0, flops: 9 * p.n ** 3, bytes: width(p.dtype) * (p.n * p.n + size(p.outShape)) };
+    }
+    case 'fft': {
+      const p = plan as OpSpecs['fft']['plan'];
+      const lines = p.outer * p.inner;
+      return { rows: 0, flops: 5 * lines * p.n * Math.log2(Math.max(p.n, 2)), bytes: width(p.dtype) * (size(p.outShape) + lines * p.len * 2) };
+    }
     default:
       return { rows: 0, flops: 0, bytes: 0 };
   }

@@ -69,7 +69,7 @@ export {
 export { linalg } from './ops/linalg.js';
 export { fft, ifft, rfft, irfft, type FftOptions } from './ops/fft.js';
 export type {
-  LuFactors, QrOptions, LstsqOptions, LstsqResult, SvdOptions, PinvOptions, MatrixRankOptions, TriangularSolveOptions,
+  LinalgOptions, LuFactors, QrOptions, LstsqOptions, LstsqResult, SvdOptions, PinvOptions, MatrixRankOptions, TriangularSolveOptions,
 } from './ops/linalg-ext.js';
 export { ridge, planRidge, type RidgeOptions, type RidgeForm } from './ops/ridge.js';
 

@@ -275,6 +275,134 @@ export interface SolveSpdPlan {
   readonly outShape: readonly number[];
 }
 
+/**
+ * One output of an op that returns several (lu, qr, svd, eigh, slogdet, lstsq): the kernel writes
+ * every output into one flat, packed array of the plan's dtype, and the op returns each part as a
+ * row-major view of it (`offset` elements in, `shape`). `int` parts hold integers (pivots, a rank)
+ * stored exactly in the float dtype; the op returns them as int32 tensors.
+ */
+export interface OutputPart {
+  readonly offset: number;
+  readonly shape: readonly number[];
+  readonly int: boolean;
+}
+
+/** A packed multi-output plan: outShape is [total] and `parts` are the outputs, in order. */
+export interface PackedPlan {
+  readonly dtype: FloatDType;
+  readonly outShape: readonly number[];
+  readonly parts: readonly OutputPart[];
+}
+
+/**
+ * linalg.solve (X = A⁻¹B by LU with partial pivoting) and linalg.triangularSolve: A n×n, B n×nrhs
+ * (or [n]); the result has B's shape. The general ops compute in float64 whatever the dtype (a
+ * float32 input is rounded once, at the end).
+ */
+export interface SolvePlan {
+  readonly dtype: FloatDType;
+  readonly n: number;
+  readonly nrhs: number;
+  readonly outShape: readonly number[];
+}
+
+export interface TriangularSolvePlan extends SolvePlan {
+  readonly lower: boolean;
+  readonly transpose: boolean;
+  readonly unitDiagonal: boolean;
+}
+
+/** linalg.inv, linalg.det ([]), linalg.slogdet (packed: sign [], logAbsDet []) of an n×n A. */
+export interface SquarePlan {
+  readonly dtype: FloatDType;
+  readonly n: number;
+  readonly outShape: readonly number[];
+}
+
+export interface SlogdetPlan extends PackedPlan {
+  readonly n: number;
+}
+
+/** linalg.lu of an m×n A: packed p (int, [m]), l [m, k], u [k, n], k = min(m, n). */
+export interface LuPlan extends PackedPlan {
+  readonly m: number;
+  readonly n: number;
+}
+
+/** linalg.qr of an m×n A: packed q [m, rows], r [rows, n]; rows = min(m, n) (reduced) or m (complete). */
+export interface QrPlan extends PackedPlan {
+  readonly m: number;
+  readonly n: number;
+  readonly rows: number;
+}
+
+/**
+ * linalg.svd (vectors) and linalg.svdvals (no vectors) of an m×n A: packed u [m, ucols], s [k],
+ * vt [vrows, n] (ucols = m, vrows = n when `full`, else k), or s alone.
+ */
+export interface SvdPlan extends PackedPlan {
+  readonly m: number;
+  readonly n: number;
+  readonly full: boolean;
+  readonly vectors: boolean;
+}
+
+/** linalg.eigh of a symmetric n×n A (lower triangle read): packed values [n], vectors [n, n]. */
+export interface EighPlan extends PackedPlan {
+  readonly n: number;
+}
+
+/**
+ * linalg.lstsq: packed x ([n] or [n, nrhs]), residuals ([nrhs] when m > n, else [0]), rank (int,
+ * []), s [min(m, n)].
+ */
+export interface LstsqPlan extends PackedPlan {
+  readonly m: number;
+  readonly n: number;
+  readonly nrhs: number;
+  /** Singular values ≤ rcond·s_max count as zero. */
+  readonly rcond: number;
+}
+
+/** linalg.pinv of an m×n A: [n, m]. */
+export interface PinvPlan {
+  readonly dtype: FloatDType;
+  readonly m: number;
+  readonly n: number;
+  readonly rtol: number;
+  readonly outShape: readonly number[];
+}
+
+/** linalg.matrixRank: an int32 rank-0 result. */
+export interface MatrixRankPlan {
+  readonly dtype: 'int32';
+  /** The input's dtype. */
+  readonly inDtype: FloatDType;
+  readonly m: number;
+  readonly n: number;
+  /** Absolute threshold, or −1: s_max·max(m, n)·ε of inDtype. */
+  readonly tol: number;
+  readonly outShape: readonly number[];
+}
+
+export type FftKind = 'fft' | 'ifft' | 'rfft' | 'irfft';
+
+/**
+ * fft, ifft, rfft, irfft along one axis, the input seen as [outer, len, inner] (complex inputs
+ * with a trailing 2). The input is zero-padded or truncated to `n` first (irfft: `n` is the output
+ * length and the input's `len` frequencies are read). `scale` multiplies the result.
+ */
+export interface FftPlan {
+  readonly kind: FftKind;
+  readonly dtype: FloatDType;
+  readonly outer: number;
+  readonly len: number;
+  readonly inner: number;
+  readonly n: number;
+  readonly scale: number;
+  readonly outShape: readonly number[];
+}
+
 export type RidgeForm = 'auto' | 'primal' | 'dual';
 
 /**
@@ -343,6 +471,32 @@ export interface OpSpecs {
   concat: { inputs: readonly Tensor[]; plan: ConcatPlan };
   /** Slices of x along one axis picked by int32 indices (numpy.take). */
   gather: { inputs: readonly [x: Tensor, indices: Tensor]; plan: GatherPlan };
+  /** X = A⁻¹B by LU with partial pivoting. */
+  solve: { inputs: readonly [a: Tensor, b: Tensor]; plan: SolvePlan };
+  /** P·A = L·U (packed p, l, u). */
+  lu: { inputs: readonly [a: Tensor]; plan: LuPlan };
+  /** A⁻¹ by LU. */
+  inv: { inputs: readonly [a: Tensor]; plan: SquarePlan };
+  /** det A, rank 0. */
+  det: { inputs: readonly [a: Tensor]; plan: SquarePlan };
+  /** sign(det A) and log|det A| (packed). */
+  slogdet: { inputs: readonly [a: Tensor]; plan: SlogdetPlan };
+  /** Householder A = Q·R (packed q, r). */
+  qr: { inputs: readonly [a: Tensor]; plan: QrPlan };
+  /** min ‖A·X − B‖ (packed x, residuals, rank, s). */
+  lstsq: { inputs: readonly [a: Tensor, b: Tensor]; plan: LstsqPlan };
+  /** A = U·diag(s)·Vᵀ (packed u, s, vt; or s alone). */
+  svd: { inputs: readonly [a: Tensor]; plan: SvdPlan };
+  /** The Moore–Penrose pseudo-inverse. */
+  pinv: { inputs: readonly [a: Tensor]; plan: PinvPlan };
+  /** The numerical rank (int32). */
+  matrixRank: { inputs: readonly [a: Tensor]; plan: MatrixRankPlan };
+  /** op(A)·X = B for triangular A. */
+  triangularSolve: { inputs: readonly [a: Tensor, b: Tensor]; plan: TriangularSolvePlan };
+  /** Symmetric A = V·diag(values)·Vᵀ (packed values, vectors). */
+  eigh: { inputs: readonly [a: Tensor]; plan: EighPlan };
+  /** fft, ifft, rfft, irfft along one axis. */
+  fft: { inputs: readonly [x: Tensor]; plan: FftPlan };
 }
 
 export type OpName = keyof OpSpecs;
@@ -351,6 +505,7 @@ export type OpName = keyof OpSpecs;
 export const OP_NAMES: readonly OpName[] = Object.freeze([
   'matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge',
   'where', 'softmax', 'batchNorm', 'layerNorm', 'remap', 'concat', 'gather',
+  'solve', 'lu', 'inv', 'det', 'slogdet', 'qr', 'lstsq', 'svd', 'pinv', 'matrixRank', 'triangularSolve', 'eigh', 'fft',
 ] as const);
 
 /** Ops whose output the pool can split by rows (the others run whole, on one thread). */

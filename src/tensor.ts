@@ -473,6 +473,14 @@ export class Tensor<D extends DType = DType> {
     return this.#view([...shape], [...strides], offset);
   }
 
+  /**
+   * @internal A row-major view of `shape` whose element 0 is element `start` of this contiguous
+   * tensor (one output of a packed multi-output op); it shares the storage and pending work.
+   */
+  _part(shape: readonly number[], start: number): Tensor<D> {
+    return this.#view([...shape], contiguousStrides(shape), this.#offset + start);
+  }
+
   /** @internal The CPU store (undefined on the GPU or while deferred). */
   get _store(): CpuStore | undefined {
     return this.#store;

@@ -1,5 +1,5 @@
 // native_driver.cc — a standalone test and timing driver for native/kernels/linalg_{lu,qr,svd}.cc
-// and linalg_eigh.cc (the addon does not register them yet). Built and run by
+// and linalg_eigh.cc (the kernels alone; the addon registers them as solve/lu/qr/svd/eigh). Built and run by
 // bench/linalg/native_vs_numpy.py:
 //   native_driver <op> <m> <n> <matrix.f64> <reps> <out.f64>
 // reads a row-major float64 m×n matrix, runs <op> (svd | svdvals | qr | lu | solve | eigh: of

@@ -5,8 +5,9 @@ bench/results/linalg-512.json.
 
     python3 bench/linalg/native_vs_numpy.py [--n 512] [--rounds 5] [--no-js]
 
-The native kernels are built here with g++ -O3 -mavx2 -mfma (the addon does not register them
-yet); numpy runs in a fresh process per round, once with OPENBLAS_NUM_THREADS=1 (the native
+The native kernels are built here into a standalone driver with g++ -O3 -mavx2 -mfma (the kernels
+alone, without the addon: bench/linalg.bench.mjs times them through linalg.svd / linalg.eigh on
+the native backend, as users call them); numpy runs in a fresh process per round, once with OPENBLAS_NUM_THREADS=1 (the native
 kernels are single-threaded) and once with OpenBLAS's default threads.
 """
 import argparse
@@ -43,8 +44,8 @@ def build(tmp):
         objs.append(obj)
     exe = os.path.join(tmp, "native_driver")
     srcs = [os.path.join(ROOT, "bench", "linalg", "native_driver.cc")] + [
-        os.path.join(K, f + ".cc") for f in ["linalg_vec", "linalg_lu", "linalg_qr", "linalg_svd", "linalg_eigh", "ukernel_ref"]]
-    subprocess.run(["g++", "-std=c++17", "-O3", "-mavx2", "-mfma", "-Wall", "-Wextra", *srcs, *objs, "-o", exe], check=True)
+        os.path.join(K, f + ".cc") for f in ["linalg_vec", "linalg_lu", "linalg_qr", "linalg_svd", "linalg_eigh", "ukernel_ref", "cache_info", "threadpool"]]
+    subprocess.run(["g++", "-std=c++17", "-O3", "-mavx2", "-mfma", "-Wall", "-Wextra", "-pthread", *srcs, *objs, "-o", exe], check=True)
     return exe
 
 

@@ -69,10 +69,12 @@ inline void build_t(const double* v, int64_t len, int64_t nb, const double* tau,
   for (int64_t i = 0; i < nb; ++i) {
     t[i * nb + i] = tau[i];
     if (tau[i] == 0) continue;
-    for (int64_t j = 0; j < i; ++j) {
-      double acc = 0;
-      for (int64_t r = i; r < len; ++r) acc += v[r * nb + j] * v[r * nb + i];
-      zc[j] = acc;
+    // zc = V[i:, 0:i]ᵀ·V[i:, i], row by row (contiguous in V).
+    std::fill(zc.begin(), zc.begin() + i, 0.0);
+    for (int64_t r = i; r < len; ++r) {
+      const double vi = v[r * nb + i];
+      if (vi == 0) continue;
+      for (int64_t j = 0; j < i; ++j) zc[j] += v[r * nb + j] * vi;
     }
     for (int64_t j = 0; j < i; ++j) {
       double acc = 0;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "linalg_blocks.h"
+#include "linalg_eigh.h"
 #include "linalg_qr.h"
 #include "linalg_vec.h"
 
@@ -25,6 +26,82 @@ struct Tall {
 };
 
 // m ≥ n. `a` (m×n) is destroyed. Returns false when the QR iteration did not converge.
+
+// The vectors of the upper bidiagonal B = diag(d) + superdiag(e) (n×n) by inverse iteration on its
+// Golub–Kahan form T = tridiag(0; d₀, e₀, d₁, e₁, …, d_{n−1}) of order 2n, whose eigenvector for
+// +σ is (v₀, u₀, v₁, u₁, …)/√2 with B·v = σ·u: O(n²) for all of them, then the rotation of the
+// rows of Uᵀ and Vᵀ is two GEMMs instead of the QR sweeps' rotations. `sigma` are B's singular
+// values (from the QR iteration without vectors). Checked, and false (the caller runs the QR
+// sweeps with rotations instead) when T nearly splits (a tiny d or e), when a vector mixes +σ with
+// −σ (‖u‖ or ‖v‖ not 1/√2: tiny singular values), or when a random probe finds the u's or the v's
+// not orthonormal to 10⁻¹⁰. On success d holds σ (in the order of the new rows).
+bool golub_kahan_vectors(const Isa& isa, int64_t m, int64_t n, std::vector<double>& d, const std::vector<double>& e,
+                         const std::vector<double>& values, std::vector<double>& ut, std::vector<double>& vt) {
+  if (n < 2) return false;
+  double bnorm = 0;
+  for (int64_t i = 0; i < n; ++i) bnorm = std::max(bnorm, std::fabs(d[i]) + (i + 1 < n ? std::fabs(e[i]) : 0.0));
+  if (!(bnorm > 0)) return false;
+  const int64_t t = 2 * n;
+  std::vector<double> diag(static_cast<std::size_t>(t), 0.0), off(static_cast<std::size_t>(t), 0.0);
+  for (int64_t i = 0; i < n; ++i) {
+    off[2 * i] = d[i];
+    if (i + 1 < n) off[2 * i + 1] = e[i];
+  }
+  for (int64_t k = 0; k + 1 < t; ++k)
+    if (!(std::fabs(off[k]) > static_cast<double>(n) * DBL_EPSILON * bnorm)) return false;
+  std::vector<double> sigma(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) sigma[i] = std::fabs(values[i]);
+  std::sort(sigma.begin(), sigma.end());
+  std::vector<double> lam(sigma);
+  std::vector<double> z(static_cast<std::size_t>(t * n));
+  if (!linalg::inverse_iteration(t, diag.data(), off.data(), lam, n, z.data(), n)) return false;
+  std::vector<double> ub(static_cast<std::size_t>(n * n)), vb(static_cast<std::size_t>(n * n));  // rows: uⱼᵀ, vⱼᵀ
+  for (int64_t j = 0; j < n; ++j) {
+    double nu = 0, nv = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const double vi = z[(2 * i) * n + j], ui = z[(2 * i + 1) * n + j];
+      ub[j * n + i] = ui;
+      vb[j * n + i] = vi;
+      nu += ui * ui;
+      nv += vi * vi;
+    }
+    if (std::fabs(nu - 0.5) > 1e-6 || std::fabs(nv - 0.5) > 1e-6) return false;
+    const double su = 1 / std::sqrt(nu), sv = 1 / std::sqrt(nv);
+    for (int64_t i = 0; i < n; ++i) {
+      ub[j * n + i] *= su;
+      vb[j * n + i] *= sv;
+    }
+  }
+  // Probe: ‖Xᵀ(X·r) − r‖∞ ≤ 10⁻¹⁰·‖r‖∞ for two pseudo-random r, X = the rows of ub, then vb.
+  uint64_t seed = 0x2545f4914f6cdd1dULL;
+  std::vector<double> r(static_cast<std::size_t>(n)), y(static_cast<std::size_t>(n)), w(static_cast<std::size_t>(n));
+  for (const std::vector<double>* x : {&ub, &vb}) {
+    for (int probe = 0; probe < 2; ++probe) {
+      double rmax = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        r[i] = static_cast<double>(static_cast<int64_t>(seed >> 11)) / 9007199254740992.0 * 2 - 1;
+        rmax = std::max(rmax, std::fabs(r[i]));
+      }
+      for (int64_t j = 0; j < n; ++j) y[j] = linalg::dot(n, x->data() + j * n, r.data());
+      std::fill(w.begin(), w.end(), 0.0);
+      for (int64_t j = 0; j < n; ++j) linalg::axpy(n, y[j], x->data() + j * n, w.data());
+      for (int64_t i = 0; i < n; ++i)
+        if (!(std::fabs(w[i] - r[i]) <= 1e-10 * rmax)) return false;
+    }
+  }
+  // Uᵀ's first n rows ← ub·Uᵀ[0:n]; Vᵀ ← vb·Vᵀ.
+  std::vector<double> tmp(static_cast<std::size_t>(n * std::max(m, n)));
+  if (!gemm_strided<double>(isa, n, m, n, 1.0, ub.data(), n, 1, ut.data(), m, 1, tmp.data(), m, false, Epilogue<double>{}).ok())
+    return false;
+  std::copy(tmp.begin(), tmp.begin() + n * m, ut.begin());
+  if (!gemm_strided<double>(isa, n, n, n, 1.0, vb.data(), n, 1, vt.data(), n, 1, tmp.data(), n, false, Epilogue<double>{}).ok())
+    return false;
+  std::copy(tmp.begin(), tmp.begin() + n * n, vt.begin());
+  for (int64_t j = 0; j < n; ++j) d[j] = sigma[j];
+  return true;
+}
+
 bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool want, Tall* out) {
   const int64_t ucols = full ? m : n;
   out->ucols = ucols;
@@ -70,15 +147,14 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
     std::fill(zn, zn + std::max<int64_t>(width - 1, 0), 0.0);
     for (int64_t i = k + 1; i < m; ++i) {
       double* ri = a + i * n + k + 1;
-      if (tq != 0) {
-        const double f = tq * a[i * n + k];
-        if (f != 0) linalg::axpy(width, -f, wk, ri);
-      }
-      if (tp != 0) {
-        const double sdot = linalg::dot(width, ri, rk);
-        if (sdot != 0) linalg::axpy(width, -tp * sdot, rk, ri);
-      }
-      if (width > 1 && ri[0] != 0) linalg::axpy(width - 1, ri[0], ri + 1, zn);
+      // Two passes over the row: the left update fused with its dot with the right reflector,
+      // then the right update fused with the row's share of the next z (ri[0] first: z needs its
+      // final value).
+      const double f = tq != 0 ? tq * a[i * n + k] : 0;
+      const double sdot = tp != 0 ? linalg::axpy_dot(width, -f, wk, ri, rk) : (linalg::axpy(width, -f, wk, ri), 0.0);
+      const double g = -tp * sdot;
+      ri[0] += g * rk[0];
+      if (width > 1) linalg::axpy_acc(width - 1, g, rk + 1, ri + 1, ri[0], zn);
     }
   }
 
@@ -156,7 +232,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
           double bulge = ee[i];
           ee[i] = 0;
           for (int64_t j = i + 1; j <= q && bulge != 0; ++j) {
-            const double r = std::hypot(dd[j], bulge);
+            const double r = linalg::fast_hypot(dd[j], bulge);
             const double c = dd[j] / r, s = bulge / r;
             dd[j] = r;
             rot_u(j, i, c, s);
@@ -169,7 +245,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
           double bulge = ee[q - 1];
           ee[q - 1] = 0;
           for (int64_t j = q - 1; j >= p && bulge != 0; --j) {
-            const double r = std::hypot(dd[j], bulge);
+            const double r = linalg::fast_hypot(dd[j], bulge);
             const double c = dd[j] / r, s = bulge / r;
             dd[j] = r;
             rot_v(j, q, c, s);
@@ -188,7 +264,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
       double mu = t22;
       if (t12 != 0) {
         const double delta = (t11 - t22) / 2;
-        const double root = std::hypot(delta, t12);
+        const double root = linalg::fast_hypot(delta, t12);
         mu = t22 - (t12 * t12) / (delta + (delta >= 0 ? root : -root));
       }
       if (lam != nullptr && tries++ < 2) {
@@ -201,7 +277,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
       double y = dd[p] * dd[p] - mu;
       double z = dd[p] * ee[p];
       for (int64_t k = p; k < q; ++k) {
-        double r = std::hypot(y, z);
+        double r = linalg::fast_hypot(y, z);
         double c = r == 0 ? 1 : y / r;
         double s = r == 0 ? 0 : z / r;
         if (k > p) ee[k - 1] = r;
@@ -212,7 +288,7 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
         const double bulge = s * h;
         dd[k + 1] = c * h;
         rot_v(k, k + 1, c, s);
-        r = std::hypot(dd[k], bulge);
+        r = linalg::fast_hypot(dd[k], bulge);
         c = r == 0 ? 1 : dd[k] / r;
         s = r == 0 ? 0 : bulge / r;
         dd[k] = r;
@@ -236,11 +312,13 @@ bool svd_tall(const Isa& isa, int64_t m, int64_t n, double* a, bool full, bool w
   if (want) {
     std::vector<double> d2(d), e2(e);
     if (!iterate(d2.data(), e2.data(), nullptr)) return false;
-    std::vector<double> lam(d2.size());
-    for (std::size_t i = 0; i < d2.size(); ++i) lam[i] = d2[i] * d2[i];
-    std::sort(lam.begin(), lam.end());
-    record = true;
-    if (!iterate(d.data(), e.data(), &lam)) return false;
+    if (!golub_kahan_vectors(isa, m, n, d, e, d2, ut, vt)) {
+      std::vector<double> lam(d2.size());
+      for (std::size_t i = 0; i < d2.size(); ++i) lam[i] = d2[i] * d2[i];
+      std::sort(lam.begin(), lam.end());
+      record = true;
+      if (!iterate(d.data(), e.data(), &lam)) return false;
+    }
   } else if (!iterate(d.data(), e.data(), nullptr)) {
     return false;
   }

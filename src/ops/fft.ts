@@ -9,17 +9,20 @@
  * `n` zero-pads or truncates the input along the axis first; `norm` is numpy's: 'backward'
  * (default: 1/n on the inverse), 'ortho' (1/√n both ways) or 'forward' (1/n on the forward).
  * float32 and float64 inputs are transformed in float64 and returned in their dtype; O(n log n)
- * for every n (radix-2, Bluestein otherwise).
+ * for every n (radix-2, Bluestein otherwise). Each call is one op of the op table (`fft`, its
+ * plan naming the transform), dispatched as every op is; the kernel is the shared TypeScript FFT
+ * on every CPU backend (native and wasm carry none of their own), and webgpu reads the input
+ * back, transforms it on the CPU and uploads the result.
  */
+import { dispatch } from '../dispatch.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
+import type { FftKind, FftPlan, OpOptions } from '../plans.js';
 import { formatShape } from '../shape.js';
 import { describe, type Tensor } from '../tensor.js';
-import { fftLines, irfftLines, rfftLines } from '../kernels/linalg/fft.js';
-import { expectFloat, expectMinRank, expectOneOf, expectTensor } from './checks.js';
-import { denseF64, expectOptions, wrap } from './dense.js';
+import { checkOptions, expectFloat, expectMinRank, expectOneOf, expectTensor } from './checks.js';
 
 /** Options of the fft ops. */
-export interface FftOptions {
+export interface FftOptions extends OpOptions {
   /** The axis to transform (of the complex shape for complex inputs); default −1. */
   readonly axis?: number;
   /** Length of the transform: the input is zero-padded or truncated to it (irfft: the output length). */
@@ -69,17 +72,6 @@ function lengthOption(op: string, value: unknown, fallback: number): number {
   return n;
 }
 
-/** [outer, len, inner, width] → [outer, n, inner, width], zero-padded or truncated along len. */
-function resize(x: Float64Array, g: Geometry, n: number, width: number): Float64Array {
-  if (n === g.len) return x;
-  const out = new Float64Array(g.outer * n * g.inner * width);
-  const keep = Math.min(n, g.len) * g.inner * width;
-  for (let o = 0; o < g.outer; o++) {
-    out.set(x.subarray(o * g.len * g.inner * width, o * g.len * g.inner * width + keep), o * n * g.inner * width);
-  }
-  return out;
-}
-
 function withAxis(shape: readonly number[], axis: number, len: number, complex: boolean): number[] {
   const s = [...shape];
   s[axis] = len;
@@ -106,20 +98,22 @@ function complexInput(op: string, value: unknown) {
 }
 
 function parseOptions(op: string, value: unknown) {
-  const o = expectOptions<FftOptions>(op, value, ['axis', 'n', 'norm']);
+  const o = checkOptions<FftOptions>(op, value, ['axis', 'n', 'norm']);
   const norm = o.norm === undefined ? 'backward' : expectOneOf(op, 'norm', o.norm, NORMS);
   return { o, norm };
 }
 
-function complexTransform(op: string, value: unknown, opts: unknown, inverse: boolean): Tensor {
+function run(kind: FftKind, x: Tensor, options: unknown, g: Geometry, n: number, scale: number, dtype: 'float32' | 'float64', outShape: number[]): Tensor {
+  const plan: FftPlan = Object.freeze({ kind, dtype, outer: g.outer, len: g.len, inner: g.inner, n, scale, outShape: Object.freeze(outShape) });
+  return dispatch('fft', plan, [x], options as OpOptions | undefined, kind);
+}
+
+function complexTransform(op: 'fft' | 'ifft', value: unknown, opts: unknown, inverse: boolean): Tensor {
   const { x, dtype, shape } = complexInput(op, value);
   const { o, norm } = parseOptions(op, opts);
   const g = geometry(op, shape, o.axis);
   const n = lengthOption(op, o.n, g.len);
-  const data = resize(denseF64(op, 'x', x, false), g, n, 2);
-  const out = new Float64Array(data.length);
-  fftLines(data, out, g.outer, n, g.inner, inverse, scaleOf(norm, n, inverse));
-  return wrap(dtype, withAxis(shape, g.axis, n, true), out);
+  return run(op, x, opts, g, n, scaleOf(norm, n, inverse), dtype, withAxis(shape, g.axis, n, true));
 }
 
 /**
@@ -154,11 +148,7 @@ export function rfft(x: Tensor, options?: FftOptions): Tensor {
   const { o, norm } = parseOptions(op, options);
   const g = geometry(op, t.shape, o.axis);
   const n = lengthOption(op, o.n, g.len);
-  const data = resize(denseF64(op, 'x', t, false), g, n, 1);
-  const half = (n >> 1) + 1;
-  const out = new Float64Array(g.outer * half * g.inner * 2);
-  rfftLines(data, out, g.outer, n, g.inner, scaleOf(norm, n, false));
-  return wrap(dtype, withAxis(t.shape, g.axis, half, true), out);
+  return run(op, t, options, g, n, scaleOf(norm, n, false), dtype, withAxis(t.shape, g.axis, (n >> 1) + 1, true));
 }
 
 /**
@@ -173,9 +163,7 @@ export function irfft(x: Tensor, options?: FftOptions): Tensor {
   const { o, norm } = parseOptions(op, options);
   const g = geometry(op, shape, o.axis);
   const n = lengthOption(op, o.n, 2 * (g.len - 1));
-  const out = new Float64Array(g.outer * n * g.inner);
-  irfftLines(denseF64(op, 'x', t, false), out, g.outer, g.len, g.inner, n, scaleOf(norm, n, true));
-  return wrap(dtype, withAxis(shape, g.axis, n, false), out);
+  return run(op, t, options, g, n, scaleOf(norm, n, true), dtype, withAxis(shape, g.axis, n, false));
 }
 
 /** The fft ops, to be exported beside the others (numpy.fft's names). */

@@ -1,35 +1,35 @@
 /**
  * The general linear algebra of numpy.linalg: solve, lu, inv, det, slogdet, qr, lstsq, svd,
- * svdvals, pinv, matrixRank, triangularSolve. Matrices are rank-2 (right-hand sides rank 1 or 2),
- * float32 or float64; everything is computed in float64 on a dense copy and returned in the
- * input's dtype (a float32 input is rounded once, at the end). Inputs must be finite.
+ * svdvals, pinv, matrixRank, triangularSolve, eigh. Matrices are rank-2 (right-hand sides rank 1
+ * or 2), float32 or float64; every backend computes in float64 and returns the input's dtype (a
+ * float32 input is rounded once, at the end).
  *
- * Each function is validate → kernel (src/kernels/linalg/) → wrap, and runs synchronously
- * (`await` on the result works too). A singular matrix given to solve or inv is an
- * INVALID_ARGUMENT error (exactly-zero pivot, as LAPACK's getrf reports); det of it is 0.
+ * Each function validates, freezes a plan and goes through dispatch like every op (eager: the
+ * result may be pending on the pool or the GPU). The ops with several results (lu, qr, svd, eigh,
+ * slogdet, lstsq) have one packed output that `unpack` (parts.ts) splits into views. Values are
+ * checked by the kernels (they alone have them): NaN/Infinity, or a singular matrix given to
+ * solve or inv (an exactly-zero pivot, as LAPACK's getrf reports), is an INVALID_ARGUMENT error,
+ * thrown by the call or, for deferred work, by the read. det of a singular matrix is 0.
  */
-import { DTypeError, InvalidArgumentError, LeptonError, ShapeError } from '../errors.js';
+import { dispatch } from '../dispatch.js';
+import { DTypeError, ShapeError } from '../errors.js';
+import { EPSILON } from '../kernels/linalg/ops.js';
+import type {
+  EighPlan, FloatDType, LstsqPlan, LuPlan, MatrixRankPlan, OpOptions, OutputPart, PinvPlan, QrPlan, SlogdetPlan, SolvePlan,
+  SquarePlan, SvdPlan, TriangularSolvePlan,
+} from '../plans.js';
 import { formatShape } from '../shape.js';
-import { Tensor } from '../tensor.js';
-import { luDeterminant, luF64, luInverseF64, luPermutation, luSlogdet, luSolveF64 } from '../kernels/linalg/lu.js';
-import { lstsqF64, pinvF64, rankOf, singularValuesF64 } from '../kernels/linalg/lstsq.js';
-import { qrF64, qrFormQ } from '../kernels/linalg/qr.js';
-import { svdF64 } from '../kernels/linalg/svd.js';
-import { eighF64 } from '../kernels/eigh.js';
-import { firstZeroDiagonal, triangularSolveF64 } from '../kernels/linalg/triangular.js';
-import { expectBoolean, expectFloat, expectOneOf, expectRank, expectTensor } from './checks.js';
+import type { Tensor } from '../tensor.js';
+import { checkOptions, expectBoolean, expectFloat, expectOneOf, expectRank, expectTensor } from './checks.js';
+import { expectTolerance } from './dense.js';
+import { unpack } from './parts.js';
 import { checkElements } from '../limits.js';
-import { denseF64, expectOptions, expectTolerance, scalar, wrap } from './dense.js';
-
-type FloatDType = 'float32' | 'float64';
-
-const EPSILON: Readonly<Record<FloatDType, number>> = { float32: 2 ** -23, float64: 2 ** -52 };
 
 interface Matrix {
+  readonly t: Tensor;
   readonly dtype: FloatDType;
   readonly m: number;
   readonly n: number;
-  readonly data: Float64Array;
 }
 
 function matrix(op: string, name: string, value: unknown): Matrix {
@@ -37,7 +37,7 @@ function matrix(op: string, name: string, value: unknown): Matrix {
   const dtype = expectFloat(op, name, t);
   expectRank(op, name, t, 2);
   const [m, n] = t.shape as [number, number];
-  return { dtype, m, n, data: denseF64(op, name, t, true) };
+  return { t, dtype, m, n };
 }
 
 function square(op: string, name: string, value: unknown): Matrix {
@@ -68,24 +68,22 @@ function rightHandSide(op: string, a: Matrix, aName: string, value: unknown, row
     );
   }
   const nrhs = t.rank === 1 ? 1 : t.shape[1]!;
-  return { vector: t.rank === 1, nrhs, data: denseF64(op, 'B', t, true) };
+  return { t, vector: t.rank === 1, nrhs };
 }
 
-function singular(op: string, name: string, pivot: number, n: number): LeptonError {
-  return new InvalidArgumentError(
-    op,
-    `${name} is singular: pivot ${pivot} of its LU factorisation is 0; received a ${n}×${n} matrix of rank < ${n}`,
-    'Check the matrix, or use linalg.lstsq (least squares) or linalg.pinv for a minimum-norm answer',
-  );
+/** The packed layout of several outputs: their parts at consecutive offsets, and [total]. */
+function layout(outputs: ReadonlyArray<readonly [shape: readonly number[], int?: boolean]>): { outShape: readonly number[]; parts: readonly OutputPart[] } {
+  let offset = 0;
+  const parts = outputs.map(([shape, int]) => {
+    const part = Object.freeze({ offset, shape: Object.freeze([...shape]), int: int === true });
+    offset += shape.reduce((p, d) => p * d, 1);
+    return part;
+  });
+  return { outShape: Object.freeze([offset]), parts: Object.freeze(parts) };
 }
 
-function notConverged(op: string, a: Matrix): LeptonError {
-  return new InvalidArgumentError(
-    op,
-    `the SVD did not converge; received a ${a.m}×${a.n} matrix`,
-    'Scale the matrix or report it as a bug with the values',
-  );
-}
+/** The options every linalg op takes (backend, signal). */
+export type LinalgOptions = OpOptions;
 
 /**
  * X with A·X = B for square A, by LU with partial pivoting; B is [n] or [n, k] (many right-hand
@@ -95,15 +93,13 @@ function notConverged(op: string, a: Matrix): LeptonError {
  * @example
  * const x = linalg.solve(tensor([[3, 1], [1, 2]]), tensor([9, 8]));   // [2, 3]
  */
-export function solve(a: Tensor, b: Tensor): Tensor {
+export function solve(a: Tensor, b: Tensor, options?: LinalgOptions): Tensor {
   const op = 'linalg.solve';
   const A = square(op, 'A', a);
   const B = rightHandSide(op, A, 'A', b, A.n);
-  const piv = new Int32Array(A.n);
-  const info = luF64(A.n, A.n, A.data, piv);
-  if (info >= 0) throw singular(op, 'A', info, A.n);
-  luSolveF64(A.n, A.data, piv, B.data, B.nrhs);
-  return wrap(A.dtype, B.vector ? [A.n] : [A.n, B.nrhs], B.data);
+  checkOptions(op, options);
+  const plan: SolvePlan = Object.freeze({ dtype: A.dtype, n: A.n, nrhs: B.nrhs, outShape: Object.freeze([...B.t.shape]) });
+  return dispatch('solve', plan, [A.t, B.t], options, op);
 }
 
 /** The factors of P·A = L·U. */
@@ -123,26 +119,15 @@ export interface LuFactors {
  * @example
  * const { p, l, u } = linalg.lu(tensor([[1, 2], [3, 4]]));   // p = [1, 0]
  */
-export function lu(a: Tensor): LuFactors {
-  const A = matrix('linalg.lu', 'A', a);
+export function lu(a: Tensor, options?: LinalgOptions): LuFactors {
+  const op = 'linalg.lu';
+  const A = matrix(op, 'A', a);
+  checkOptions(op, options);
   const { m, n } = A;
   const k = Math.min(m, n);
-  const piv = new Int32Array(k);
-  luF64(m, n, A.data, piv);
-  const l = new Float64Array(m * k);
-  const u = new Float64Array(k * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < k; j++) {
-      if (j < i) l[i * k + j] = A.data[i * n + j]!;
-      else if (j === i) l[i * k + j] = 1;
-    }
-  }
-  for (let i = 0; i < k; i++) for (let j = i; j < n; j++) u[i * n + j] = A.data[i * n + j]!;
-  return {
-    p: new Tensor('int32', [m], luPermutation(m, piv)),
-    l: wrap(A.dtype, [m, k], l),
-    u: wrap(A.dtype, [k, n], u),
-  };
+  const plan: LuPlan = Object.freeze({ dtype: A.dtype, m, n, ...layout([[[m], true], [[m, k]], [[k, n]]]) });
+  const [p, l, u] = unpack(dispatch('lu', plan, [A.t], options, op), plan) as [Tensor, Tensor, Tensor];
+  return { p, l, u };
 }
 
 /**
@@ -151,13 +136,12 @@ export function lu(a: Tensor): LuFactors {
  * @example
  * const ai = linalg.inv(tensor([[4, 7], [2, 6]]));   // [[0.6, -0.7], [-0.2, 0.4]]
  */
-export function inv(a: Tensor): Tensor {
+export function inv(a: Tensor, options?: LinalgOptions): Tensor {
   const op = 'linalg.inv';
   const A = square(op, 'A', a);
-  const piv = new Int32Array(A.n);
-  const info = luF64(A.n, A.n, A.data, piv);
-  if (info >= 0) throw singular(op, 'A', info, A.n);
-  return wrap(A.dtype, [A.n, A.n], luInverseF64(A.n, A.data, piv));
+  checkOptions(op, options);
+  const plan: SquarePlan = Object.freeze({ dtype: A.dtype, n: A.n, outShape: Object.freeze([A.n, A.n]) });
+  return dispatch('inv', plan, [A.t], options, op);
 }
 
 /**
@@ -166,11 +150,12 @@ export function inv(a: Tensor): Tensor {
  * @example
  * const d = linalg.det(tensor([[1, 2], [3, 4]]));   // -2
  */
-export function det(a: Tensor): Tensor {
-  const A = square('linalg.det', 'A', a);
-  const piv = new Int32Array(A.n);
-  luF64(A.n, A.n, A.data, piv);
-  return scalar(A.dtype, luDeterminant(A.n, A.data, piv));
+export function det(a: Tensor, options?: LinalgOptions): Tensor {
+  const op = 'linalg.det';
+  const A = square(op, 'A', a);
+  checkOptions(op, options);
+  const plan: SquarePlan = Object.freeze({ dtype: A.dtype, n: A.n, outShape: Object.freeze([]) });
+  return dispatch('det', plan, [A.t], options, op);
 }
 
 /**
@@ -178,16 +163,17 @@ export function det(a: Tensor): Tensor {
  * @example
  * const { sign, logAbsDet } = linalg.slogdet(tensor([[1, 2], [3, 4]]));   // -1, log 2
  */
-export function slogdet(a: Tensor): { sign: Tensor; logAbsDet: Tensor } {
-  const A = square('linalg.slogdet', 'A', a);
-  const piv = new Int32Array(A.n);
-  luF64(A.n, A.n, A.data, piv);
-  const { sign, logAbsDet } = luSlogdet(A.n, A.data, piv);
-  return { sign: scalar(A.dtype, sign), logAbsDet: scalar(A.dtype, logAbsDet) };
+export function slogdet(a: Tensor, options?: LinalgOptions): { sign: Tensor; logAbsDet: Tensor } {
+  const op = 'linalg.slogdet';
+  const A = square(op, 'A', a);
+  checkOptions(op, options);
+  const plan: SlogdetPlan = Object.freeze({ dtype: A.dtype, n: A.n, ...layout([[[]], [[]]]) });
+  const [sign, logAbsDet] = unpack(dispatch('slogdet', plan, [A.t], options, op), plan) as [Tensor, Tensor];
+  return { sign, logAbsDet };
 }
 
 /** Options of linalg.qr. */
-export interface QrOptions {
+export interface QrOptions extends LinalgOptions {
   /** 'reduced' (default): Q m×k, R k×n; 'complete': Q m×m, R m×n (k = min(m, n)), as numpy. */
   readonly mode?: 'reduced' | 'complete';
 }
@@ -201,22 +187,18 @@ export interface QrOptions {
 export function qr(a: Tensor, options?: QrOptions): { q: Tensor; r: Tensor } {
   const op = 'linalg.qr';
   const A = matrix(op, 'A', a);
-  const o = expectOptions<QrOptions>(op, options, ['mode']);
+  const o = checkOptions<QrOptions>(op, options, ['mode']);
   const mode = o.mode === undefined ? 'reduced' : expectOneOf(op, 'mode', o.mode, ['reduced', 'complete'] as const);
   const { m, n } = A;
   if (mode === 'complete') checkElements(op, `Q (m×m = ${m}×${m}, mode 'complete')`, m * m);
-  const k = Math.min(m, n);
-  const tau = new Float64Array(k);
-  qrF64(m, n, A.data, tau);
-  const rows = mode === 'complete' ? m : k;
-  const r = new Float64Array(rows * n);
-  for (let i = 0; i < Math.min(rows, k); i++) for (let j = i; j < n; j++) r[i * n + j] = A.data[i * n + j]!;
-  const q = qrFormQ(m, n, A.data, tau, rows);
-  return { q: wrap(A.dtype, [m, rows], q), r: wrap(A.dtype, [rows, n], r) };
+  const rows = mode === 'complete' ? m : Math.min(m, n);
+  const plan: QrPlan = Object.freeze({ dtype: A.dtype, m, n, rows, ...layout([[[m, rows]], [[rows, n]]]) });
+  const [q, r] = unpack(dispatch('qr', plan, [A.t], options, op), plan) as [Tensor, Tensor];
+  return { q, r };
 }
 
 /** Options of linalg.lstsq. */
-export interface LstsqOptions {
+export interface LstsqOptions extends LinalgOptions {
   /** Singular values ≤ rcond·s_max count as zero; default ε·max(m, n), ε of the input dtype (numpy). */
   readonly rcond?: number;
 }
@@ -225,7 +207,11 @@ export interface LstsqOptions {
 export interface LstsqResult {
   /** [n] or [n, k] (B's trailing shape): the minimum-norm least-squares solution. */
   readonly x: Tensor;
-  /** [k] sums of squared residuals per column when rank = n < m; else [0] (numpy). */
+  /**
+   * [k] (k = 1 for a vector B) sums of squared residuals per column when m > n, else [0]. numpy
+   * also gives [0] for a rank-deficient A; lepton gives the residuals then too (the shapes of
+   * the results follow from the shapes of the inputs alone).
+   */
   readonly residuals: Tensor;
   /** int32 rank-0: the effective rank of A. */
   readonly rank: Tensor;
@@ -244,20 +230,20 @@ export function lstsq(a: Tensor, b: Tensor, options?: LstsqOptions): LstsqResult
   const op = 'linalg.lstsq';
   const A = matrix(op, 'A', a);
   const B = rightHandSide(op, A, 'A', b, A.m);
-  const o = expectOptions<LstsqOptions>(op, options, ['rcond']);
+  const o = checkOptions<LstsqOptions>(op, options, ['rcond']);
   const rcond = expectTolerance(op, 'rcond', o.rcond) ?? EPSILON[A.dtype] * Math.max(A.m, A.n);
-  const r = lstsqF64(A.m, A.n, A.data, B.data, B.nrhs, rcond);
-  if (!r) throw notConverged(op, A);
-  return {
-    x: wrap(A.dtype, B.vector ? [A.n] : [A.n, B.nrhs], r.x),
-    residuals: wrap(A.dtype, [B.vector && r.residuals.length ? 1 : r.residuals.length], r.residuals),
-    rank: scalar('int32', r.rank),
-    s: wrap(A.dtype, [r.s.length], r.s),
-  };
+  const { m, n } = A;
+  const xShape = B.vector ? [n] : [n, B.nrhs];
+  const plan: LstsqPlan = Object.freeze({
+    dtype: A.dtype, m, n, nrhs: B.nrhs, rcond,
+    ...layout([[xShape], [[m > n ? B.nrhs : 0]], [[], true], [[Math.min(m, n)]]]),
+  });
+  const [x, residuals, rank, s] = unpack(dispatch('lstsq', plan, [A.t, B.t], options, op), plan) as [Tensor, Tensor, Tensor, Tensor];
+  return { x, residuals, rank, s };
 }
 
 /** Options of linalg.svd. */
-export interface SvdOptions {
+export interface SvdOptions extends LinalgOptions {
   /** true (default, numpy's): U m×m and Vᵀ n×n; false: U m×k and Vᵀ k×n, k = min(m, n). */
   readonly fullMatrices?: boolean;
 }
@@ -272,23 +258,16 @@ export interface SvdOptions {
 export function svd(a: Tensor, options?: SvdOptions): { u: Tensor; s: Tensor; vt: Tensor } {
   const op = 'linalg.svd';
   const A = matrix(op, 'A', a);
-  const o = expectOptions<SvdOptions>(op, options, ['fullMatrices']);
+  const o = checkOptions<SvdOptions>(op, options, ['fullMatrices']);
   const full = o.fullMatrices === undefined ? true : expectBoolean(op, 'fullMatrices', o.fullMatrices);
   const { m, n } = A;
   if (full) checkElements(op, `U or Vᵀ (${Math.max(m, n)}×${Math.max(m, n)}, fullMatrices: true)`, Math.max(m, n) ** 2);
   const k = Math.min(m, n);
-  if (k === 0) {
-    const um = full ? m : 0;
-    const vn = full ? n : 0;
-    const u = new Float64Array(m * um);
-    for (let i = 0; i < um; i++) u[i * um + i] = 1;
-    const vt = new Float64Array(vn * n);
-    for (let i = 0; i < vn; i++) vt[i * n + i] = 1;
-    return { u: wrap(A.dtype, [m, um], u), s: wrap(A.dtype, [0], new Float64Array(0)), vt: wrap(A.dtype, [vn, n], vt) };
-  }
-  const r = svdF64(m, n, A.data, full, true);
-  if (!r) throw notConverged(op, A);
-  return { u: wrap(A.dtype, [m, r.ucols], r.u), s: wrap(A.dtype, [k], r.s), vt: wrap(A.dtype, [r.vrows, n], r.vt) };
+  const plan: SvdPlan = Object.freeze({
+    dtype: A.dtype, m, n, full, vectors: true, ...layout([[[m, full ? m : k]], [[k]], [[full ? n : k, n]]]),
+  });
+  const [u, s, vt] = unpack(dispatch('svd', plan, [A.t], options, op), plan) as [Tensor, Tensor, Tensor];
+  return { u, s, vt };
 }
 
 /**
@@ -296,22 +275,16 @@ export function svd(a: Tensor, options?: SvdOptions): { u: Tensor; s: Tensor; vt
  * @example
  * const s = linalg.svdvals(tensor([[3, 0], [0, -2]]));   // [3, 2]
  */
-export function svdvals(a: Tensor): Tensor {
+export function svdvals(a: Tensor, options?: LinalgOptions): Tensor {
   const op = 'linalg.svdvals';
   const A = matrix(op, 'A', a);
-  const s = singularValues(op, A);
-  return wrap(A.dtype, [s.length], s);
-}
-
-function singularValues(op: string, A: Matrix): Float64Array {
-  if (A.m === 0 || A.n === 0) return new Float64Array(0);
-  const s = singularValuesF64(A.m, A.n, A.data);
-  if (!s) throw notConverged(op, A);
-  return s;
+  checkOptions(op, options);
+  const plan: SvdPlan = Object.freeze({ dtype: A.dtype, m: A.m, n: A.n, full: false, vectors: false, ...layout([[[Math.min(A.m, A.n)]]]) });
+  return unpack(dispatch('svd', plan, [A.t], options, op), plan)[0]!;
 }
 
 /** Options of linalg.pinv. */
-export interface PinvOptions {
+export interface PinvOptions extends LinalgOptions {
   /** Singular values ≤ rtol·s_max are dropped; default 1e-15 (numpy's rcond default). */
   readonly rtol?: number;
 }
@@ -324,16 +297,15 @@ export interface PinvOptions {
 export function pinv(a: Tensor, options?: PinvOptions): Tensor {
   const op = 'linalg.pinv';
   const A = matrix(op, 'A', a);
-  const o = expectOptions<PinvOptions>(op, options, ['rtol']);
+  const o = checkOptions<PinvOptions>(op, options, ['rtol']);
   const rtol = expectTolerance(op, 'rtol', o.rtol) ?? 1e-15;
   checkElements(op, `the m×m identity it applies (${A.m}×${A.m})`, A.m * A.m);
-  const p = pinvF64(A.m, A.n, A.data, rtol);
-  if (!p) throw notConverged(op, A);
-  return wrap(A.dtype, [A.n, A.m], p);
+  const plan: PinvPlan = Object.freeze({ dtype: A.dtype, m: A.m, n: A.n, rtol, outShape: Object.freeze([A.n, A.m]) });
+  return dispatch('pinv', plan, [A.t], options, op);
 }
 
 /** Options of linalg.matrixRank. */
-export interface MatrixRankOptions {
+export interface MatrixRankOptions extends LinalgOptions {
   /** Absolute threshold on the singular values; default s_max·max(m, n)·ε of the input dtype (numpy). */
   readonly tol?: number;
 }
@@ -346,15 +318,14 @@ export interface MatrixRankOptions {
 export function matrixRank(a: Tensor, options?: MatrixRankOptions): Tensor {
   const op = 'linalg.matrixRank';
   const A = matrix(op, 'A', a);
-  const o = expectOptions<MatrixRankOptions>(op, options, ['tol']);
-  const given = expectTolerance(op, 'tol', o.tol);
-  const s = singularValues(op, A);
-  const tol = given ?? (s.length ? s[0]! * Math.max(A.m, A.n) * EPSILON[A.dtype] : 0);
-  return scalar('int32', rankOf(s, tol));
+  const o = checkOptions<MatrixRankOptions>(op, options, ['tol']);
+  const tol = expectTolerance(op, 'tol', o.tol) ?? -1;
+  const plan: MatrixRankPlan = Object.freeze({ dtype: 'int32', inDtype: A.dtype, m: A.m, n: A.n, tol, outShape: Object.freeze([]) });
+  return dispatch('matrixRank', plan, [A.t], options, op);
 }
 
 /** Options of linalg.triangularSolve (scipy's solve_triangular). */
-export interface TriangularSolveOptions {
+export interface TriangularSolveOptions extends LinalgOptions {
   /** Read A's lower triangle (default false: the upper one). */
   readonly lower?: boolean;
   /** Solve Aᵀ·X = B instead (default false). */
@@ -373,20 +344,13 @@ export function triangularSolve(a: Tensor, b: Tensor, options?: TriangularSolveO
   const op = 'linalg.triangularSolve';
   const A = square(op, 'A', a);
   const B = rightHandSide(op, A, 'A', b, A.n);
-  const o = expectOptions<TriangularSolveOptions>(op, options, ['lower', 'transpose', 'unitDiagonal']);
-  const flag = (name: keyof TriangularSolveOptions): boolean =>
-    o[name] === undefined ? false : expectBoolean(op, name, o[name]);
-  const settings = { lower: flag('lower'), transpose: flag('transpose'), unitDiagonal: flag('unitDiagonal') };
-  const zero = firstZeroDiagonal(A.n, A.data, settings.unitDiagonal);
-  if (zero >= 0) {
-    throw new InvalidArgumentError(
-      op,
-      `A is singular: its diagonal entry [${zero}, ${zero}] is 0; received a ${A.n}×${A.n} triangular matrix`,
-      'Check the matrix (or pass { unitDiagonal: true } if its diagonal is implicitly 1)',
-    );
-  }
-  triangularSolveF64(A.n, A.data, B.data, B.nrhs, settings);
-  return wrap(A.dtype, B.vector ? [A.n] : [A.n, B.nrhs], B.data);
+  const o = checkOptions<TriangularSolveOptions>(op, options, ['lower', 'transpose', 'unitDiagonal']);
+  const flag = (name: 'lower' | 'transpose' | 'unitDiagonal'): boolean => (o[name] === undefined ? false : expectBoolean(op, name, o[name]));
+  const plan: TriangularSolvePlan = Object.freeze({
+    dtype: A.dtype, n: A.n, nrhs: B.nrhs, outShape: Object.freeze([...B.t.shape]),
+    lower: flag('lower'), transpose: flag('transpose'), unitDiagonal: flag('unitDiagonal'),
+  });
+  return dispatch('triangularSolve', plan, [A.t, B.t], options, op);
 }
 
 /**
@@ -396,11 +360,13 @@ export function triangularSolve(a: Tensor, b: Tensor, options?: TriangularSolveO
  * @example
  * const { values, vectors } = linalg.eigh(tensor([[2, 1], [1, 2]]));   // values [1, 3]
  */
-export function eigh(a: Tensor): { values: Tensor; vectors: Tensor } {
-  const A = square('linalg.eigh', 'A', a);
-  if (A.n === 0) return { values: wrap(A.dtype, [0], new Float64Array(0)), vectors: wrap(A.dtype, [0, 0], new Float64Array(0)) };
-  const r = eighF64(A.n, A.data);
-  return { values: wrap(A.dtype, [A.n], r.values), vectors: wrap(A.dtype, [A.n, A.n], r.vectors) };
+export function eigh(a: Tensor, options?: LinalgOptions): { values: Tensor; vectors: Tensor } {
+  const op = 'linalg.eigh';
+  const A = square(op, 'A', a);
+  checkOptions(op, options);
+  const plan: EighPlan = Object.freeze({ dtype: A.dtype, n: A.n, ...layout([[[A.n]], [[A.n, A.n]]]) });
+  const [values, vectors] = unpack(dispatch('eigh', plan, [A.t], options, op), plan) as [Tensor, Tensor];
+  return { values, vectors };
 }
 
 /** The general linear algebra ops, merged into `linalg`. */

@@ -73,8 +73,8 @@ function solveSPD(s: Tensor, b: Tensor, options?: OpOptions): Tensor {
 }
 
 /**
- * Linear algebra: Cholesky and SPD solves (through the op table, on every backend), and the
- * general ops (solve, lu, inv, det, slogdet, qr, lstsq, eigh, svd, svdvals, pinv, matrixRank,
- * triangularSolve), which compute in float64 on the calling thread and return the input's dtype.
+ * Linear algebra, every op through the op table on every backend: Cholesky and SPD solves, and
+ * the general ops (solve, lu, inv, det, slogdet, qr, lstsq, eigh, svd, svdvals, pinv, matrixRank,
+ * triangularSolve), which compute in float64 and return the input's dtype.
  */
 export const linalg = Object.freeze({ cholesky, solveSPD, ...linalgExt });

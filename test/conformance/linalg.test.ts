@@ -9,7 +9,7 @@ import type { Ref } from '../reference/nd.js';
 import { expectClose, fromRef, seeded, seededView, seedOf, tol } from '../util/close.js';
 import { backendMatrix, bestFloat, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, RHS_COUNTS, SPD_SIZES } from './cases.js';
-import { settled } from '../util/settled.js';
+import { failure, settled } from '../util/settled.js';
 
 /**
  * S = AᵀA + n·I for a seeded N(0,1) A [n,n] (eigenvalues in about [n, 5n]: condition ≲ 5). With
@@ -79,6 +79,77 @@ for (const b of await backendMatrix()) {
     it('hand-checked: [[4,2],[2,3]]·x = [2,1] → x = [0.5, 0]', async () => {
       const x = await linalg.solveSPD(tensor([[4, 2], [2, 3]], { dtype: bestFloat(b) }), tensor([2, 1], undefined, { dtype: bestFloat(b) }), { backend: b.name });
       await expectClose(x, { data: [0.5, 0], shape: [2] }, tol(bestFloat(b), 2), 'solveSPD 2×2');
+    });
+  });
+}
+
+/** Runs a linalg op and reads every tensor it returns (one, or an object of several), so that deferred errors count. */
+async function readAll(f: () => unknown): Promise<void> {
+  const r = await f();
+  const tensors = isTensor(r) ? [r] : Object.values(r as Record<string, unknown>).filter(isTensor);
+  await Promise.all(tensors.map((t) => t.data()));
+}
+const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && 'dtype' in v && 'shape' in v && typeof (v as Tensor).data === 'function';
+
+for (const b of await backendMatrix()) {
+  describe.skipIf(!b.available)(`general linalg errors [${b.name}]`, () => {
+    const dtype = bestFloat(b);
+    const o = { backend: b.name };
+    const m = (rows: number[][]) => tensor(rows, { dtype });
+    const v = (values: number[]) => tensor(values, undefined, { dtype });
+
+    it('a singular A: solve and inv refuse with INVALID_ARGUMENT naming the zero pivot; det is 0, slogdet (0, −∞)', async () => {
+      const singular = m([[1, 2], [2, 4]]);
+      for (const run of [() => linalg.solve(singular, v([1, 1]), o), () => linalg.inv(singular, o)]) {
+        const message = await failure('INVALID_ARGUMENT', () => readAll(run));
+        expect(message).toMatch(/A is singular: pivot 1 of its LU factorisation is 0; received a 2×2 matrix of rank < 2\. Check the matrix/);
+      }
+      expect(await linalg.det(singular, o).array()).toBe(0);
+      const { sign, logAbsDet } = linalg.slogdet(singular, o);
+      expect([await sign.array(), await logAbsDet.array()]).toEqual([0, -Infinity]);
+      const tri = await failure('INVALID_ARGUMENT', () => readAll(() => linalg.triangularSolve(m([[1, 0], [3, 0]]), v([1, 1]), { lower: true, ...o })));
+      expect(tri).toMatch(/its diagonal entry \[1, 1\] is 0/);
+    });
+
+    it('NaN or Infinity in A or B: INVALID_ARGUMENT from every factorisation', async () => {
+      const bad = m([[1, NaN], [0, 1]]);
+      const runs: Array<[string, () => unknown]> = [
+        ['solve', () => linalg.solve(bad, v([1, 1]), o)],
+        ['solve B', () => linalg.solve(m([[1, 0], [0, 1]]), v([Infinity, 1]), o)],
+        ['lu', () => linalg.lu(bad, o)],
+        ['inv', () => linalg.inv(bad, o)],
+        ['det', () => linalg.det(bad, o)],
+        ['qr', () => linalg.qr(bad, o)],
+        ['svd', () => linalg.svd(bad, o)],
+        ['svdvals', () => linalg.svdvals(bad, o)],
+        ['eigh', () => linalg.eigh(bad, o)],
+        ['lstsq', () => linalg.lstsq(bad, v([1, 1]), o)],
+        ['pinv', () => linalg.pinv(bad, o)],
+        ['matrixRank', () => linalg.matrixRank(bad, o)],
+      ];
+      for (const [name, run] of runs) {
+        const message = await failure('INVALID_ARGUMENT', () => readAll(run));
+        expect(message, name).toMatch(/must hold finite values; received (NaN|Infinity) at flat index \d of \[2(,2)?\]\. Replace NaN and Infinity/);
+      }
+    });
+
+    it('non-square and mismatched shapes: SHAPE_MISMATCH at the call', async () => {
+      const wide = m([[1, 2, 3], [4, 5, 6]]);
+      for (const run of [() => linalg.solve(wide, v([1, 1]), o), () => linalg.inv(wide, o), () => linalg.det(wide, o), () => linalg.eigh(wide, o)]) {
+        expect(await failure('SHAPE_MISMATCH', run)).toMatch(/A must be square; received \[2,3\]\. Pass an n×n matrix/);
+      }
+      expect(await failure('SHAPE_MISMATCH', () => linalg.solve(m([[1, 0], [0, 1]]), v([1, 2, 3]), o))).toMatch(/B must have 2 rows/);
+    });
+
+    it('results live where the inputs do and have their dtype (int32 pivots and ranks)', async () => {
+      const a = m([[4, 3], [6, 3]]);
+      const { p, l, u } = linalg.lu(a, o);
+      expect([p.dtype, l.dtype, u.dtype]).toEqual(['int32', dtype, dtype]);
+      expect(await p.array()).toEqual([1, 0]);
+      const r = linalg.lstsq(m([[1, 0], [1, 1], [1, 2]]), v([1, 2, 4]), o);
+      expect(r.rank.dtype).toBe('int32');
+      expect(await r.rank.array()).toBe(2);
+      expect(await linalg.matrixRank(m([[1, 2], [2, 4]]), o).array()).toBe(1);
     });
   });
 }

@@ -7,8 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { flatCaller } from '../../src/backends/native/flat.js';
-import { loadAddon, type AddonArgs, type NativeAddon } from '../../src/backends/native/load.js';
-import type { OpName } from '../../src/plans.js';
+import { loadAddon, type AddonArgs, type NativeAddon, type NativeEntry } from '../../src/backends/native/load.js';
 
 const loaded = loadAddon();
 const ci = process.env['CI'] === 'true' || process.env['CI'] === '1';
@@ -55,6 +54,14 @@ const VALID: Record<string, () => AddonArgs> = {
   }),
   concat: () => ({ x: f64(6), xOffset: 0, xStrides: [1, 2], xShape: [2, 3], outShape: [2, 5], axis: 1, at: 2, out: f64(10) }),
   gather: () => ({ x: i32(12), xOffset: 0, xStrides: [4, 1], xShape: [3, 4], axis: 1, indices: Int32Array.of(3, 0, 1), count: 3, out: i32(9) }),
+  solve: () => ({ a: Float64Array.from([2, 0, 0, 2]), b: f64(6), out: f64(6), n: 2, nrhs: 3, info: f64(1) }),
+  // lu of 3×2: out = p [3] + l [3·2] + u [2·2] = 13.
+  lu: () => ({ a: f32(6).fill(1), out: f32(13), m: 3, n: 2 }),
+  // qr of 3×2, complete: q [3·3] + r [3·2] = 15.
+  qr: () => ({ a: f64(6).fill(1), out: f64(15), m: 3, n: 2, rows: 3 }),
+  // svd of 2×3, full: u [2·2] + s [2] + vt [3·3] = 15.
+  svd: () => ({ a: f64(6).fill(1), out: f64(15), m: 2, n: 3, vectors: 'full' }),
+  eigh: () => ({ a: Float32Array.from([2, 1, 1, 2]), out: f32(6), n: 2 }),
 };
 
 /** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
@@ -198,6 +205,60 @@ const CASES: Record<string, Case[]> = {
     ['zero n', { n: 0 }, 'RangeError'],
     ['out too short', { out: f32(11) }, 'RangeError'],
   ],
+  solve: [
+    ['a too short', { a: f64(3) }, 'RangeError'],
+    ['b too short', { b: f64(5) }, 'RangeError'],
+    ['out too short', { out: f64(5) }, 'RangeError'],
+    ['b of another dtype', { b: f32(6) }, 'TypeError'],
+    ['info missing', { info: undefined }, 'TypeError'],
+    ['info empty', { info: f64(0) }, 'RangeError'],
+    ['info an Int32Array', { info: i32(1) }, 'TypeError'],
+    ['n·n overflows 2^53', { n: 2 ** 30 }, 'RangeError'],
+    ['n·nrhs overflows 2^53', { nrhs: 2 ** 52 }, 'RangeError'],
+    ['negative nrhs', { nrhs: -1 }, 'RangeError'],
+    ['fractional n', { n: 1.5 }, 'RangeError'],
+    ['NaN n', { n: NaN }, 'RangeError'],
+    ['n a string', { n: '2' }, 'TypeError'],
+    ['out an Int32Array', { out: i32(6) }, 'TypeError'],
+  ],
+  lu: [
+    ['a too short', { a: f32(5) }, 'RangeError'],
+    ['out one short of p + l + u', { out: f32(12) }, 'RangeError'],
+    ['a of another dtype', { a: f64(6) }, 'TypeError'],
+    ['m·n overflows 2^53', { m: 2 ** 30, n: 2 ** 30 }, 'RangeError'],
+    ['huge m', { m: HUGE }, 'RangeError'],
+    ['negative n', { n: -2 }, 'RangeError'],
+    ['a a plain array', { a: [1, 2, 3, 4, 5, 6] }, 'TypeError'],
+  ],
+  qr: [
+    ['a too short', { a: f64(5) }, 'RangeError'],
+    ['out too short for complete', { out: f64(14) }, 'RangeError'],
+    ['out too short for reduced', { rows: 2, out: f64(9) }, 'RangeError'],
+    ['rows neither min(m, n) nor m', { rows: 1 }, 'RangeError'],
+    ['rows past m', { rows: 4 }, 'RangeError'],
+    ['rows missing', { rows: undefined }, 'TypeError'],
+    ['a of another dtype', { a: f32(6) }, 'TypeError'],
+    ['m·rows overflows 2^53', { m: 2 ** 30, rows: 2 ** 30, n: 2 ** 30 }, 'RangeError'],
+  ],
+  svd: [
+    ['a too short', { a: f64(5) }, 'RangeError'],
+    ['out too short for full', { out: f64(14) }, 'RangeError'],
+    ['out too short for thin', { vectors: 'thin', out: f64(11) }, 'RangeError'],
+    ['out too short for values', { vectors: 'none', out: f64(1) }, 'RangeError'],
+    ['unknown vectors', { vectors: 'some' }, 'TypeError'],
+    ['vectors a boolean', { vectors: true }, 'TypeError'],
+    ['a of another dtype', { a: f32(6) }, 'TypeError'],
+    ['huge n', { n: HUGE }, 'RangeError'],
+    ['m·n overflows 2^53', { m: 2 ** 27, n: 2 ** 27 }, 'RangeError'],
+  ],
+  eigh: [
+    ['a too short', { a: f32(3) }, 'RangeError'],
+    ['out one short of values + vectors', { out: f32(5) }, 'RangeError'],
+    ['a of another dtype', { a: f64(4) }, 'TypeError'],
+    ['n·n overflows 2^53', { n: 2 ** 27 }, 'RangeError'],
+    ['negative n', { n: -1 }, 'RangeError'],
+    ['out missing', { out: undefined }, 'TypeError'],
+  ],
   cholesky: [
     ['s too short', { s: f64(8) }, 'RangeError'],
     ['out too short', { out: f64(8) }, 'RangeError'],
@@ -277,7 +338,7 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
         expect(sync(viaSync)).toBeUndefined();
         await expect(async_(shared(VALID[entry]!()))).resolves.toBeUndefined();
         const viaFlat = filled();
-        expect(flatCaller(addon, entry as OpName)(viaFlat)).toBeUndefined();
+        expect(flatCaller(addon, entry as NativeEntry)(viaFlat)).toBeUndefined();
         expect([...(viaFlat['out'] as Float32Array)]).toEqual([...(viaSync['out'] as Float32Array)]);
       });
       it('async: refuses arrays a caller could detach or shrink while the kernel runs', () => {
@@ -301,10 +362,10 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
         // type reaches it as NaN, so a TypeError of the object form may be its RangeError. (In the
         // flat form NaN is how an optional number says "absent": a NaN clip bound is no bound there.)
         if (Object.values(patch).some((v) => Number.isNaN(v))) return;
-        expect(() => flatCaller(addon, entry as OpName)(args)).toThrow(error === 'RangeError' ? RangeError : /./);
+        expect(() => flatCaller(addon, entry as NativeEntry)(args)).toThrow(error === 'RangeError' ? RangeError : /./);
         let thrown: unknown;
         try {
-          flatCaller(addon, entry as OpName)(args);
+          flatCaller(addon, entry as NativeEntry)(args);
         } catch (e) {
           thrown = e;
         }
@@ -318,7 +379,7 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
     const layouts = addon.flatLayouts!();
     for (const entry of Object.keys(CASES)) {
       const flat = table[`${entry}Flat`]!;
-      const layout = layouts[entry as OpName]!;
+      const layout = layouts[entry as NativeEntry]!;
       expect(layout.fields.length).toBeGreaterThan(0);
       for (const bad of [[], [undefined], [null], [42], [f32(64)], [[1, 2, 3]], [new Float64Array(new ArrayBuffer(8), 8)]]) {
         expect(() => flat(...bad), `${entry}Flat(${String(bad[0])})`).toThrow(/Float64Array|too short/);
@@ -412,6 +473,42 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
     expect(() => structuredClone(a.buffer, { transfer: [a.buffer as unknown as ArrayBuffer] })).toThrow();
     await running;
     expect((args['out'] as Float32Array).every((v) => v === 2 * n)).toBe(true);
+  });
+
+  it('the linalg entries survive NaN, Infinity and singular values in their matrices (a result or an Error, never a crash or a hang)', () => {
+    const table = addon as unknown as Record<string, (a: AddonArgs) => unknown>;
+    const n = 9;
+    for (const fill of [NaN, Infinity, -Infinity, 0, 1e308]) {
+      const a = f64(n * n).fill(fill);
+      const calls: Array<[string, AddonArgs]> = [
+        ['solveSync', { a, b: f64(n).fill(1), out: f64(n), n, nrhs: 1, info: f64(1) }],
+        ['luSync', { a, out: f64(n + 2 * n * n), m: n, n }],
+        ['qrSync', { a, out: f64(2 * n * n), m: n, n, rows: n }],
+        ['svdSync', { a, out: f64(2 * n * n + n), m: n, n, vectors: 'full' }],
+        ['eighSync', { a, out: f64(n * n + n), n }],
+      ];
+      for (const [entry, args] of calls) {
+        try {
+          table[entry]!(args);
+        } catch (e) {
+          expect(e).toBeInstanceOf(Error);
+        }
+      }
+    }
+    // A singular A is reported through info, not thrown.
+    const info = f64(1);
+    addon.solveSync({ a: Float64Array.from([1, 2, 2, 4]), b: f64(2), out: f64(2), n: 2, nrhs: 1, info });
+    expect(info[0]).toBe(1);
+  });
+
+  it('the linalg entries compute: lu of [[4, 3], [6, 3]], eigh of [[2, 1], [1, 2]] in float32', () => {
+    const out = f64(2 + 4 + 4);
+    addon.luSync({ a: Float64Array.from([4, 3, 6, 3]), out, m: 2, n: 2 });
+    expect([...out]).toEqual([1, 0, 1, 0, 4 / 6, 1, 6, 3, 0, 1]);
+    const e = f32(6);
+    addon.eighSync({ a: Float32Array.from([2, 1, 1, 2]), out: e, n: 2 });
+    expect(e[0]).toBeCloseTo(1, 6);
+    expect(e[1]).toBeCloseTo(3, 6);
   });
 
   it('the process is still alive and computing', () => {

@@ -22,6 +22,7 @@ import { layerNorm } from '../../kernels/layer-norm.js';
 import { concat } from '../../kernels/concat.js';
 import { gather } from '../../kernels/gather.js';
 import { remap } from '../../kernels/remap.js';
+import { linalgKernels } from '../../kernels/linalg/ops.js';
 
 const ranges = Object.freeze({
   matmul: (plan, inputs, out, begin, end) => matmulRange(plan, inputs, out as FloatArray, begin, end),
@@ -63,5 +64,6 @@ export const jsBackend: CpuBackend = Object.freeze({
     remap,
     concat,
     gather,
+    ...linalgKernels,
   }),
 });

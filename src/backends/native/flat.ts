@@ -11,8 +11,7 @@
  * form (the raw addon's documented surface); the encoder places them. A field the builder leaves
  * out is NaN (absent), a list is its length and then its entries, a choice the index of its option.
  */
-import type { OpName } from '../../plans.js';
-import type { AddonArgs, NativeAddon } from './load.js';
+import type { AddonArgs, NativeAddon, NativeEntry } from './load.js';
 
 /** One field of an op's flat layout, as the addon describes it. */
 export interface FlatField {
@@ -39,7 +38,7 @@ let meta = new Float64Array(256);
  * The caller of `op`'s flat entry, or of its object entry `<op>Sync` when this addon has no flat
  * form (a prebuild older than the flat form).
  */
-export function flatCaller(addon: NativeAddon, op: OpName): FlatCall {
+export function flatCaller(addon: NativeAddon, op: NativeEntry): FlatCall {
   const layouts = typeof addon.flatLayouts === 'function' ? addon.flatLayouts() : undefined;
   const layout = layouts?.[op];
   const found = addon[`${op}Flat`] as Entry | undefined;

@@ -28,7 +28,8 @@ import { matmulRange } from '../../kernels/matmul.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
 import { flatCaller, type FlatCall } from './flat.js';
-import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon } from './load.js';
+import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon, type NativeEntry } from './load.js';
+import { nativeLinalgKernels, type LinalgAddon } from './linalg.js';
 
 let loaded: LoadResult | undefined;
 
@@ -45,8 +46,8 @@ function addon(): NativeAddon {
 }
 
 /** Each op's call of the addon, through its flat form (flat.ts), made on first use. */
-const callers: Partial<Record<OpName, FlatCall>> = {};
-function call(op: OpName, args: AddonArgs): void {
+const callers: Partial<Record<NativeEntry, FlatCall>> = {};
+function call(op: NativeEntry, args: AddonArgs): void {
   (callers[op] ??= flatCaller(addon(), op))(args);
 }
 
@@ -184,8 +185,8 @@ function gatherArgs(plan: GatherPlan, [x, indices]: readonly [Tensor, Tensor], o
 
 type ArgsBuilder<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, begin: number, end: number) => AddonArgs;
 
-/** The native surface: one argument builder per op of the op table. */
-export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
+/** The native surface: one argument builder per addon entry (the linalg ones: linalg.ts). */
+export const ARGS: { readonly [K in NativeEntry]: ArgsBuilder<K> } = Object.freeze({
   matmul: matmulArgs,
   conv2d: conv2dArgs,
   pool2d: pool2dArgs,
@@ -202,6 +203,7 @@ export const ARGS: { readonly [K in OpName]: ArgsBuilder<K> } = Object.freeze({
   remap: remapArgs,
   concat: concatArgs,
   gather: gatherArgs,
+  ...nativeLinalgKernels.args,
 });
 
 /** The addon reads shapes of at most this many dimensions (args.h kMaxRank); higher ranks run the js kernels. */
@@ -346,5 +348,6 @@ export const nativeBackend: CpuBackend = Object.freeze({
       if (out.length < NATIVE_COPY_MIN || inputs[0].rank > ADDON_MAX_RANK) return jsGather(plan, inputs, out);
       call('gather', gatherArgs(plan, inputs, out));
     },
+    ...nativeLinalgKernels.kernels(() => addon() as LinalgAddon),
   }),
 });

@@ -23,7 +23,17 @@ export { packageRoot };
 export type AddonArgs = Record<string, unknown>;
 
 /**
- * The raw addon, as `native/addon.cc` exports it: for every op of the op table an async entry
+ * The ops of the op table that the native backend composes from other addon entries or runs on
+ * the shared js kernels (src/backends/native/index.ts says which): they have no entry of their own.
+ */
+export const COMPOSED_OPS = ['inv', 'det', 'slogdet', 'lstsq', 'pinv', 'matrixRank', 'triangularSolve', 'fft'] as const;
+export type ComposedOp = (typeof COMPOSED_OPS)[number];
+
+/** The ops the addon has an entry for. */
+export type NativeEntry = Exclude<OpName, ComposedOp>;
+
+/**
+ * The raw addon, as `native/addon.cc` exports it: for every op with an entry an async
  * `<op>(args)` (off the JS thread; its arrays must be on SharedArrayBuffers) and a synchronous
  * twin `<op>Sync(args)`; and the flat form `<op>Flat(meta, ...arrays)` the library calls (flat.ts).
  */
@@ -31,9 +41,9 @@ export type NativeAddon = {
   init(options?: { isa?: string; nativeError?: (op: string, message: string) => Error }): { isa: string; available: string };
   isa(): string;
   /** Each op's flat layout (see flat.ts); absent from addons built before the flat form. */
-  flatLayouts?(): Partial<Record<OpName, FlatLayout>>;
-} & { [K in OpName]: (args: AddonArgs) => Promise<void> } & { [K in OpName as `${K}Sync`]: (args: AddonArgs) => void } & {
-  [K in OpName as `${K}Flat`]?: (meta: Float64Array, ...arrays: unknown[]) => void;
+  flatLayouts?(): Partial<Record<NativeEntry, FlatLayout>>;
+} & { [K in NativeEntry]: (args: AddonArgs) => Promise<void> } & { [K in NativeEntry as `${K}Sync`]: (args: AddonArgs) => void } & {
+  [K in NativeEntry as `${K}Flat`]?: (meta: Float64Array, ...arrays: unknown[]) => void;
 };
 
 export type LoadResult =

@@ -7,6 +7,7 @@
  *   cholesky, solveSPD, ridge the shared blocked Cholesky / solves / fused ridge (float64 inside)
  *   unary, binary, reduce,    the js kernels: one pass over memory, nothing for SIMD to win that
  *   remap, concat, gather     a copy into the wasm memory and back would not lose
+ *   solve … eigh, fft         the shared js kernels (the module carries no LU, QR, SVD, eigh or FFT)
  *
  * Two forms of each kernel: `wasmKernels` are synchronous and write into a preallocated output
  * (`(plan, inputs, out) => void`), `wasmRangeKernels` compute rows [begin, end) of it (what a pool
@@ -24,6 +25,7 @@ import { layerNorm } from '../../kernels/layer-norm.js';
 import { concat } from '../../kernels/concat.js';
 import { gather } from '../../kernels/gather.js';
 import { remap } from '../../kernels/remap.js';
+import { linalgKernels } from '../../kernels/linalg/ops.js';
 import { reduce as jsReduce } from '../../kernels/reduce.js';
 import { softmax } from '../../kernels/softmax.js';
 import { unaryRange } from '../../kernels/unary.js';
@@ -93,6 +95,8 @@ export function kernelsOn(rt: () => WasmRuntime, ranges: RangeTable): KernelTabl
     remap,
     concat,
     gather,
+    // The module has no general linear algebra: the shared js kernels, on this thread.
+    ...linalgKernels,
   });
 }
 

@@ -14,7 +14,7 @@ import { binary, unary } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { pool2d } from './pool2d.js';
 import { reduce } from './reduce.js';
-import { cholesky, ridge, solveSPD } from './linalg.js';
+import { cholesky, onHostFallback, ridge, solveSPD } from './linalg.js';
 import { copyWgsl } from './shaders.gen.js';
 import { where } from './where.js';
 import { softmax } from './softmax.js';
@@ -153,6 +153,20 @@ export function createWebGpuBackend(options: WebGpuOptions = {}): WebGpuBackend 
       remap: on(remap, 'remap'),
       concat: on(concat, 'concat'),
       gather: on(gather, 'gather'),
+      // The general linear algebra and the FFT: the CPU fallback (linalg.ts), inputs read back once.
+      solve: on(onHostFallback('solve', () => 'linalg.solve'), 'linalg.solve'),
+      lu: on(onHostFallback('lu', () => 'linalg.lu'), 'linalg.lu'),
+      inv: on(onHostFallback('inv', () => 'linalg.inv'), 'linalg.inv'),
+      det: on(onHostFallback('det', () => 'linalg.det'), 'linalg.det'),
+      slogdet: on(onHostFallback('slogdet', () => 'linalg.slogdet'), 'linalg.slogdet'),
+      qr: on(onHostFallback('qr', () => 'linalg.qr'), 'linalg.qr'),
+      lstsq: on(onHostFallback('lstsq', () => 'linalg.lstsq'), 'linalg.lstsq'),
+      svd: on(onHostFallback('svd', (p) => (p.vectors ? 'linalg.svd' : 'linalg.svdvals')), 'linalg.svd'),
+      pinv: on(onHostFallback('pinv', () => 'linalg.pinv'), 'linalg.pinv'),
+      matrixRank: on(onHostFallback('matrixRank', () => 'linalg.matrixRank'), 'linalg.matrixRank'),
+      triangularSolve: on(onHostFallback('triangularSolve', () => 'linalg.triangularSolve'), 'linalg.triangularSolve'),
+      eigh: on(onHostFallback('eigh', () => 'linalg.eigh'), 'linalg.eigh'),
+      fft: on(onHostFallback('fft', (p) => p.kind), 'fft'),
     }),
   });
 }

@@ -14,6 +14,7 @@ import { Tensor } from '../../tensor.js';
 import { choleskyInPlace, choleskySolveInPlace } from '../../kernels/cholesky.js';
 import { gemm } from '../../kernels/gemm.js';
 import * as js from '../../kernels/linalg.js';
+import { linalgKernels } from '../../kernels/linalg/ops.js';
 import { ridge as jsRidge } from '../../kernels/ridge.js';
 import { checkDtype, type GpuContext } from './context.js';
 import { matmul } from './matmul.js';
@@ -135,3 +136,31 @@ const times = (a: Float64Array, m: number, n: number, v: Float64Array, k: number
 
 /** Aᵀ·v for A m×n and v m×k. */
 const transposeTimes = (a: Float64Array, m: number, n: number, v: Float64Array, k: number) => product(a, m, n, v, k, true);
+
+/**
+ * The general linear algebra and the FFT on webgpu: the documented CPU fallback, as cholesky's.
+ * The inputs are read back once, the shared js kernel computes in float64 on the CPU (the result
+ * is the float64 answer rounded once to float32, as on every backend), and the output (packed,
+ * for the multi-output ops) is uploaded: GPU tensors in, GPU tensors out. float64 is refused as
+ * for every webgpu op. `label` names the op in errors (fft: the transform's own name).
+ */
+export function onHostFallback<K extends keyof typeof linalgKernels>(
+  op: K,
+  label: (plan: Parameters<(typeof linalgKernels)[K]>[0]) => string,
+) {
+  const kernel = linalgKernels[op] as (plan: unknown, inputs: readonly Tensor[], out: Float32Array | Float64Array | Int32Array) => void;
+  return async (ctx: GpuContext, plan: Parameters<(typeof linalgKernels)[K]>[0], inputs: readonly Tensor[]): Promise<Tensor> => {
+    const name = label(plan);
+    const p = plan as { dtype: string; inDtype?: 'float32' | 'float64'; outShape: readonly number[] };
+    checkDtype(name, p.inDtype ?? (p.dtype as 'float32' | 'float64'));
+    const host = await Promise.all(inputs.map(onCpu));
+    const size = p.outShape.reduce((s, d) => s * d, 1);
+    const out = p.dtype === 'int32' ? new Int32Array(size) : new Float32Array(size);
+    try {
+      kernel(plan, host, out);
+    } finally {
+      host.forEach((h, i) => h !== inputs[i] && h.dispose());
+    }
+    return ctx.upload(name, new Tensor(p.dtype as 'float32' | 'int32', p.outShape, out));
+  };
+}

@@ -15,15 +15,23 @@ import { triangularSolveF64 } from './triangular.js';
 export interface LstsqResult {
   /** n×nrhs row-major. */
   readonly x: Float64Array;
-  /** Σ_i (A·X − B)²_{ij} per column when rank = n < m, else empty (numpy's convention). */
+  /**
+   * Σ_i (A·X − B)²_{ij} per column when m > n (whatever the rank: numpy leaves them out for a
+   * rank-deficient A, lepton does not, so that the result's shape depends on the plan only), else empty.
+   */
   readonly residuals: Float64Array;
   readonly rank: number;
   readonly s: Float64Array;
 }
 
+/** The thin SVD these functions build on (svdF64 in js; a backend may hand in its own). */
+export type ThinSvd = (m: number, n: number, a: Float64Array, wantVectors: boolean) => SvdResult | null;
+
+const jsThinSvd: ThinSvd = (m, n, a, wantVectors) => svdF64(m, n, a, false, wantVectors);
+
 /** Singular values only. Null when the SVD did not converge. */
-export function singularValuesF64(m: number, n: number, a: Float64Array): Float64Array | null {
-  return svdF64(m, n, a, false, false)?.s ?? null;
+export function singularValuesF64(m: number, n: number, a: Float64Array, svd: ThinSvd = jsThinSvd): Float64Array | null {
+  return svd(m, n, a, false)?.s ?? null;
 }
 
 /** How many singular values exceed `tol`. */
@@ -64,14 +72,16 @@ function reciprocals(s: Float64Array, cutoff: number): Float64Array {
 }
 
 /** Least squares; `rcond` is relative to the largest singular value. Null when the SVD failed. */
-export function lstsqF64(m: number, n: number, a: Float64Array, b: Float64Array, nrhs: number, rcond: number): LstsqResult | null {
+export function lstsqF64(
+  m: number, n: number, a: Float64Array, b: Float64Array, nrhs: number, rcond: number, thin: ThinSvd = jsThinSvd,
+): LstsqResult | null {
   const k = Math.min(m, n);
   if (k === 0) {
     const residuals = new Float64Array(m > 0 && n === 0 ? nrhs : 0);
     for (let i = 0; i < m; i++) for (let c = 0; c < residuals.length; c++) residuals[c] = residuals[c]! + b[i * nrhs + c]! ** 2;
     return { x: new Float64Array(n * nrhs), residuals, rank: 0, s: new Float64Array(0) };
   }
-  const svd = svdF64(m, n, a, false, true);
+  const svd = thin(m, n, a, true);
   if (!svd) return null;
   const cutoff = rcond * svd.s[0]!;
   const rank = rankOf(svd.s, cutoff);
@@ -88,7 +98,7 @@ export function lstsqF64(m: number, n: number, a: Float64Array, b: Float64Array,
     x = applyPseudoInverse(svd, m, n, reciprocals(svd.s, cutoff), b, nrhs);
   }
   let residuals = new Float64Array(0);
-  if (rank === n && m > n) {
+  if (m > n) {
     residuals = new Float64Array(nrhs);
     for (let i = 0; i < m; i++) {
       for (let c = 0; c < nrhs; c++) {
@@ -107,9 +117,9 @@ function upperSquare(qr: Float64Array, n: number): Float64Array {
 }
 
 /** The Moore–Penrose pseudo-inverse (n×m) with cutoff rtol·s_max. Null when the SVD failed. */
-export function pinvF64(m: number, n: number, a: Float64Array, rtol: number): Float64Array | null {
+export function pinvF64(m: number, n: number, a: Float64Array, rtol: number, thin: ThinSvd = jsThinSvd): Float64Array | null {
   if (m === 0 || n === 0) return new Float64Array(0);
-  const svd = svdF64(m, n, a, false, true);
+  const svd = thin(m, n, a, true);
   if (!svd) return null;
   const w = reciprocals(svd.s, rtol * svd.s[0]!);
   // V·diag(w)·Uᵀ = applyPseudoInverse with B = I (m×m).

@@ -9,10 +9,11 @@
  * float32 inputs, 2⁻²³).
  */
 import { describe, expect, it } from 'vitest';
-import { fft, fftOps, ifft, irfft, rfft } from '../../src/ops/fft.js';
+import { fftOps, type FftOptions } from '../../src/ops/fft.js';
+import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { Tensor } from '../../src/tensor.js';
 import { refDft } from '../reference/fft.js';
-import { EPS, FFT_FIXTURES, toTensor, type Dense, type FloatDType } from './helpers.js';
+import { EPS, FFT_FIXTURES, toTensor, type Dense, type FloatDType } from '../linalg/helpers.js';
 
 const C = 16;
 
@@ -40,9 +41,17 @@ function split(d: Dense) {
   return { re: Float64Array.from({ length: n }, (_, i) => d.data[2 * i]!), im: Float64Array.from({ length: n }, (_, i) => d.data[2 * i + 1]!) };
 }
 
-for (const dtype of ['float64', 'float32'] as FloatDType[]) {
+/** The four transforms on backend `name` (through dispatch, as a user calls them with { backend }). */
+function on(name: string) {
+  const bind = (op: (x: Tensor, o?: FftOptions) => Tensor) => (x: Tensor, o?: FftOptions) => op(x, { ...o, backend: name as FftOptions['backend'] });
+  return { fft: bind(fftOps.fft), ifft: bind(fftOps.ifft), rfft: bind(fftOps.rfft), irfft: bind(fftOps.irfft) };
+}
+
+for (const b of await backendMatrix()) {
+for (const dtype of dtypesFor(b, ['float64', 'float32'] as FloatDType[])) {
   const eps = EPS[dtype];
-  describe(`fft [${dtype}]`, () => {
+  const { fft, ifft, rfft, irfft } = on(b.name);
+  describe.skipIf(!b.available)(`fft [${b.name}, ${dtype}]`, () => {
     it.each(FFT_FIXTURES.fft.map((c) => ({ ...c, label: `n = ${c.n}` })))('fft, ifft, ortho: $label', async (c) => {
       const x = toTensor(c.x, dtype);
       const bound = C * eps * (c.n + 8) * norm(c.x);
@@ -100,6 +109,9 @@ for (const dtype of ['float64', 'float32'] as FloatDType[]) {
   });
 }
 
+}
+
+const { fft, rfft } = fftOps;
 describe('fft on awkward shapes', () => {
   it('a zero-size batch transforms to a zero-size result; the exported table names the four ops', async () => {
     const x = new Tensor('float64', [0, 4, 2], new Float64Array(0));
