@@ -56,15 +56,24 @@ interface Columns {
 function matrixColumns(values: Float64Array, m: number, n: number): Columns {
   const t = new Float64Array(m * n);
   const norms = new Float64Array(n);
+  // Squared column norms in A's row order (the sums in the same order as before: i ascending).
   for (let i = 0; i < m; i++) {
     const row = i * n;
-    for (let j = 0; j < n; j++) {
-      const v = values[row + j]!;
-      t[j * m + i] = v;
-      norms[j] += v * v;
-    }
+    for (let j = 0; j < n; j++) norms[j] += values[row + j]! ** 2;
   }
   for (let j = 0; j < n; j++) norms[j] = Math.sqrt(norms[j]!);
+  // The transpose in 32×32 tiles: column by column it would write one cache line per element.
+  const B = 32;
+  for (let i0 = 0; i0 < m; i0 += B) {
+    const i1 = Math.min(m, i0 + B);
+    for (let j0 = 0; j0 < n; j0 += B) {
+      const j1 = Math.min(n, j0 + B);
+      for (let i = i0; i < i1; i++) {
+        const row = i * n;
+        for (let j = j0; j < j1; j++) t[j * m + i] = values[row + j]!;
+      }
+    }
+  }
   return { norms, column: async (j) => t.subarray(j * m, (j + 1) * m) };
 }
 
