@@ -213,25 +213,9 @@ void compare_walk(const BinaryArgs<T>& p) {
 
 template <class T, BinaryFn F>
 void binary_walk(const BinaryArgs<T>& p) {
-  const std::size_t rank = p.shape.size();
-  const int64_t inner = rank == 0 ? 1 : p.shape[rank - 1];
-  const int64_t a_inner = rank == 0 ? 0 : p.a_strides[rank - 1];
-  const int64_t b_inner = rank == 0 ? 0 : p.b_strides[rank - 1];
-  if (inner == 0) return;
-  for (int64_t i = p.begin; i < p.end;) {
-    int64_t rem = i / inner;
-    int64_t ao = p.a_offset, bo = p.b_offset;
-    for (std::size_t d = rank > 0 ? rank - 1 : 0; d-- > 0;) {
-      const int64_t idx = rem % p.shape[d];
-      rem /= p.shape[d];
-      ao += idx * p.a_strides[d];
-      bo += idx * p.b_strides[d];
-    }
-    const int64_t j0 = i % inner;
-    const int64_t j1 = std::min(inner, j0 + (p.end - i));
-    row_op<T, F>(p.out + i, p.a + ao + j0 * a_inner, a_inner, p.b + bo + j0 * b_inner, b_inner, j1 - j0);
-    i += j1 - j0;
-  }
+  walk_rows(p, [&p](int64_t i, const T* a, int64_t as, const T* b, int64_t bs, int64_t len) {
+    row_op<T, F>(p.out + i, a, as, b, bs, len);
+  });
 }
 
 template <class T>

@@ -5,9 +5,8 @@
  * nothing here imports dispatch, a backend or the pool.
  */
 import { DTypeError, InvalidArgumentError, ShapeError } from '../errors.js';
-import { BACKEND_NAMES } from '../plans.js';
 import type { MatmulOptions } from '../ops/matmul.js';
-import { expectFloat, expectRank, expectSameDtype, expectTensor } from '../ops/checks.js';
+import { checkCommon, editDistance as distance, expectFloat, expectRank, expectSameDtype, expectTensor } from '../ops/checks.js';
 import { formatShape } from '../shape.js';
 import { describe, Tensor } from '../tensor.js';
 import type { LinearOperator } from './operators.js';
@@ -21,26 +20,10 @@ export interface SolverOptions {
 }
 
 /** The backend names an op accepts (the op table's list; matmul validates the name again when it runs). */
-const BACKEND_CHOICES = ['auto', ...BACKEND_NAMES] as const;
-
 /** The largest number of rows or columns of an operator: the solvers keep float64 vectors of that length. */
 export const MAX_DIM = 2 ** 27;
 /** The most elements of a dense matrix cs materialises (`toMatrix`, `chooseLambda`, the random matrices): 1 GiB of float64. */
 export const MAX_DENSE = 2 ** 27;
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
 
 /**
  * Reads `options` once into a plain record of its own enumerable properties (nothing inherited
@@ -69,15 +52,7 @@ export function readOptions(op: string, options: unknown, known: readonly string
     throw new InvalidArgumentError(op, `unknown option '${key}'; received { ${key}: ${describe(out[key])} }`,
       distance(key, nearest) <= Math.max(2, nearest.length / 3) ? `The nearest known option is '${nearest}'` : `Known options: ${names.join(', ')}`);
   }
-  const backend = out.backend;
-  if (backend !== undefined && !(BACKEND_CHOICES as readonly unknown[]).includes(backend)) {
-    throw new InvalidArgumentError(op, `backend must be one of ${BACKEND_CHOICES.map((b) => `'${b}'`).join(', ')}; received ${describe(backend)}`);
-  }
-  const signal = out.signal;
-  if (signal !== undefined && !(typeof AbortSignal !== 'undefined' && signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError(op, `signal must be an AbortSignal; received ${describe(signal)}`,
-      "Pass e.g. AbortSignal.timeout(1000) or an AbortController's signal");
-  }
+  checkCommon(op, out);
   return out;
 }
 

@@ -155,8 +155,8 @@ function readOption(label: string, options: object, key: string): unknown {
   }
 }
 
-/** Checks `backend` and `signal` of a record; returns it. */
-function checkCommon(label: string, out: Record<string, unknown>): object {
+/** Checks `backend` and `signal` of an options record read as own data; returns it. */
+export function checkCommon(label: string, out: Record<string, unknown>): object {
   const { backend, signal } = out as OpOptions;
   if (backend !== undefined && backend !== 'auto' && !BACKEND_NAMES.includes(backend)) {
     throw new InvalidArgumentError(
@@ -203,7 +203,8 @@ function nearest(name: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance (insertions, deletions, substitutions), for suggesting an option name. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!;

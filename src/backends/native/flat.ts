@@ -31,6 +31,13 @@ export type FlatCall = (args: AddonArgs) => void;
 
 type Entry = (meta: Float64Array, ...arrays: unknown[]) => void;
 
+/** Each addon's layouts, read once (the addon builds the whole table on every call). */
+const layoutCache = new WeakMap<NativeAddon, Partial<Record<NativeEntry, FlatLayout>> | undefined>();
+function layoutsOf(addon: NativeAddon): Partial<Record<NativeEntry, FlatLayout>> | undefined {
+  if (!layoutCache.has(addon)) layoutCache.set(addon, typeof addon.flatLayouts === 'function' ? addon.flatLayouts() : undefined);
+  return layoutCache.get(addon);
+}
+
 /** The one reused argument buffer (grown when a call needs more; lists hold at most 32 entries). */
 let meta = new Float64Array(256);
 
@@ -39,8 +46,7 @@ let meta = new Float64Array(256);
  * form (a prebuild older than the flat form).
  */
 export function flatCaller(addon: NativeAddon, op: NativeEntry): FlatCall {
-  const layouts = typeof addon.flatLayouts === 'function' ? addon.flatLayouts() : undefined;
-  const layout = layouts?.[op];
+  const layout = layoutsOf(addon)?.[op];
   const found = addon[`${op}Flat`] as Entry | undefined;
   if (!layout || !found) {
     const sync = addon[`${op}Sync`] as (args: AddonArgs) => void;
