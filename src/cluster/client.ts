@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { Job, Queue, QueueEvents } from 'bullmq';
+import { Job, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { InvalidArgumentError, Tensor, WorkerCrashedError } from '../index.js';
 import { PayloadError, fromErrorRecord } from './errors.js';
@@ -16,13 +16,15 @@ import { OPS, OP_NAMES, isClusterOp, type ClusterOpName, type ClusterOps, type O
 import { concatAxis, fromDense, sliceAxis, toDense, type Dense, type TensorRef } from './payload.js';
 import {
   Keys,
+  decodeNotice,
   decodeValue,
   downloadAll,
   encodeValue,
   parseRecord,
   prepare,
+  execChecked,
   refsIn,
-  uploadAll,
+  stageUploads,
   type Encoded,
   type PartRecord,
   type Upload,
@@ -270,6 +272,8 @@ interface CallRecord {
 /** A call being collected. */
 class Pending {
   readonly records: (PartRecord | undefined)[];
+  /** Result payload bytes that came with the parts' notices, by key. */
+  readonly inline = new Map<string, Buffer>();
   done = 0;
   settled = false;
   readonly promise: Promise<PartRecord[]>;
@@ -296,8 +300,9 @@ class RedisCluster extends EventEmitter implements Cluster {
   private readonly keys: Keys;
   private readonly redis: Redis;
   private readonly queue: Queue<JobData>;
-  private readonly events: QueueEvents;
-  private readonly eventsConnection: Redis;
+  /** Subscribed to `channel`, where workers publish the notices of this connection's calls. */
+  private readonly subscriber: Redis;
+  private readonly channel: string;
   private readonly bullConnection: Redis;
   private readonly ttl: number;
   private readonly attempts: number;
@@ -328,26 +333,33 @@ class RedisCluster extends EventEmitter implements Cluster {
     this.keys = new Keys(queueName);
     this.redis = new Redis(url, { maxRetriesPerRequest: null });
     this.bullConnection = new Redis(url, { maxRetriesPerRequest: null });
-    this.eventsConnection = new Redis(url, { maxRetriesPerRequest: null });
-    for (const c of [this.redis, this.bullConnection, this.eventsConnection]) c.on('error', () => {});
+    // Completions come as pub/sub notices on a channel of this connection's own (named in each
+    // call's w: key), not through BullMQ's event stream: a QueueEvents reader parses every event of
+    // every job on the queue (added, waiting, active, completed, drained: three reads and wake-ups
+    // per job here), where a notice is one message per part of this connection's calls and carries
+    // the record and its small payloads. A notice lost (a reconnect) is found by the sweep.
+    this.subscriber = new Redis(url, { maxRetriesPerRequest: null });
+    this.channel = `${this.keys.base}d:${randomUUID()}`;
+    for (const c of [this.redis, this.bullConnection, this.subscriber]) c.on('error', () => {});
     this.queue = new Queue<JobData>(queueName, { connection: this.bullConnection });
     this.queue.on('error', () => {});
-    this.events = new QueueEvents(queueName, { connection: this.eventsConnection });
-    this.events.on('error', () => {});
-    this.events.on('completed', ({ jobId: id, returnvalue }) => {
-      const found = this.byJob.get(id);
-      if (!found) return;
-      const value: unknown = typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue;
-      if (typeof value === 'object' && value !== null && 'ok' in value) this.settlePart(found.pending, found.part, value as PartRecord);
-    });
-    this.events.on('failed', ({ jobId: id, failedReason }) => {
-      const found = this.byJob.get(id);
-      if (found) void this.partFailed(found.pending, found.part, failedReason);
-    });
+    this.subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => this.onNotice(message));
   }
 
   async ready(): Promise<void> {
-    await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.redis.ping()]);
+    await Promise.all([this.queue.waitUntilReady(), this.subscriber.subscribe(this.channel), this.redis.ping()]);
+  }
+
+  private onNotice(message: Buffer): void {
+    const notice = decodeNotice(message);
+    const found = notice && this.byJob.get(jobId(notice.callId, notice.part));
+    if (!notice || !found) return;
+    if (notice.record) {
+      for (const [key, bytes] of notice.inline) found.pending.inline.set(key, bytes);
+      this.settlePart(found.pending, found.part, notice.record);
+    } else {
+      void this.partFailed(found.pending, found.part, notice.failed);
+    }
   }
 
   run<K extends ClusterOpName>(op: K, inputs: ClusterOps[K]['inputs'], options?: ClusterOps[K]['options'], call?: CallOptions): Promise<ClusterOps[K]['result']> {
@@ -382,26 +394,36 @@ class RedisCluster extends EventEmitter implements Cluster {
     const partRefs = plan.parts.map(refsOf);
     const total = plan.parts.length;
     const record: CallRecord = { op, total, joinAxis: plan.joinAxis ?? null, createdAt: Date.now() };
-    await uploadAll(this.redis, uploads, this.ttl, [[this.keys.call(callId), JSON.stringify(record)]]);
+    // The payloads go on the queue's own connection, and the jobs are added right behind them
+    // without waiting for their answer: Redis runs one connection's commands in order, so a worker
+    // never sees a job before its payloads, and the call costs one round trip less.
+    const { send } = await stageUploads(this.bullConnection, uploads, this.ttl,
+      [[this.keys.call(callId), JSON.stringify(record)], [this.keys.notify(callId), this.channel]]);
     const pending = this.track(callId, op, total);
     const age = this.ttl;
+    const job = (refs: readonly TensorRef[], part: number) => ({
+      name: op,
+      data: { callId, part, total, op, inputs: refs, options },
+      opts: {
+        jobId: jobId(callId, part),
+        attempts: this.attempts,
+        backoff: { type: 'exponential', delay: this.backoffMs },
+        removeOnComplete: { age },
+        removeOnFail: { age },
+      },
+    });
+    const sent = execChecked(send);
+    const jobs = partRefs.map(job);
+    const added = jobs.length === 1 ? this.queue.add(op, jobs[0]!.data, jobs[0]!.opts) : this.queue.addBulk(jobs);
     try {
-      await this.queue.addBulk(partRefs.map((refs, part) => ({
-        name: op,
-        data: { callId, part, total, op, inputs: refs, options },
-        opts: {
-          jobId: jobId(callId, part),
-          attempts: this.attempts,
-          backoff: { type: 'exponential', delay: this.backoffMs },
-          removeOnComplete: { age },
-          removeOnFail: { age },
-        },
-      })));
+      await Promise.all([sent, added]);
     } catch (err) {
       this.untrack(pending);
+      // A job added behind a payload that failed to go finds it missing and fails; remove it.
+      void this.cancelJobs(pending).catch(() => undefined);
       throw err;
     }
-    return this.collect(pending, record, call?.signal);
+    return this.collect(pending, record, call?.signal, false);
   }
 
   async resume(callId: string, options: { signal?: AbortSignal } = {}): Promise<unknown> {
@@ -412,7 +434,9 @@ class RedisCluster extends EventEmitter implements Cluster {
         'Calls are kept for ttlSeconds after they start; check the id and the queue name');
     }
     const record = JSON.parse(text) as CallRecord;
-    return this.collect(this.track(callId, record.op, record.total), record, options.signal);
+    // Parts finishing from now on notify this connection; those done already are read by the sweep.
+    await this.redis.set(this.keys.notify(callId), this.channel, 'EX', this.ttl);
+    return this.collect(this.track(callId, record.op, record.total), record, options.signal, true);
   }
 
   private track(callId: string, op: string, total: number): Pending {
@@ -505,7 +529,8 @@ class RedisCluster extends EventEmitter implements Cluster {
     }
   }
 
-  private async collect(pending: Pending, record: CallRecord, signal: AbortSignal | undefined): Promise<unknown> {
+  /** Waits for every part's record (`sweepFirst`: read those already there, for resume()), then reads and joins the results. */
+  private async collect(pending: Pending, record: CallRecord, signal: AbortSignal | undefined, sweepFirst: boolean): Promise<unknown> {
     const onAbort = () => {
       if (pending.settled) return;
       pending.settled = true;
@@ -517,12 +542,12 @@ class RedisCluster extends EventEmitter implements Cluster {
     };
     if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
-    void this.sweep();
+    if (sweepFirst) void this.sweep();
     try {
       const records = await pending.promise;
       const values = records.map((r) => (r.ok ? r.value : null));
       const refs = values.flatMap((v) => refsIn(v as Encoded));
-      const tensors = await downloadAll(this.redis, refs, record.op);
+      const tensors = await downloadAll(this.redis, refs, record.op, pending.inline);
       const decoded = await Promise.all(values.map((v) => decodeValue(v as Encoded, async (ref) => tensors.get(ref.key)!)));
       return await joinResults(record.op, decoded, record.joinAxis ?? undefined);
     } finally {
@@ -558,8 +583,8 @@ class RedisCluster extends EventEmitter implements Cluster {
       this.finishWith(p, fail(`the cluster connection was closed while call '${p.callId}' ran; received close()`, 'Its jobs still run: collect it with resume(callId)'), true);
     }
     if (this.sweeper) clearInterval(this.sweeper);
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
-    for (const c of [this.redis, this.bullConnection, this.eventsConnection]) c.disconnect();
+    await Promise.allSettled([this.queue.close()]);
+    for (const c of [this.redis, this.bullConnection, this.subscriber]) c.disconnect();
   }
 }
 

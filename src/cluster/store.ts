@@ -9,9 +9,12 @@
  *   c:<callId>          the call's record (op, parts, join axis), for resume()
  *   n:<callId>          how many parts have a result (incremented only by the write that created r:)
  *   x:<callId>          present when the call was cancelled: workers skip its jobs
+ *   w:<callId>          the pub/sub channel of the connection collecting the call (resume()
+ *                       points it at its own): the worker that writes a part's record publishes
+ *                       a notice there, carrying the record and its small result payloads
  *   workers             hash: worker id → its JSON stats (jobs, cache hits and misses)
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { InvalidArgumentError, Tensor } from '../index.js';
 import { PayloadError } from './errors.js';
 import { decodeTensor, encodeTensor, fromDense, sha256, toDense, type Dense, type TensorRef } from './payload.js';
@@ -47,6 +50,9 @@ export class Keys {
   cancelled(callId: string): string {
     return `${this.base}x:${callId}`;
   }
+  notify(callId: string): string {
+    return `${this.base}w:${callId}`;
+  }
   get workers(): string {
     return `${this.base}workers`;
   }
@@ -68,23 +74,24 @@ export function prepare(keys: Keys, d: Dense): Upload {
 export const PROBE_BYTES = 64 * 1024;
 
 /**
- * Sends the payloads Redis does not hold yet. Small ones go at once; for large ones one pipeline
- * of EXPIRE first refreshes the TTL of those Redis holds (answering 0 for the others), so a shared
- * operand is sent once however many calls use it. `extra` string keys ride along in the same
- * pipeline (with the same TTL). Returns the payload bytes sent.
+ * The commands that send the payloads Redis does not hold yet, in one pipeline not yet executed
+ * (so that a caller can issue a command right behind it on the same connection, which Redis then
+ * runs after it). Small payloads are sent at once; for large ones one pipeline of EXPIRE first
+ * refreshes the TTL of those Redis holds (answering 0 for the others), so a shared operand is sent
+ * once however many calls use it. `extra` string keys ride along (with the same TTL).
  */
-export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
-  extra: readonly (readonly [key: string, value: string])[] = []): Promise<number> {
+export async function stageUploads(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
+  extra: readonly (readonly [key: string, value: string])[] = []): Promise<{ send: ChainableCommander; bytes: number }> {
   const unique = new Map<string, Upload>();
   for (const u of uploads) unique.set(u.ref.key, u);
   const send = redis.pipeline();
-  let sent = 0;
+  let bytes = 0;
   const list = [...unique.values()];
   // Small payloads are sent at once (asking first would cost a round trip for a few bytes).
   const large = list.filter((u) => {
     if (u.bytes.byteLength >= PROBE_BYTES) return true;
     send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
-    sent += u.bytes.byteLength;
+    bytes += u.bytes.byteLength;
     return false;
   });
   if (large.length > 0) {
@@ -95,16 +102,27 @@ export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSec
       const [err, held] = answers[i] ?? [null, 0];
       if (err || held !== 1) {
         send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
-        sent += u.bytes.byteLength;
+        bytes += u.bytes.byteLength;
       }
     });
   }
   for (const [key, value] of extra) send.set(key, value, 'EX', ttlSeconds);
-  if (send.length > 0) {
-    const results = (await send.exec()) ?? [];
-    for (const [err] of results) if (err) throw err;
-  }
-  return sent;
+  return { send, bytes };
+}
+
+/** Runs a staged pipeline; throws the first error of its commands. */
+export async function execChecked(send: ChainableCommander): Promise<void> {
+  if (send.length === 0) return;
+  const results = (await send.exec()) ?? [];
+  for (const [err] of results) if (err) throw err;
+}
+
+/** Sends the payloads Redis does not hold yet (see stageUploads). Returns the payload bytes sent. */
+export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
+  extra: readonly (readonly [key: string, value: string])[] = []): Promise<number> {
+  const { send, bytes } = await stageUploads(redis, uploads, ttlSeconds, extra);
+  await execChecked(send);
+  return bytes;
 }
 
 /** Reads one payload and checks its sha256 against the reference. */
@@ -187,10 +205,14 @@ export function refsIn(value: Encoded, into: TensorRef[] = []): TensorRef[] {
   return into;
 }
 
-/** Reads many payloads in one pipeline, each checked. */
-export async function downloadAll(redis: Redis, refs: readonly TensorRef[], op: string): Promise<Map<string, Tensor>> {
-  const unique = [...new Map(refs.map((r) => [r.key, r])).values()];
+/** Reads many payloads in one pipeline (those not already in `have`), each checked. */
+export async function downloadAll(redis: Redis, refs: readonly TensorRef[], op: string, have: ReadonlyMap<string, Buffer> = new Map()): Promise<Map<string, Tensor>> {
   const out = new Map<string, Tensor>();
+  const unique = [...new Map(refs.map((r) => [r.key, r])).values()].filter((r) => {
+    const bytes = have.get(r.key);
+    if (bytes) out.set(r.key, fromDense(verify(bytes, r, op)));
+    return !bytes;
+  });
   if (unique.length === 0) return out;
   const p = redis.pipeline();
   for (const r of unique) p.getBuffer(r.key);
@@ -205,6 +227,51 @@ export async function downloadAll(redis: Redis, refs: readonly TensorRef[], op: 
     out.set(r.key, fromDense(verify(bytes, r, op)));
   });
   return out;
+}
+
+/**
+ * What a worker publishes on the collecting connection's channel when it has written a part's
+ * record (or when the part failed for good without one): the record itself and its small result
+ * payloads, so that the caller needs no further round trip for a small result.
+ * Bytes: a JSON header (callId, part, record or failure, the keys of the inlined payloads), a
+ * newline (JSON.stringify never writes a raw one), then the payloads back to back.
+ */
+export interface Notice {
+  readonly callId: string;
+  readonly part: number;
+  /** The part's record; absent when the part failed without one (`failed` says why). */
+  readonly record?: PartRecord;
+  readonly failed?: string;
+  /** Payload bytes that came with the notice, by key (each still checked by verify()). */
+  readonly inline: ReadonlyMap<string, Buffer>;
+}
+
+export function encodeNotice(callId: string, part: number, body: { record: PartRecord } | { failed: string }, inline: readonly Upload[] = []): Buffer {
+  const head = Buffer.from(JSON.stringify({ callId, part, ...body, inline: inline.map((u) => u.ref.key) }) + '\n');
+  return Buffer.concat([head, ...inline.map((u) => u.bytes)]);
+}
+
+/** The notice in a message, or undefined for a message that is not one (never trusted blindly). */
+export function decodeNotice(message: Buffer): Notice | undefined {
+  const end = message.indexOf(10);
+  if (end < 0) return undefined;
+  let head: { callId?: unknown; part?: unknown; record?: PartRecord; failed?: unknown; inline?: unknown };
+  try {
+    head = JSON.parse(message.toString('utf8', 0, end)) as typeof head;
+  } catch {
+    return undefined;
+  }
+  if (typeof head.callId !== 'string' || typeof head.part !== 'number' || !Array.isArray(head.inline)) return undefined;
+  const inline = new Map<string, Buffer>();
+  const refs = head.record?.ok ? refsIn(head.record.value) : [];
+  let at = end + 1;
+  for (const key of head.inline) {
+    const ref = refs.find((r) => r.key === key);
+    if (!ref || at + ref.bytes > message.byteLength) return undefined;
+    inline.set(key, message.subarray(at, at + ref.bytes));
+    at += ref.bytes;
+  }
+  return { callId: head.callId, part: head.part, record: head.record, failed: typeof head.failed === 'string' ? head.failed : undefined, inline };
 }
 
 /** The result record of one part, as workers write it. */

@@ -18,7 +18,7 @@ import { OperandCache, type CacheStats } from './cache.js';
 import { isRetryable, toErrorRecord } from './errors.js';
 import { OPS, isClusterOp } from './ops.js';
 import { fromDense, type TensorRef } from './payload.js';
-import { Keys, PROBE_BYTES, decodeValue, download, encodeValue, parseRecord, refsIn, uploadAll, verify, type Encoded, type PartRecord, type Upload } from './store.js';
+import { Keys, PROBE_BYTES, decodeValue, download, encodeNotice, encodeValue, parseRecord, refsIn, uploadAll, verify, type Encoded, type PartRecord, type Upload } from './store.js';
 
 /** What a job carries (BullMQ stores it as JSON): tensors by reference only. */
 export interface JobData {
@@ -98,15 +98,18 @@ export interface LeptonWorker {
 /** The lock settings a worker uses when given none. */
 export const DEFAULT_LOCKS: Required<LockSettings> = { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 2 };
 
-// Writes the record if none is there; counts the part only when this write created it; publishes
-// the worker's stats. One round trip. KEYS: result, done counter, workers hash; ARGV: record, ttl,
-// worker id, stats.
+// Writes the record if none is there; counts the part only when this write created it, and then
+// publishes the notice on the collecting connection's channel (if it named one); publishes the
+// worker's stats. One round trip. KEYS: result, done counter, workers hash, notify channel key;
+// ARGV: record, ttl, worker id, stats, notice.
 const FINISH_SCRIPT = `
 local wrote = redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX')
 local n
 if wrote then
   n = redis.call('INCR', KEYS[2])
   redis.call('EXPIRE', KEYS[2], ARGV[2])
+  local channel = redis.call('GET', KEYS[4])
+  if channel then redis.call('PUBLISH', channel, ARGV[5]) end
 else
   n = tonumber(redis.call('GET', KEYS[2]) or '0')
 end
@@ -114,6 +117,25 @@ redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
 if wrote then return {1, n} end
 return {0, n}
 `;
+
+// A part that failed for good without a record (its tries ran out): tells the collecting
+// connection at once. KEYS: notify channel key; ARGV: notice.
+const FAILED_SCRIPT = `
+local channel = redis.call('GET', KEYS[1])
+if channel then redis.call('PUBLISH', channel, ARGV[1]) end
+return 0
+`;
+
+/** The worker's scripts, sent by EVALSHA (ioredis loads them on first use). */
+interface Scripts {
+  leptonFinish(result: string, done: string, workers: string, notify: string, record: string, ttl: number, id: string, stats: string, notice: Buffer): Promise<unknown>;
+  leptonFailed(notify: string, notice: Buffer): Promise<unknown>;
+}
+
+function defineScripts(redis: Redis): void {
+  redis.defineCommand('leptonFinish', { numberOfKeys: 4, lua: FINISH_SCRIPT });
+  redis.defineCommand('leptonFailed', { numberOfKeys: 1, lua: FAILED_SCRIPT });
+}
 
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -145,6 +167,7 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
   const keys = new Keys(queue);
   const id = `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
   const redis = new Redis(url, { maxRetriesPerRequest: null });
+  defineScripts(redis);
   const bullConnection = new Redis(url, { maxRetriesPerRequest: null });
   let jobs = 0;
   let stopped = false;
@@ -162,8 +185,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
     jobs++;
     const p = redis.pipeline();
     for (const u of small) p.set(u.ref.key, u.bytes, 'EX', ttl);
-    p.eval(FINISH_SCRIPT, 3, keys.result(d.callId, d.part), keys.done(d.callId), keys.workers,
-      JSON.stringify(record), ttl, id, JSON.stringify(stats()));
+    (p as unknown as Scripts).leptonFinish(keys.result(d.callId, d.part), keys.done(d.callId), keys.workers, keys.notify(d.callId),
+      JSON.stringify(record), ttl, id, JSON.stringify(stats()), encodeNotice(d.callId, d.part, { record }, small));
     const answers = (await p.exec()) ?? [];
     for (const [err] of answers) if (err) throw err;
     const answer = answers[answers.length - 1]?.[1];
@@ -243,6 +266,15 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
   });
   // Errors of the connection are retried by ioredis; BullMQ reports them here (not fatal).
   worker.on('error', () => {});
+  // A job whose last try threw (not a LeptonError: those wrote their error record and were
+  // published) failed for good: tell the caller now rather than at its next sweep. A job failed by
+  // the stall check (its workers died too often) is found by the caller's sweep.
+  worker.on('failed', (job: Job<JobData> | undefined, err: Error) => {
+    const d = job?.data;
+    if (!job || !d || typeof d.callId !== 'string' || err instanceof UnrecoverableError) return;
+    if (job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    void (redis as unknown as Scripts).leptonFailed(keys.notify(d.callId), encodeNotice(d.callId, d.part, { failed: err.message })).catch(() => undefined);
+  });
   redis.on('error', () => {});
   bullConnection.on('error', () => {});
   await worker.waitUntilReady();

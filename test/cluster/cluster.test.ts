@@ -182,6 +182,33 @@ describe.skipIf(!status.ok)('cluster on a real Redis', () => {
     expect(job!.attemptsMade).toBe(3);
   });
 
+  it('results and failures arrive as notices on the connection\'s channel, without polling', async () => {
+    // A sweep every 10 minutes: within this test only the workers' notices can settle a call.
+    const quiet = await connect({ redis: redis.url, queue: QUEUE, sweepMs: 600_000 });
+    try {
+      const x = randn([3, 5], { seed: 21 });
+      const { relu } = await import('../../src/index.js');
+      await same(await quiet.run('relu', [x]), relu(x));
+      const { A, Y } = await problem(7, 23);
+      const got = await quiet.map('cs.omp', [A, Y], { sparsity: SPARSITY }, { split: { input: 1, axis: 1, size: 2 } });
+      await same(got.x, (await cs.omp(A, Y, { sparsity: SPARSITY })).x);
+      // resume() points the call's notices at its own connection; the last try's failure is one.
+      await direct.set(`lepton:${QUEUE}:c:crash2`, JSON.stringify({ op: 'relu', total: 1, joinAxis: null, createdAt: Date.now() }), 'EX', 600);
+      await admin.pause();
+      await admin.add('relu', { callId: 'crash2', part: 0, total: 1, op: 'relu', inputs: null, options: {} } as never,
+        { jobId: 'crash2-0', attempts: 2, backoff: { type: 'fixed', delay: 50 } });
+      const collecting = quiet.resume('crash2').then(() => undefined, (e: unknown) => e as Error & { code: string });
+      await expect.poll(() => direct.get(`lepton:${QUEUE}:w:crash2`), { timeout: 5000 }).not.toBeNull();
+      await admin.resume();
+      const err = await collecting;
+      expect(err?.code).toBe('WORKER_CRASHED');
+      expect(err?.message).toContain('job crash2-0 (relu) failed after every try');
+    } finally {
+      await admin.resume();
+      await quiet.close();
+    }
+  }, 30_000);
+
   it('an aborted call rejects and leaves no jobs queued', async () => {
     const { A, Y } = await problem(400, 5);
     const ac = new AbortController();

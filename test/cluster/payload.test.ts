@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { connect, PayloadError } from '../../src/cluster/index.js';
 import { fromErrorRecord, toErrorRecord } from '../../src/cluster/errors.js';
 import { concatAxis, decodeTensor, encodeTensor, sha256, sliceAxis, type Dense } from '../../src/cluster/payload.js';
-import { Keys, prepare, verify } from '../../src/cluster/store.js';
+import { Keys, decodeNotice, encodeNotice, prepare, verify, type PartRecord } from '../../src/cluster/store.js';
 import { BackendUnavailableError, InvalidArgumentError, ShapeError, cs, randn, tensor, type Tensor } from '../../src/index.js';
 import { refMatmul } from '../reference/matmul.js';
 import { expectClose, tol } from '../util/close.js';
@@ -120,6 +120,34 @@ describe('cluster errors travel by name', () => {
     expect(back.code).toBe(original.code);
     expect(back.op).toBe(original.op);
     expect(back.message).toBe(original.message);
+  });
+});
+
+describe('cluster notices', () => {
+  it('carry the record and its inlined payloads byte for byte, and refuse what is not one', () => {
+    const keys = new Keys('q');
+    const a = prepare(keys, dense([2, 3]));
+    const b = prepare(keys, dense([5], 'int32'));
+    const record: PartRecord = { ok: true, value: { x: { $tensor: a.ref }, y: [{ $tensor: b.ref }, 7] }, worker: 'w1' };
+    const message = encodeNotice('call-1', 4, { record }, [a, b]);
+    const notice = decodeNotice(message)!;
+    expect(notice.callId).toBe('call-1');
+    expect(notice.part).toBe(4);
+    expect(notice.record).toEqual(record);
+    expect([...notice.inline.keys()]).toEqual([a.ref.key, b.ref.key]);
+    expect(Buffer.compare(notice.inline.get(a.ref.key)!, a.bytes)).toBe(0);
+    expect(Array.from(verify(notice.inline.get(b.ref.key)!, b.ref, 'relu').data)).toEqual([-3, -2, -1, 0, 1]);
+
+    const failed = decodeNotice(encodeNotice('call-2', 0, { failed: 'TypeError: boom' }))!;
+    expect(failed.record).toBeUndefined();
+    expect(failed.failed).toBe('TypeError: boom');
+    expect(failed.inline.size).toBe(0);
+
+    expect(decodeNotice(Buffer.from('no newline'))).toBeUndefined();
+    expect(decodeNotice(Buffer.from('{not json\n'))).toBeUndefined();
+    expect(decodeNotice(Buffer.from('{"callId":1,"part":0,"inline":[]}\n'))).toBeUndefined();
+    // A payload cut short: the notice is refused, so the result is read from Redis instead.
+    expect(decodeNotice(message.subarray(0, message.byteLength - 1))).toBeUndefined();
   });
 });
 
