@@ -24,6 +24,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import { connect } from '../dist/cluster/index.js';
 import { cs, matmul, randn, tensor } from '../dist/index.js';
 import { machineInfo, quantile, table, writeResults } from './harness.mjs';
@@ -159,6 +160,19 @@ try {
   }
   results.payload = { ...spread(bigMs), tensorMBps: (MIB8 / 1e6) / (spread(bigMs).median / 1000) };
   big.length = 0;
+  // The loopback's own ceiling, in the same run: one ioredis connection SETs and GETs an 8 MiB
+  // buffer (two of the four transfers a call makes, with no hashing, encoding or op).
+  const raw = new Redis(redis.url);
+  const bytes = Buffer.alloc(MIB8, 7);
+  const rawMs = [];
+  for (let i = 0; i < BIG_CALLS + 2; i++) {
+    const t0 = performance.now();
+    await raw.set('bench:raw', bytes);
+    await raw.getBuffer('bench:raw');
+    if (i >= 2) rawMs.push(performance.now() - t0);
+  }
+  raw.disconnect();
+  results.rawSetGet = { ...spread(rawMs), wireMBps: (2 * MIB8 / 1e6) / (spread(rawMs).median / 1000) };
 
   // 3. OMP reconstructions.
   const { A, Y } = await ompProblem();
@@ -217,10 +231,11 @@ try {
   console.log(table([['measure', 'left'], ['min', 'right'], ['median', 'right'], ['p90', 'right'], ['max', 'right'], ['n', 'right'], ['goal', 'left']], [
     ['per-job overhead, ms (relu [4], 1 worker)', f(o.min), f(o.median), f(o.p90), f(o.max), String(o.n), '≤ 2 ms median'],
     ['8 MiB round trip, ms (relu, 1 worker)', f(p.min, 1), f(p.median, 1), f(p.p90, 1), f(p.max, 1), String(p.n), ''],
+    ['8 MiB raw SET + GET, ms (ioredis alone)', f(results.rawSetGet.min, 1), f(results.rawSetGet.median, 1), f(results.rawSetGet.p90, 1), f(results.rawSetGet.max, 1), String(results.rawSetGet.n), 'the loopback\'s ceiling'],
     ...Object.entries(results.omp).map(([k, s]) => [`${SIGNALS} OMP, s: ${{ one: '1 worker', two: '2 workers', embedded: 'connect() no Redis', local: 'one local cs.omp' }[k]}`,
       f(s.min / 1000), f(s.median / 1000), f(s.p90 / 1000), f(s.max / 1000), String(s.n), '']),
   ]));
-  console.log(`payload: ${f(p.tensorMBps, 0)} MB/s of tensor per call (median), ${f(4 * p.tensorMBps, 0)} MB/s over the wire (4 transfers, 4 sha256 each call); goal ≥ 300 MB/s`);
+  console.log(`payload: ${f(p.tensorMBps, 0)} MB/s of tensor per call (median), ${f(4 * p.tensorMBps, 0)} MB/s over the wire (4 transfers, 4 sha256 each call); goal ≥ 300 MB/s; ioredis alone moves ${f(results.rawSetGet.wireMBps, 0)} MB/s over the wire (SET + GET)`);
   console.log(`OMP speedup 2 workers vs 1 (medians): ${f(results.speedup)}× (goal ≥ 1.8×); per repeat: ${results.speedups.map((v) => `${f(v)}×`).join(', ')}; jobs per worker: ${results.jobsPerWorker.join(', ')}`);
   console.log(`queue cost: 1 worker ${f(results.omp.one.median / results.omp.embedded.median)}× the embedded time; embedded ${f(results.omp.embedded.median / results.omp.local.median)}× one local call`);
   console.log(`worker caches: ${results.cache.map((w) => `${w.pid} ${w.hits} hit / ${w.misses} miss`).join(', ')}`);

@@ -22,7 +22,6 @@ import {
   encodeValue,
   parseRecord,
   prepare,
-  execChecked,
   refsIn,
   stageUploads,
   type Encoded,
@@ -412,7 +411,7 @@ class RedisCluster extends EventEmitter implements Cluster {
         removeOnFail: { age },
       },
     });
-    const sent = execChecked(send);
+    const sent = send();
     const jobs = partRefs.map(job);
     const added = jobs.length === 1 ? this.queue.add(op, jobs[0]!.data, jobs[0]!.opts) : this.queue.addBulk(jobs);
     try {

@@ -14,7 +14,7 @@
  *                       a notice there, carrying the record and its small result payloads
  *   workers             hash: worker id → its JSON stats (jobs, cache hits and misses)
  */
-import type { ChainableCommander, Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { InvalidArgumentError, Tensor } from '../index.js';
 import { PayloadError } from './errors.js';
 import { decodeTensor, encodeTensor, fromDense, sha256, toDense, type Dense, type TensorRef } from './payload.js';
@@ -74,54 +74,52 @@ export function prepare(keys: Keys, d: Dense): Upload {
 export const PROBE_BYTES = 64 * 1024;
 
 /**
- * The commands that send the payloads Redis does not hold yet, in one pipeline not yet executed
- * (so that a caller can issue a command right behind it on the same connection, which Redis then
- * runs after it). Small payloads are sent at once; for large ones one pipeline of EXPIRE first
- * refreshes the TTL of those Redis holds (answering 0 for the others), so a shared operand is sent
- * once however many calls use it. `extra` string keys ride along (with the same TTL).
+ * Finds the payloads Redis does not hold yet and returns `send`, which issues their commands at
+ * once, in order, on `redis` and resolves when Redis has answered them all (throwing the first
+ * error). A caller can issue a command right behind `send()` on the same connection: Redis runs
+ * one connection's commands in order. Small payloads are sent without asking; for large ones one
+ * pipeline of EXPIRE first refreshes the TTL of those Redis holds (answering 0 for the others),
+ * so a shared operand is sent once however many calls use it. `extra` string keys ride along
+ * (with the same TTL). Large payloads go as commands of their own, not in the pipeline: ioredis
+ * concatenates a pipeline's commands into one more buffer, a copy of every byte.
  */
 export async function stageUploads(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
-  extra: readonly (readonly [key: string, value: string])[] = []): Promise<{ send: ChainableCommander; bytes: number }> {
+  extra: readonly (readonly [key: string, value: string])[] = []): Promise<{ send: () => Promise<void>; bytes: number }> {
   const unique = new Map<string, Upload>();
   for (const u of uploads) unique.set(u.ref.key, u);
-  const send = redis.pipeline();
-  let bytes = 0;
   const list = [...unique.values()];
-  // Small payloads are sent at once (asking first would cost a round trip for a few bytes).
-  const large = list.filter((u) => {
-    if (u.bytes.byteLength >= PROBE_BYTES) return true;
-    send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
-    bytes += u.bytes.byteLength;
-    return false;
-  });
+  const small = list.filter((u) => u.bytes.byteLength < PROBE_BYTES);
+  let large = list.filter((u) => u.bytes.byteLength >= PROBE_BYTES);
   if (large.length > 0) {
     const probe = redis.pipeline();
     for (const u of large) probe.expire(u.ref.key, ttlSeconds);
     const answers = (await probe.exec()) ?? [];
-    large.forEach((u, i) => {
+    large = large.filter((_, i) => {
       const [err, held] = answers[i] ?? [null, 0];
-      if (err || held !== 1) {
-        send.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
-        bytes += u.bytes.byteLength;
-      }
+      return Boolean(err) || held !== 1;
     });
   }
-  for (const [key, value] of extra) send.set(key, value, 'EX', ttlSeconds);
+  const bytes = [...small, ...large].reduce((n, u) => n + u.bytes.byteLength, 0);
+  const send = async (): Promise<void> => {
+    const sent: Promise<unknown>[] = large.map((u) => redis.set(u.ref.key, u.bytes, 'EX', ttlSeconds));
+    if (small.length + extra.length > 0) {
+      const p = redis.pipeline();
+      for (const u of small) p.set(u.ref.key, u.bytes, 'EX', ttlSeconds);
+      for (const [key, value] of extra) p.set(key, value, 'EX', ttlSeconds);
+      sent.push(p.exec().then((results) => {
+        for (const [err] of results ?? []) if (err) throw err;
+      }));
+    }
+    await Promise.all(sent);
+  };
   return { send, bytes };
-}
-
-/** Runs a staged pipeline; throws the first error of its commands. */
-export async function execChecked(send: ChainableCommander): Promise<void> {
-  if (send.length === 0) return;
-  const results = (await send.exec()) ?? [];
-  for (const [err] of results) if (err) throw err;
 }
 
 /** Sends the payloads Redis does not hold yet (see stageUploads). Returns the payload bytes sent. */
 export async function uploadAll(redis: Redis, uploads: readonly Upload[], ttlSeconds: number,
   extra: readonly (readonly [key: string, value: string])[] = []): Promise<number> {
   const { send, bytes } = await stageUploads(redis, uploads, ttlSeconds, extra);
-  await execChecked(send);
+  await send();
   return bytes;
 }
 

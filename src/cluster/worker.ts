@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { InvalidArgumentError, LeptonError, configure, setBackend, type BackendName, type Tensor } from '../index.js';
+import { InvalidArgumentError, LeptonError, Tensor, configure, setBackend, type BackendName } from '../index.js';
 import { OperandCache, type CacheStats } from './cache.js';
 import { isRetryable, toErrorRecord } from './errors.js';
 import { OPS, isClusterOp } from './ops.js';
@@ -137,6 +137,17 @@ function defineScripts(redis: Redis): void {
   redis.defineCommand('leptonFailed', { numberOfKeys: 1, lua: FAILED_SCRIPT });
 }
 
+/** Disposes every tensor in a result (arrays and plain objects walked), except those in `keep`. */
+function disposeTensors(value: unknown, keep: ReadonlySet<unknown>): void {
+  if (value instanceof Tensor) {
+    if (!keep.has(value)) value.dispose();
+  } else if (Array.isArray(value)) {
+    for (const v of value) disposeTensors(v, keep);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) disposeTensors(v, keep);
+  }
+}
+
 function positiveInt(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1) {
@@ -240,6 +251,9 @@ export async function startWorker(options: WorkerOptions = {}): Promise<LeptonWo
       const result = await entry.run(inputs, bag);
       const uploads: Upload[] = [];
       const value = await encodeValue(result, keys, uploads, d.op, 'result');
+      // The result's values are in `uploads` now: its storage goes back to the memory pool, so the
+      // next job's output reuses it instead of faulting in fresh pages (8 MiB: ~5 ms here).
+      disposeTensors(result, new Set(inputs));
       small = uploads.filter((u) => u.bytes.byteLength < PROBE_BYTES);
       await uploadAll(redis, uploads.filter((u) => u.bytes.byteLength >= PROBE_BYTES), ttl);
       record = { ok: true, value, worker: id };
