@@ -52,6 +52,15 @@ const MAX_EARLY_DEATHS = 4;
 /** How often a synchronous wait on the workers checks that they are still alive (ms). */
 const SYNC_LIVENESS_SLICE_MS = 20;
 
+/**
+ * How long a synchronous wait gives a worker that has not loaded its script yet before it counts
+ * it as dead (ms). A worker that dies while it loads leaves no trace the blocked thread can read
+ * (its event-loop state is all zeros until its loop has started and been seen), so without a
+ * bound a dataSync() on its part would wait for ever; loading takes well under a second from the
+ * built package and a few seconds from source.
+ */
+const LOAD_WAIT_MS = 30_000;
+
 /** How long a small joined op waits for its workers' parts before it runs them itself (ms). */
 const JOINED_WAIT_MS = 1000;
 
@@ -81,6 +90,8 @@ export class NodePool implements PoolLike {
   #earlyDeaths = 0;
   /** Set when a worker could not even load its script: the pool is then unusable. */
   broken: string | undefined;
+  /** LOAD_WAIT_MS, for this pool (tests shorten it). */
+  loadWaitMs = LOAD_WAIT_MS;
 
   constructor(threads: number) {
     this.size = threads;
@@ -292,7 +303,7 @@ export class NodePool implements PoolLike {
     for (;;) {
       const remaining = Atomics.load(board, REMAINING);
       if (remaining === 0 || Atomics.load(board, CRASHED)) return true;
-      if (this.#deadWhileBlocked()) return true;
+      if (this.#deadWhileBlocked(performance.now() - start)) return true;
       const left = timeoutMs - (performance.now() - start);
       if (left <= 0) return false;
       Atomics.wait(board, REMAINING, remaining, Math.min(left, SYNC_LIVENESS_SLICE_MS));
@@ -305,14 +316,27 @@ export class NodePool implements PoolLike {
    * error or process.exit) reports a negative idle time through its event-loop utilization, a
    * synchronous read of the thread's state. The first dead one found is marked as the 'exit'
    * handler would mark it (CRASHED set, the async waiter woken; it is replaced after the op).
+   * A worker still loading shows nothing of the kind, dead or alive: after `loadWaitMs` of this
+   * wait its part is taken back (its slot moved off READY, so it never runs it should it load
+   * after all), and it is terminated and counted dead.
    */
-  #deadWhileBlocked(): boolean {
-    for (const m of this.#used) {
+  #deadWhileBlocked(blockedMs: number): boolean {
+    const board = this.#board;
+    for (let i = 0; i < this.#used.length; i++) {
+      const m = this.#used[i]!;
       if (m.death !== undefined) return true;
+      let death: string | undefined;
       if (m.worker.performance.eventLoopUtilization().idle < 0) {
-        m.death = 'its thread stopped while the calling thread waited for it';
-        Atomics.store(this.#board, CRASHED, 1);
-        Atomics.notify(this.#board, REMAINING);
+        death = 'its thread stopped while the calling thread waited for it';
+      } else if (blockedMs > this.loadWaitMs && !Atomics.load(board, slotIndex(i) + LOADED) &&
+        Atomics.compareExchange(board, slotIndex(i), READY, DONE) === READY) {
+        death = `it had not loaded its script after ${Math.round(blockedMs)} ms while the calling thread waited for it`;
+        void m.worker.terminate();
+      }
+      if (death !== undefined) {
+        m.death = death;
+        Atomics.store(board, CRASHED, 1);
+        Atomics.notify(board, REMAINING);
         return true;
       }
     }

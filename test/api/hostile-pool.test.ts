@@ -65,6 +65,49 @@ describe('a synchronous read blocked on pooled work sees a worker die', () => {
     }, 120_000);
   }
 
+  for (const backend of ['js', 'native'] as const) {
+    it.skipIf(backend === 'native' && !native.available)(`dataSync() on a part of a worker killed while it loads throws WORKER_CRASHED, then the pool recovers (${backend})`, async () => {
+      const a = randn([400, 400], { seed: 31 });
+      const small = randn([37, 29], { seed: 32 });
+      await matmul(a, a, { backend }).data();
+      const pool = (await currentPool()) as NodePool;
+      pool.loadWaitMs = 500;
+      // Worker 0 dies while idle: its replacement starts loading at once.
+      const first = pool.workers[0]!;
+      const exited = new Promise((r) => first.once('exit', r));
+      await first.terminate();
+      await exited;
+      const loading = pool.workers[0]!;
+      expect(loading).not.toBe(first);
+      // An op whose first part goes to the loading worker, which is killed before it has loaded;
+      // this thread then blocks on that part, where no exit event can reach it.
+      const running = matmul(a, a, { backend });
+      const job = (running._pending as { job?: { state: string } } | undefined)?.job;
+      for (let i = 0; i < 200 && job?.state !== 'posted'; i++) await new Promise((r) => setImmediate(r));
+      expect(job?.state).toBe('posted');
+      expect(pool.stats().loaded).toBe(1);
+      void loading.terminate();
+      const started = performance.now();
+      let caught: unknown;
+      try {
+        running.dataSync();
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toMatchObject({ code: 'WORKER_CRASHED', name: 'WorkerCrashedError' });
+      expect((caught as Error).message).toMatch(/had not loaded its script after \d+ ms/);
+      expect(performance.now() - started).toBeLessThan(5_000);
+      pool.loadWaitMs = 30_000;
+      // The dead worker is replaced: the next ops are right, on both workers.
+      const c = matmul(small, small.transpose(), { backend });
+      await c.data();
+      expect(worstAgainstRef(c, small, small.transpose())).toBeLessThan(1e-4);
+      const d = matmul(a, a, { backend });
+      await d.data();
+      expect(worstAgainstRef(d, a, a)).toBeLessThan(1e-2);
+    }, 60_000);
+  }
+
   it('rank above 32 is refused before an op reaches the pool; rank 32 runs there', async () => {
     const shape = new Array(32).fill(1);
     shape[0] = 3;
