@@ -458,6 +458,16 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
+   * @internal `reshape` for the op layer, whose `shape` is computed (it has this tensor's size):
+   * no validation, and a view whenever this tensor is contiguous.
+   */
+  _reshape(shape: readonly number[]): Tensor<D> {
+    if (!this.isContiguous) return this.reshape(shape);
+    this.assertAlive('reshape');
+    return this.#view([...shape], contiguousStrides(shape), this.#offset);
+  }
+
+  /**
    * @internal A view on the same storage (and the same pending work) with the given shape, element
    * strides and offset. The shape ops (src/ops/shape.ts) compute them from this tensor's own and
    * check that every element they address lies inside this view.

@@ -64,8 +64,8 @@ export function planMatmul(
   const bVector = b.rank === 1;
   const aShape = a.shape;
   const bShape = b.shape;
-  if (aVector) a = a.reshape([1, a.shape[0]!]);
-  if (bVector) b = b.reshape([b.shape[0]!, 1]);
+  if (aVector) a = a._reshape([1, a.shape[0]!]);
+  if (bVector) b = b._reshape([b.shape[0]!, 1]);
 
   const ar = a.rank;
   const br = b.rank;
@@ -157,7 +157,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
     if (inputs[2] && inputs[2] !== o.bias) inputs[2].dispose();
   }
   if (resultShape === plan.outShape || sameShape(out.shape, resultShape)) return out;
-  const view = out.reshape(resultShape);
+  const view = out._reshape(resultShape);
   out.dispose();
   return view;
 }
