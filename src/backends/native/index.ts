@@ -13,6 +13,7 @@
  */
 import type { FloatArray, TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
+import { conv2dRows } from '../../plans.js';
 import type {
   BatchNormPlan, BinaryPlan, CholeskyPlan, ConcatPlan, Conv2dPlan, GatherPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan,
   RangeOp, ReducePlan, RemapPlan, RidgePlan, SoftmaxPlan, SolveSpdPlan, UnaryPlan, WherePlan,
@@ -79,12 +80,14 @@ function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Te
   };
 }
 
+/** With `plan.pool`, the addon's fused pooling epilogue: out is the pooled output and [begin, end) counts pooled rows. */
 function conv2dArgs(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
-  const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation } = plan;
+  const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation, pool } = plan;
   return {
     x: dense(x), w: dense(w), ...(bias ? { bias: dense(bias) } : {}), out,
     layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups,
     activation, rowBegin: begin, rowEnd: end,
+    ...(pool ? { pool: pool.kind, poolKh: pool.kh, poolKw: pool.kw, poolStrideH: pool.strideH, poolStrideW: pool.strideW } : {}),
   };
 }
 
@@ -308,7 +311,7 @@ export const nativeBackend: CpuBackend = Object.freeze({
   ranges,
   kernels: Object.freeze({
     matmul: teamed('matmul', (p: MatmulPlan) => rowsOf(p.outShape, 1)),
-    conv2d: teamed('conv2d', (p: Conv2dPlan) => p.batch * p.outH),
+    conv2d: teamed('conv2d', conv2dRows),
     pool2d: whole(ranges.pool2d, (p: Pool2dPlan) => p.batch * p.outH),
     unary: whole(ranges.unary, (p: UnaryPlan) => sizeOfShape(p.outShape)),
     binary: whole(ranges.binary, (p: BinaryPlan) => sizeOfShape(p.outShape)),
