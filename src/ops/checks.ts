@@ -111,7 +111,9 @@ export { ACTIVATIONS, type Activation } from '../plans.js';
  * Reads a nested option object (e.g. conv2d's `pool`) once, as own data: a null-prototype record of
  * its own enumerable properties, each getter called once. Anything but a plain object, and a name
  * outside `known`, is an InvalidArgumentError naming the option (`pool.size`); `aliases` maps names
- * a user may bring from other libraries to the one this option uses, for the hint.
+ * a user may bring from other libraries to the one this option uses, for the hint. With `name`
+ * 'options' it reads an op's own options that take neither `backend` nor `signal` (checkOptions
+ * is for the rest).
  */
 export function readRecord(
   op: string,
@@ -138,12 +140,14 @@ export function readRecord(
   } catch (e) {
     throw unreadable(e);
   }
+  const top = name === 'options';
+  const path = (key: string) => (top ? key : `${name}.${key}`);
   for (const key of keys) {
     if (known.includes(key)) continue;
     const alias = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
     const near = alias ?? nearest(key, known);
-    throw new InvalidArgumentError(op, `unknown option '${name}.${key}'`,
-      near ? `Did you mean '${name}.${near}'? ${name} takes ${shape}` : `${name} takes ${shape}`);
+    const takes = top ? `The options are ${shape}` : `${name} takes ${shape}`;
+    throw new InvalidArgumentError(op, `unknown option '${path(key)}'`, near ? `Did you mean '${path(near)}'? ${takes}` : takes);
   }
   const out = Object.create(null) as Record<string, unknown>;
   try {

@@ -16,6 +16,7 @@ import {
   matmul,
   maxPool2d,
   mean,
+  prepack,
   ones,
   rand,
   randn,
@@ -196,6 +197,23 @@ describe('conv2d', () => {
     // x 8×8, w 3×3 valid: the convolution's output is 6×6.
     expect(await failure('SHAPE_MISMATCH', () => conv2d(x, w, { pool: { type: 'max', kernel: 7 } }))).toMatchInlineSnapshot(`"conv2d: the pool window (7×7) is larger than the convolution's output (6×6). Use a smaller pool.kernel, or a convolution with a larger output (more padding, a smaller stride)."`);
     expect(await failure('SHAPE_MISMATCH', () => conv2d(x, w, { stride: 2, pool: { type: 'avg', kernel: [2, 4] } }))).toMatchInlineSnapshot(`"conv2d: the pool window (2×4) is larger than the convolution's output (3×3). Use a smaller pool.kernel, or a convolution with a larger output (more padding, a smaller stride)."`);
+  });
+});
+
+describe('prepack', () => {
+  it('rejects what matmul could not read as B, and bad options', async () => {
+    const w = f32([4, 3]);
+    expect(await failure('DTYPE_MISMATCH', () => prepack(i32([4, 3])))).toMatchInlineSnapshot(`"prepack: w must be float32 or float64; received int32. Create the tensor with { dtype: "float32" } or "float64"."`);
+    expect(await failure('SHAPE_MISMATCH', () => prepack(f32([2, 4, 3])))).toMatchInlineSnapshot(`"prepack: w must have rank 2; received rank 3 [2,4,3]"`);
+    expect(await failure('SHAPE_MISMATCH', () => prepack(f32([4])))).toMatchInlineSnapshot(`"prepack: w must have rank 2; received rank 1 [4]"`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack([[1, 2]] as never))).toMatchInlineSnapshot(`"prepack: w must be a Tensor; received [[1,2]]. Create one with tensor(), e.g. tensor([[1, 2], [3, 4]])."`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, { transB: 'yes' as never }))).toMatchInlineSnapshot(`"prepack: transB must be true or false; received 'yes' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, { transA: true } as never))).toMatchInlineSnapshot(`"prepack: unknown option 'transA'. Did you mean 'transB'? The options are { transB }."`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, { backend: 'native' } as never))).toMatchInlineSnapshot(`"prepack: unknown option 'backend'. The options are { transB }."`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, 'transB' as never))).toMatchInlineSnapshot(`"prepack: options must be an object { transB }; received 'transB' (string)"`);
+    const gone = f32([2, 2]);
+    gone.dispose();
+    expect(await failure('DISPOSED_TENSOR', () => prepack(gone))).toMatchInlineSnapshot(`"prepack: tensor [2,2] float32 was used after dispose(). Keep the tensor alive until its last use, or create a new one."`);
   });
 });
 

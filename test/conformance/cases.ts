@@ -74,6 +74,40 @@ export const MATMUL_CASES: MatmulCase[] = [
   { label: 'large 256×256×256', a: [256, 256], b: [256, 256] },
 ];
 
+/** matmul(a, prepack(w, { transB }), options): a as passed, w 2-D as passed (before transB). */
+export interface PrepackCase {
+  label: string;
+  a: number[];
+  w: [number, number];
+  transA?: boolean;
+  transB?: boolean;
+  aView?: boolean;
+  bias?: number[];
+  activation?: Activation;
+}
+
+export const PREPACK_CASES: PrepackCase[] = [
+  { label: '1×1×1', a: [1, 1], w: [1, 1] },
+  { label: 'primes 7×13×17', a: [7, 13], w: [13, 17] },
+  { label: 'off-tile 65×33×129', a: [65, 33], w: [33, 129] },
+  { label: 'dense layer 64×300·300×77 + bias + relu', a: [64, 300], w: [300, 77], bias: [77], activation: 'relu' },
+  { label: 'deep k past a depth block 9×700×13', a: [9, 700], w: [700, 13] },
+  { label: 'wide n past a column block 5×40×3000', a: [5, 40], w: [40, 3000] },
+  { label: 'transB: weights [out, in] 33×65 · [129,65]ᵀ + sigmoid', a: [33, 65], w: [129, 65], transB: true, bias: [129], activation: 'sigmoid' },
+  { label: 'transA + transB 20×31 · [17,31]ᵀ', a: [31, 20], w: [17, 31], transA: true, transB: true },
+  { label: 'a as a strided view 16×50·50×24', a: [16, 50], w: [50, 24], aView: true },
+  { label: 'one row (the vector path) 1×300·300×40', a: [1, 300], w: [300, 40] },
+  { label: 'vector a [300]·[300,40]', a: [300], w: [300, 40] },
+  { label: 'one column (matrix·vector path) 40×300·300×1', a: [40, 300], w: [300, 1] },
+  { label: 'batched a [3,4,50]·[50,30] (one B for every entry)', a: [3, 4, 50], w: [50, 30], bias: [30] },
+  { label: 'broadcast batch [2,1,9,20]·[20,11] + bias [m,n]', a: [2, 1, 9, 20], w: [20, 11], bias: [9, 11], activation: 'relu' },
+  { label: 'empty m=0', a: [0, 5], w: [5, 4] },
+  { label: 'empty n=0', a: [3, 5], w: [5, 0] },
+  { label: 'empty k=0 gives zeros', a: [3, 0], w: [0, 4] },
+  { label: 'empty batch [0,3,4]·[4,5]', a: [0, 3, 4], w: [4, 5] },
+  { label: 'large 200×256·256×192', a: [200, 256], w: [256, 192] },
+];
+
 // ───────────────────────────── conv2d ─────────────────────────────
 
 export interface ConvCase {
