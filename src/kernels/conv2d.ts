@@ -104,6 +104,7 @@ function pooledRows(
   p: Conv2dPlan, q: Conv2dPoolPlan, convRows: (image: number, r0: number, r1: number, dest: Dest) => void,
   out: FloatArray, begin: number, end: number,
 ): void {
+  if (end <= begin) return;
   const convRow = p.outC * p.outW;
   // Pooled rows per band: as many as the budget holds, at least one (kh convolution rows).
   const perBand = Math.max(1, Math.floor((Math.floor(JS_POOL_BAND_BUDGET / convRow) - q.kh) / q.strideH) + 1);
