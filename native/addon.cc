@@ -7,6 +7,8 @@
 //   isa() → string                                       the path in use
 //   <op>(args) → Promise<void>                           async: runs on the libuv pool
 //   <op>Sync(args) → undefined                           sync: for pool workers (row ranges)
+//   prepackB({ b, bOffset, bStrides, k, n }) → handle    B packed once for matmul's packedB (object form)
+//   releasePackedB(handle) → bytes                       frees a handle's matrix before GC would
 // for op in matmul, conv2d, pool2d, unary, binary, reduce, cholesky, solveSPD, ridge, where,
 // softmax, batchNorm, layerNorm, remap, concat, gather, and the general linear algebra solve,
 // lu, qr, svd, eigh (linalg_entries.h; their packed outputs: kernels/linalg_ops.h). Outputs are
@@ -54,9 +56,13 @@ int read_threads(const R& r) {
 }
 
 // A prepackB handle: one packed matrix of either dtype, tagged so that no other External passes.
+// releasePackedB() drops the matrix at once (a kernel still running on it holds its own reference);
+// the External's finalizer reports to the GC only the bytes not released yet.
 struct PackedHandle {
   std::shared_ptr<const PackedMatrix<float>> f32;
   std::shared_ptr<const PackedMatrix<double>> f64;
+  int64_t bytes = 0;  // reported to the GC as external memory, until released
+  bool released() const { return f32 == nullptr && f64 == nullptr; }
   template <class T>
   std::shared_ptr<const PackedMatrix<T>> get() const {
     if constexpr (std::is_same_v<T, float>) {
@@ -834,6 +840,7 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
                              InstanceMethod("init", &LeptonAddon::Configure),
                              InstanceMethod("isa", &LeptonAddon::IsaName),
                              InstanceMethod("prepackB", &LeptonAddon::PrepackB),
+                             InstanceMethod("releasePackedB", &LeptonAddon::ReleasePackedB),
                              InstanceMethod("flatLayouts", &LeptonAddon::FlatLayouts),
                              // <op>(args) async, <op>Sync(args), <op>Flat(meta, ...arrays): one line per op in LEPTON_OPS.
                              LEPTON_OPS(LEPTON_ENTRIES)
@@ -935,14 +942,20 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     }
   }
 
+  // The PackedHandle behind `v`, or nullptr when `v` is not one of ours.
+  static PackedHandle* packed_handle(Napi::Env env, Napi::Value v) {
+    bool ours = false;
+    if (!v.IsExternal() || napi_check_object_type_tag(env, v, &kPackedTag, &ours) != napi_ok || !ours) return nullptr;
+    return v.As<Napi::External<PackedHandle>>().Data();
+  }
+
   template <class T, class R>
   void attach_packed(const Napi::CallbackInfo& info, const R& r, MatmulArgs<T>* p) {
     if (!r.has("packedB")) return;
-    Napi::Value v = info[0].As<Napi::Object>().Get("packedB");
-    bool ours = false;
-    if (v.IsExternal() && napi_check_object_type_tag(info.Env(), v, &kPackedTag, &ours) != napi_ok) ours = false;
-    if (!ours) r.type_error("packedB must be a handle returned by prepackB()");
-    const PackedHandle* h = v.As<Napi::External<PackedHandle>>().Data();
+    // The flat form has no packedB (it carries numbers and typed arrays only): the object form only.
+    const PackedHandle* h = info[0].IsTypedArray() ? nullptr : packed_handle(info.Env(), info[0].As<Napi::Object>().Get("packedB"));
+    if (h == nullptr) r.type_error("packedB must be a handle returned by prepackB()");
+    if (h->released()) r.type_error("packedB was released (releasePackedB); call prepackB again");
     std::shared_ptr<const PackedMatrix<T>> m = h->get<T>();
     if (m == nullptr) {
       r.type_error(std::string("packedB holds ") + (h->f32 ? "float32" : "float64") + " values and out is a " +
@@ -992,13 +1005,30 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
     } else {
       h->f64 = std::move(m);
     }
-    Napi::External<PackedHandle> ext = Napi::External<PackedHandle>::New(env, h, [bytes](Napi::Env e, PackedHandle* p) {
-      Napi::MemoryManagement::AdjustExternalMemory(e, -bytes);
+    h->bytes = bytes;
+    Napi::External<PackedHandle> ext = Napi::External<PackedHandle>::New(env, h, [](Napi::Env e, PackedHandle* p) {
+      if (p->bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(e, -p->bytes);
       delete p;
     });
     napi_type_tag_object(env, ext, &kPackedTag);
     Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
     return ext;
+  }
+
+  // releasePackedB(handle) → bytes freed: frees a prepackB handle's matrix now instead of when the
+  // handle is garbage-collected (lepton-compute calls it when the prepacked tensor is disposed).
+  // A matmul still running on it keeps the matrix until it ends; a later matmul with the handle is a
+  // TypeError. Releasing twice frees nothing the second time (returns 0).
+  Napi::Value ReleasePackedB(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    PackedHandle* h = info.Length() > 0 ? packed_handle(env, info[0]) : nullptr;
+    if (h == nullptr) throw Napi::TypeError::New(env, "releasePackedB: expects a handle returned by prepackB()");
+    const int64_t bytes = h->bytes;
+    h->f32.reset();
+    h->f64.reset();
+    h->bytes = 0;
+    if (bytes > 0) Napi::MemoryManagement::AdjustExternalMemory(env, -bytes);
+    return Napi::Number::New(env, static_cast<double>(bytes));
   }
 
   // Ops that also take Int32Array.

@@ -3,7 +3,7 @@
  * could split it into. Dispatch weighs it to choose between the calling thread and the pool; the
  * benches label their figures with it. Pure, and a leaf apart from the plan types.
  */
-import type { OpName, OpSpecs, RangeOp } from './plans.js';
+import { conv2dRows, type OpName, type OpSpecs, type RangeOp } from './plans.js';
 
 export interface Cost {
   /** Floating-point operations (a multiply-add counts 2; an exp about 20). */
@@ -42,7 +42,11 @@ export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost 
       const perRow = 2 * p.outC * p.outW * (p.inC / p.groups) * p.kh * p.kw;
       const w = width(p.dtype);
       const bytes = w * (p.batch * p.inC * p.inH * p.inW + p.outC * (p.inC / p.groups) * p.kh * p.kw + size(p.outShape));
-      return { rows: p.batch * p.outH, flops: p.batch * p.outH * perRow, bytes };
+      const q = p.pool;
+      if (!q) return { rows: conv2dRows(p), flops: p.batch * p.outH * perRow, bytes };
+      // Pooled: the convolution rows the windows cover (a window that does not fit drops its rows), then the windows.
+      const convRows = Math.min(p.outH, (q.outH - 1) * q.strideH + q.kh);
+      return { rows: conv2dRows(p), flops: p.batch * (convRows * perRow + p.outC * q.outH * q.outW * q.kh * q.kw), bytes };
     }
     case 'pool2d': {
       const p = plan as OpSpecs['pool2d']['plan'];

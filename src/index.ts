@@ -45,7 +45,8 @@ export {
 } from './dispatch.js';
 export type { Activation, BackendName } from './plans.js';
 export { matmul, planMatmul, type MatmulOptions, type MatmulPlan } from './ops/matmul.js';
-export { conv2d, planConv2d, type Conv2dOptions, type Conv2dPlan, type Layout, type Padding } from './ops/conv2d.js';
+export { prepack, type PrepackOptions } from './ops/prepack.js';
+export { conv2d, planConv2d, type Conv2dOptions, type Conv2dPlan, type Conv2dPool, type Conv2dPoolPlan, type Layout, type Padding } from './ops/conv2d.js';
 export { maxPool2d, avgPool2d, type Pool2dOptions } from './ops/pool2d.js';
 export {
   relu, sigmoid, exp, log, log1p, expm1, sqrt, rsqrt, abs, neg, sign, square, tanh, sin, cos, erf, gelu, softplus,

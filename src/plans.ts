@@ -72,8 +72,38 @@ export interface Conv2dPlan {
   readonly groups: number;
   readonly activation: Activation;
   readonly hasBias: boolean;
-  /** [batch, outC, outH, outW] for NCHW, [batch, outH, outW, outC] for NHWC. */
+  /**
+   * A pooling epilogue (the `pool` option): the op's output is then the pooled activation, and
+   * the rows a range kernel counts are pooled rows (batch·pool.outH). outH and outW above stay the
+   * convolution's own.
+   */
+  readonly pool?: Conv2dPoolPlan;
+  /**
+   * [batch, outC, outH, outW] for NCHW, [batch, outH, outW, outC] for NHWC; with `pool`, the
+   * pooled [batch, outC, pool.outH, pool.outW] (NHWC: [batch, pool.outH, pool.outW, outC]).
+   */
   readonly outShape: readonly number[];
+}
+
+/**
+ * conv2d's fused pooling: max or average over kh×kw windows of the activation, moved by strideH ×
+ * strideW, without padding; a window that does not fit is dropped (floor), so
+ * outH = ⌊(conv outH − kh)/strideH⌋ + 1 and likewise outW. The names are Pool2dPlan's.
+ */
+export interface Conv2dPoolPlan {
+  readonly kind: 'max' | 'avg';
+  readonly kh: number;
+  readonly kw: number;
+  readonly strideH: number;
+  readonly strideW: number;
+  /** The pooled output's height and width. */
+  readonly outH: number;
+  readonly outW: number;
+}
+
+/** Rows of conv2d's output a range kernel counts: batch·outH, or batch·pool.outH when pooled. */
+export function conv2dRows(p: Conv2dPlan): number {
+  return p.batch * (p.pool ? p.pool.outH : p.outH);
 }
 
 export interface Pool2dPlan {

@@ -112,6 +112,8 @@ export class Tensor<D extends DType = DType> {
   #disposed = false;
   /** Views taken while deferred, given their storage by _adopt. */
   #deferredViews: Array<{ child: Tensor<D>; shape: number[]; strides: number[]; offset: number }> | undefined;
+  /** Run once by dispose() (prepack's tensor frees its packed forms). */
+  #onDispose: (() => void) | undefined;
 
   /**
    * Low level: wraps `storage` without a copy (the caller keeps the array; the library never
@@ -347,6 +349,11 @@ export class Tensor<D extends DType = DType> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    if (this.#onDispose) {
+      const run = this.#onDispose;
+      this.#onDispose = undefined;
+      run();
+    }
     if (this.#store) release(this.#store);
     if (this.#gpu) {
       gpuFinalizer?.unregister(this);
@@ -450,6 +457,21 @@ export class Tensor<D extends DType = DType> {
       this.#disposed = false;
       this.dispose();
     }
+  }
+
+  /**
+   * @internal The identity of this CPU tensor's storage allocation (undefined on the GPU and while
+   * a deferred tensor has none yet): shared by its views and aliases, never by another allocation
+   * (a buffer the pool hands out again gets a new store). Reading it waits for nothing.
+   */
+  static _storeKey(t: Tensor): object | undefined {
+    return t.#store;
+  }
+
+  /** @internal Runs `fn` once when `t` is disposed (not when a view or alias of it is). One per tensor. */
+  static _whenDisposed(t: Tensor, fn: () => void): void {
+    if (t.#onDispose) throw new Error('lepton-compute internal error: a tensor has a dispose hook already');
+    t.#onDispose = fn;
   }
 
   /** @internal Another handle on the same view (its own reference), which a dispose() of this one does not affect. */

@@ -37,6 +37,13 @@ export const JS_CHOLESKY_BLOCK = 64;
 export const JS_IM2COL_BUDGET = 1 << 20;
 
 /**
+ * Elements of the band of convolution rows that js conv2d's fused pooling keeps (256 Ki elements:
+ * 1–2 MiB, about the L2 of the machine above, as the native kernel's L2/4 band); a band always
+ * holds at least one pooled row's kh rows. Not benchmarked on its own.
+ */
+export const JS_POOL_BAND_BUDGET = 1 << 18;
+
+/**
  * Worker pool. An op is split only when each part gets at least this many flops: a split op
  * costs a few microseconds of dispatch, which 2·10⁵ flops (≈ 40 µs of js GEMM) repays.
  */

@@ -33,10 +33,13 @@ int32_t gemm_entry(int32_t m, int32_t n, int32_t k, const T* a, int32_t a_rs, in
   return code(gemm_strided<T>(isa(), m, n, k, T(1), a, a_rs, a_cs, b, b_rs, b_cs, c, ldc, false, epi));
 }
 
-// conv2d's numbers, in the order src/backends/wasm/conv2d.ts writes them.
+// conv2d's numbers, in the order src/backends/wasm/conv2d.ts writes them. kFusedPool: 0 none, 1 max,
+// 2 avg (PoolEpilogue::Kind); with a pool, out is the pooled output and the row range counts pooled
+// rows (conv2d.h).
 enum Conv2dParam {
   kNhwc, kBatch, kInC, kInH, kInW, kOutC, kOutH, kOutW, kKh, kKw, kStrideH, kStrideW, kDilationH, kDilationW,
-  kPadTop, kPadLeft, kGroups, kActivation, kRowBegin, kRowEnd, kConv2dParams
+  kPadTop, kPadLeft, kGroups, kActivation, kRowBegin, kRowEnd, kFusedPool, kFusedKh, kFusedKw, kFusedStrideH,
+  kFusedStrideW, kConv2dParams
 };
 
 template <class T>
@@ -51,6 +54,14 @@ int32_t conv2d_entry(const int32_t* q, const T* x, const T* w, const T* bias, T*
   p.pad_top = q[kPadTop], p.pad_left = q[kPadLeft], p.groups = q[kGroups];
   p.activation = static_cast<Activation>(q[kActivation]);
   p.row_begin = q[kRowBegin], p.row_end = q[kRowEnd];
+  if (q[kFusedPool] == PoolEpilogue::kMax || q[kFusedPool] == PoolEpilogue::kAvg) {
+    PoolEpilogue& e = p.fused_pool;
+    e.kind = static_cast<PoolEpilogue::Kind>(q[kFusedPool]);
+    e.kh = q[kFusedKh], e.kw = q[kFusedKw], e.stride_h = q[kFusedStrideH], e.stride_w = q[kFusedStrideW];
+    if (e.kh < 1 || e.kw < 1 || e.stride_h < 1 || e.stride_w < 1) return 2;
+    e.out_h = p.out_h >= e.kh ? (p.out_h - e.kh) / e.stride_h + 1 : 0;
+    e.out_w = p.out_w >= e.kw ? (p.out_w - e.kw) / e.stride_w + 1 : 0;
+  }
   p.x = x, p.w = w, p.bias = bias, p.out = out;
   if constexpr (sizeof(T) == 4) return code(conv2d_f32(p));
   else return code(conv2d_f64(p));

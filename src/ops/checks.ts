@@ -108,6 +108,57 @@ export function expectPair(op: string, name: string, value: unknown): [number, n
 export { ACTIVATIONS, type Activation } from '../plans.js';
 
 /**
+ * Reads a nested option object (e.g. conv2d's `pool`) once, as own data: a null-prototype record of
+ * its own enumerable properties, each getter called once. Anything but a plain object, and a name
+ * outside `known`, is an InvalidArgumentError naming the option (`pool.size`); `aliases` maps names
+ * a user may bring from other libraries to the one this option uses, for the hint. With `name`
+ * 'options' it reads an op's own options that take neither `backend` nor `signal` (checkOptions
+ * is for the rest).
+ */
+export function readRecord(
+  op: string,
+  name: string,
+  value: unknown,
+  known: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
+): Record<string, unknown> {
+  const shape = `{ ${known.join(', ')} }`;
+  const unreadable = (e: unknown, received = '') =>
+    new InvalidArgumentError(op, `${name} could not be read (${(e as Error).message})${received}`, 'Pass a plain object');
+  let array: boolean;
+  try {
+    array = Array.isArray(value);
+  } catch (e) {
+    throw unreadable(e, '; received a revoked Proxy');
+  }
+  if (value === null || typeof value !== 'object' || array || Tensor.is(value)) {
+    throw new InvalidArgumentError(op, `${name} must be an object ${shape}; received ${describe(value)}`);
+  }
+  let keys: string[];
+  try {
+    keys = Object.keys(value);
+  } catch (e) {
+    throw unreadable(e);
+  }
+  const top = name === 'options';
+  const path = (key: string) => (top ? key : `${name}.${key}`);
+  for (const key of keys) {
+    if (known.includes(key)) continue;
+    const alias = Object.hasOwn(aliases, key) ? aliases[key] : undefined;
+    const near = alias ?? nearest(key, known);
+    const takes = top ? `The options are ${shape}` : `${name} takes ${shape}`;
+    throw new InvalidArgumentError(op, `unknown option '${path(key)}'`, near ? `Did you mean '${path(near)}'? ${takes}` : takes);
+  }
+  const out = Object.create(null) as Record<string, unknown>;
+  try {
+    for (const key of keys) out[key] = (value as Record<string, unknown>)[key];
+  } catch (e) {
+    throw unreadable(e);
+  }
+  return out;
+}
+
+/**
  * Reads an op's options once, as own data: a null-prototype record of the caller's own enumerable
  * properties (each getter called once; nothing inherited from Object.prototype), with `backend`
  * and `signal` checked. An option name the op does not know is an InvalidArgumentError that

@@ -3,7 +3,7 @@
  * stride, padding, dilation, groups, fused bias and activation, in NCHW (default) or NHWC.
  */
 import { dispatch } from '../dispatch.js';
-import { LAYOUTS, type Conv2dPlan, type Layout, type OpOptions, type Padding } from '../plans.js';
+import { LAYOUTS, type Conv2dPlan, type Conv2dPoolPlan, type Layout, type OpOptions, type Padding } from '../plans.js';
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { checkElements, MAX_EXTENT } from '../limits.js';
 import { formatShape } from '../shape.js';
@@ -19,12 +19,30 @@ import {
   expectRank,
   expectSameDtype,
   expectTensor,
+  readRecord,
   type Activation,
 } from './checks.js';
 
-export { LAYOUTS, type Conv2dPlan, type Layout, type Padding };
+export { LAYOUTS, type Conv2dPlan, type Conv2dPoolPlan, type Layout, type Padding };
 
-const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'activation', 'layout'] as const;
+const CONV2D_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'bias', 'activation', 'layout', 'pool'] as const;
+
+/** The pooling epilogue of conv2d: the names of maxPool2d / avgPool2d's options, without padding. */
+export interface Conv2dPool {
+  type: 'max' | 'avg';
+  /** Window size, a number or [h, w], as maxPool2d's `kernel`. Required. */
+  kernel: number | readonly [number, number];
+  /** Defaults to the kernel size (non-overlapping windows). */
+  stride?: number | readonly [number, number];
+}
+
+const POOL_TYPES = ['max', 'avg'] as const;
+const POOL_OPTIONS = ['type', 'kernel', 'stride'] as const;
+/** Names other libraries give these fields, for the hint of an unknown one. */
+const POOL_ALIASES: Readonly<Record<string, string>> = {
+  size: 'kernel', poolSize: 'kernel', pool_size: 'kernel', kernelSize: 'kernel', kernel_size: 'kernel', window: 'kernel',
+  strides: 'stride', kind: 'type', mode: 'type',
+};
 
 export interface Conv2dOptions extends OpOptions {
   stride?: number | readonly [number, number];
@@ -37,6 +55,12 @@ export interface Conv2dOptions extends OpOptions {
   activation?: Activation;
   /** NCHW: x [batch, inC, inH, inW], w [outC, inC/groups, kh, kw]. NHWC: x [batch, inH, inW, inC], w [kh, kw, inC/groups, outC]. */
   layout?: Layout;
+  /**
+   * Pools the activation in the same call: `maxPool2d/avgPool2d(activation(conv2d(x, w) + bias),
+   * { kernel, stride })` without the full-size activation ever being stored. No padding: a window
+   * that does not fit is dropped (floor), as maxPool2d's default `padding: 'valid'`.
+   */
+  pool?: Conv2dPool;
 }
 
 /** Window geometry shared by conv2d and the pools. */
@@ -167,10 +191,14 @@ export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = 
     throw new ShapeError(op, `bias must have shape [${outC}] (one value per output channel); received ${formatShape(bias.shape)}`);
   }
   const g = windowGeometry(op, options.padding ?? 'valid', inH!, inW!, kh!, kw!, stride, dilation);
-  const outShape = Object.freeze(nchw ? [batch!, outC!, g.outH, g.outW] : [batch!, g.outH, g.outW, outC!]);
-  checkElements(op, 'the output', batch! * outC! * g.outH * g.outW, outShape);
+  const pool = options.pool === undefined ? undefined : planPool(op, options.pool, g.outH, g.outW);
+  const [outH, outW] = pool ? [pool.outH, pool.outW] : [g.outH, g.outW];
+  const outShape = Object.freeze(nchw ? [batch!, outC!, outH, outW] : [batch!, outH, outW, outC!]);
+  checkElements(op, 'the output', batch! * outC! * outH * outW, outShape);
   // The js kernel's im2col scratch holds at least one output row's patches.
   checkElements(op, 'one output row of im2col scratch', (inC! / groups) * kh! * kw! * g.outW);
+  // The fused pooling's band of convolution rows holds at least one pooled row's windows.
+  if (pool) checkElements(op, "one pooled row's band of convolution rows", pool.kh * outC! * g.outW);
   return Object.freeze({
     dtype,
     layout,
@@ -194,18 +222,52 @@ export function planConv2d(xIn: unknown, wIn: unknown, options: Conv2dOptions = 
     groups,
     activation,
     hasBias: bias !== undefined,
+    ...(pool ? { pool } : {}),
     outShape,
   });
 }
 
 /**
- * 2-D convolution with fused bias and activation.
+ * The `pool` option over a convOutH × convOutW activation: its type, window and stride (default:
+ * the window), and the pooled size ⌊(convOut − kernel)/stride⌋ + 1 per side (no padding, floor).
+ */
+function planPool(op: string, value: unknown, convOutH: number, convOutW: number): Conv2dPoolPlan {
+  const o = readRecord(op, 'pool', value, POOL_OPTIONS, POOL_ALIASES);
+  const kind = expectOneOf(op, 'pool.type', o.type, POOL_TYPES);
+  const [kh, kw] = expectPair(op, 'pool.kernel', o.kernel);
+  const [strideH, strideW] = expectPair(op, 'pool.stride', o.stride ?? [kh, kw]);
+  const pair = typeof o.stride !== 'number';
+  for (const [axis, v] of [[pair ? 'pool.stride[0]' : 'pool.stride', strideH], [pair ? 'pool.stride[1]' : 'pool.stride', strideW]] as const) {
+    if (v > MAX_EXTENT) {
+      throw new InvalidArgumentError(op, `${axis} must be at most ${MAX_EXTENT} (2^31 - 1); received ${v}`,
+        'Sliding-window geometry is limited to 2^31 - 1 pixels per side');
+    }
+  }
+  if (kh > convOutH || kw > convOutW) {
+    throw new ShapeError(op, `the pool window (${kh}×${kw}) is larger than the convolution's output (${convOutH}×${convOutW})`,
+      'Use a smaller pool.kernel, or a convolution with a larger output (more padding, a smaller stride)');
+  }
+  return Object.freeze({
+    kind,
+    kh,
+    kw,
+    strideH,
+    strideW,
+    outH: Math.floor((convOutH - kh) / strideH) + 1,
+    outW: Math.floor((convOutW - kw) / strideW) + 1,
+  });
+}
+
+/**
+ * 2-D convolution with fused bias, activation and (optionally) pooling.
  *
- * @throws SHAPE_MISMATCH when x and w disagree on channels, groups do not divide them, or the
- *   window does not fit. @throws INVALID_ARGUMENT for a bad stride, padding, dilation or layout.
+ * @throws SHAPE_MISMATCH when x and w disagree on channels, groups do not divide them, the
+ *   window does not fit, or the pool window is larger than the convolution's output.
+ * @throws INVALID_ARGUMENT for a bad stride, padding, dilation, layout or pool.
  * @example
  * const x = randn([1, 3, 32, 32], { seed: 1 }), w = randn([16, 3, 3, 3], { seed: 2 });
  * const y = conv2d(x, w, { padding: 'same', activation: 'relu' });   // [1,16,32,32]
+ * const p = conv2d(x, w, { padding: 'same', activation: 'relu', pool: { type: 'max', kernel: 2 } }); // [1,16,16,16]
  * const d = conv2d(x, randn([3, 1, 3, 3]), { groups: 3 });           // depthwise
  */
 export function conv2d(x: Tensor, w: Tensor, options: Conv2dOptions = {}): Tensor {

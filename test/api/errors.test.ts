@@ -16,6 +16,7 @@ import {
   matmul,
   maxPool2d,
   mean,
+  prepack,
   ones,
   rand,
   randn,
@@ -166,6 +167,53 @@ describe('conv2d', () => {
   it('rejects a window larger than the padded input', async () => {
     expect(await failure('SHAPE_MISMATCH', () => conv2d(f32([1, 3, 2, 2]), w))).toMatchInlineSnapshot(`"conv2d: the window (3×3) is larger than the padded input (2×2). Use a smaller kernel or dilation, or more padding (e.g. padding: 'same')."`);
     expect(await failure('SHAPE_MISMATCH', () => conv2d(x, w, { dilation: 4 }))).toMatchInlineSnapshot(`"conv2d: the window (9×9 after dilation) is larger than the padded input (8×8). Use a smaller kernel or dilation, or more padding (e.g. padding: 'same')."`);
+  });
+
+  it('rejects a bad pool option', async () => {
+    const pool = (p: unknown) => () => conv2d(x, w, { pool: p as never });
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max', kernel: 2, size: 2 }))).toMatchInlineSnapshot(`"conv2d: unknown option 'pool.size'. Did you mean 'pool.kernel'? pool takes { type, kernel, stride }."`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max', size: 2 }))).toMatchInlineSnapshot(`"conv2d: unknown option 'pool.size'. Did you mean 'pool.kernel'? pool takes { type, kernel, stride }."`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max', kernel: 2, strid: 1 }))).toMatchInlineSnapshot(`"conv2d: unknown option 'pool.strid'. Did you mean 'pool.stride'? pool takes { type, kernel, stride }."`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max', kernel: 0 }))).toMatchInlineSnapshot(`"conv2d: pool.kernel must be a positive integer; received 0 (number)"`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max', kernel: NaN }))).toMatchInlineSnapshot(`"conv2d: pool.kernel must be a positive integer; received NaN (number)"`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max', kernel: [2, NaN] }))).toMatchInlineSnapshot(`"conv2d: pool.kernel[1] must be a positive integer; received NaN (number)"`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'avg', kernel: 2, stride: 0 }))).toMatchInlineSnapshot(`"conv2d: pool.stride must be a positive integer; received 0 (number)"`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'avg', kernel: 2, stride: 2 ** 31 }))).toMatchInlineSnapshot(`"conv2d: pool.stride must be at most 2147483647 (2^31 - 1); received 2147483648. Sliding-window geometry is limited to 2^31 - 1 pixels per side."`);
+    expect(await failure('INVALID_ARGUMENT', pool({ kernel: 2 }))).toMatchInlineSnapshot(`"conv2d: pool.type must be one of 'max', 'avg'; received undefined"`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'min', kernel: 2 }))).toMatchInlineSnapshot(`"conv2d: pool.type must be one of 'max', 'avg'; received 'min' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', pool({ type: 'max' }))).toMatchInlineSnapshot(`"conv2d: pool.kernel must be a positive integer or [h, w]; received undefined"`);
+    expect(await failure('INVALID_ARGUMENT', pool('max'))).toMatchInlineSnapshot(`"conv2d: pool must be an object { type, kernel, stride }; received 'max' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', pool([2, 2]))).toMatchInlineSnapshot(`"conv2d: pool must be an object { type, kernel, stride }; received [2,2]"`);
+    expect(await failure('INVALID_ARGUMENT', pool(null))).toMatchInlineSnapshot(`"conv2d: pool must be an object { type, kernel, stride }; received null"`);
+    expect(await failure('INVALID_ARGUMENT', pool(x))).toMatchInlineSnapshot(`"conv2d: pool must be an object { type, kernel, stride }; received a float32 tensor [1,3,8,8]"`);
+    const revoked = Proxy.revocable({}, {});
+    revoked.revoke();
+    expect(await failure('INVALID_ARGUMENT', pool(revoked.proxy))).toMatchInlineSnapshot(`"conv2d: pool could not be read (Cannot perform 'IsArray' on a proxy that has been revoked); received a revoked Proxy. Pass a plain object."`);
+    const throwing = { type: 'max', get kernel(): number { throw new Error('boom'); } };
+    expect(await failure('INVALID_ARGUMENT', pool(throwing))).toMatchInlineSnapshot(`"conv2d: pool could not be read (boom). Pass a plain object."`);
+  });
+
+  it('rejects a pool window larger than the convolution output', async () => {
+    // x 8×8, w 3×3 valid: the convolution's output is 6×6.
+    expect(await failure('SHAPE_MISMATCH', () => conv2d(x, w, { pool: { type: 'max', kernel: 7 } }))).toMatchInlineSnapshot(`"conv2d: the pool window (7×7) is larger than the convolution's output (6×6). Use a smaller pool.kernel, or a convolution with a larger output (more padding, a smaller stride)."`);
+    expect(await failure('SHAPE_MISMATCH', () => conv2d(x, w, { stride: 2, pool: { type: 'avg', kernel: [2, 4] } }))).toMatchInlineSnapshot(`"conv2d: the pool window (2×4) is larger than the convolution's output (3×3). Use a smaller pool.kernel, or a convolution with a larger output (more padding, a smaller stride)."`);
+  });
+});
+
+describe('prepack', () => {
+  it('rejects what matmul could not read as B, and bad options', async () => {
+    const w = f32([4, 3]);
+    expect(await failure('DTYPE_MISMATCH', () => prepack(i32([4, 3])))).toMatchInlineSnapshot(`"prepack: w must be float32 or float64; received int32. Create the tensor with { dtype: "float32" } or "float64"."`);
+    expect(await failure('SHAPE_MISMATCH', () => prepack(f32([2, 4, 3])))).toMatchInlineSnapshot(`"prepack: w must have rank 2; received rank 3 [2,4,3]"`);
+    expect(await failure('SHAPE_MISMATCH', () => prepack(f32([4])))).toMatchInlineSnapshot(`"prepack: w must have rank 2; received rank 1 [4]"`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack([[1, 2]] as never))).toMatchInlineSnapshot(`"prepack: w must be a Tensor; received [[1,2]]. Create one with tensor(), e.g. tensor([[1, 2], [3, 4]])."`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, { transB: 'yes' as never }))).toMatchInlineSnapshot(`"prepack: transB must be true or false; received 'yes' (string)"`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, { transA: true } as never))).toMatchInlineSnapshot(`"prepack: unknown option 'transA'. Did you mean 'transB'? The options are { transB }."`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, { backend: 'native' } as never))).toMatchInlineSnapshot(`"prepack: unknown option 'backend'. The options are { transB }."`);
+    expect(await failure('INVALID_ARGUMENT', () => prepack(w, 'transB' as never))).toMatchInlineSnapshot(`"prepack: options must be an object { transB }; received 'transB' (string)"`);
+    const gone = f32([2, 2]);
+    gone.dispose();
+    expect(await failure('DISPOSED_TENSOR', () => prepack(gone))).toMatchInlineSnapshot(`"prepack: tensor [2,2] float32 was used after dispose(). Keep the tensor alive until its last use, or create a new one."`);
   });
 });
 

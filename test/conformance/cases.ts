@@ -74,6 +74,40 @@ export const MATMUL_CASES: MatmulCase[] = [
   { label: 'large 256×256×256', a: [256, 256], b: [256, 256] },
 ];
 
+/** matmul(a, prepack(w, { transB }), options): a as passed, w 2-D as passed (before transB). */
+export interface PrepackCase {
+  label: string;
+  a: number[];
+  w: [number, number];
+  transA?: boolean;
+  transB?: boolean;
+  aView?: boolean;
+  bias?: number[];
+  activation?: Activation;
+}
+
+export const PREPACK_CASES: PrepackCase[] = [
+  { label: '1×1×1', a: [1, 1], w: [1, 1] },
+  { label: 'primes 7×13×17', a: [7, 13], w: [13, 17] },
+  { label: 'off-tile 65×33×129', a: [65, 33], w: [33, 129] },
+  { label: 'dense layer 64×300·300×77 + bias + relu', a: [64, 300], w: [300, 77], bias: [77], activation: 'relu' },
+  { label: 'deep k past a depth block 9×700×13', a: [9, 700], w: [700, 13] },
+  { label: 'wide n past a column block 5×40×3000', a: [5, 40], w: [40, 3000] },
+  { label: 'transB: weights [out, in] 33×65 · [129,65]ᵀ + sigmoid', a: [33, 65], w: [129, 65], transB: true, bias: [129], activation: 'sigmoid' },
+  { label: 'transA + transB 20×31 · [17,31]ᵀ', a: [31, 20], w: [17, 31], transA: true, transB: true },
+  { label: 'a as a strided view 16×50·50×24', a: [16, 50], w: [50, 24], aView: true },
+  { label: 'one row (the vector path) 1×300·300×40', a: [1, 300], w: [300, 40] },
+  { label: 'vector a [300]·[300,40]', a: [300], w: [300, 40] },
+  { label: 'one column (matrix·vector path) 40×300·300×1', a: [40, 300], w: [300, 1] },
+  { label: 'batched a [3,4,50]·[50,30] (one B for every entry)', a: [3, 4, 50], w: [50, 30], bias: [30] },
+  { label: 'broadcast batch [2,1,9,20]·[20,11] + bias [m,n]', a: [2, 1, 9, 20], w: [20, 11], bias: [9, 11], activation: 'relu' },
+  { label: 'empty m=0', a: [0, 5], w: [5, 4] },
+  { label: 'empty n=0', a: [3, 5], w: [5, 0] },
+  { label: 'empty k=0 gives zeros', a: [3, 0], w: [0, 4] },
+  { label: 'empty batch [0,3,4]·[4,5]', a: [0, 3, 4], w: [4, 5] },
+  { label: 'large 200×256·256×192', a: [200, 256], w: [256, 192] },
+];
+
 // ───────────────────────────── conv2d ─────────────────────────────
 
 export interface ConvCase {
@@ -133,6 +167,49 @@ export const CONV_CASES: ConvCase[] = [
   {
     label: 'im2col split [1,64,100,100] 3×3 same',
     N: 1, C: 64, H: 100, W: 100, outC: 8, kh: 3, kw: 3, padding: 'same', bias: true, activation: 'relu',
+  },
+];
+
+/** conv2d with its fused pooling epilogue: the pool over the convolution's output (no padding, floor). */
+export interface ConvPoolCase extends ConvCase {
+  pool: { type: 'max' | 'avg'; kernel: number | [number, number]; stride?: number | [number, number] };
+}
+
+export const CONV_POOL_CASES: ConvPoolCase[] = [
+  // conv 5×7 → max 2: 2×3 (the last conv row and column are dropped).
+  { label: '3×3 valid 7×9, max 2 drops a row and a column', N: 2, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, pool: { type: 'max', kernel: 2 } },
+  { label: '3×3 valid 7×9, avg 2 drops a row and a column', N: 2, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, pool: { type: 'avg', kernel: 2 } },
+  { label: "3×3 same 8×8, max 2 (CNN layer)", N: 1, C: 3, H: 8, W: 8, outC: 5, kh: 3, kw: 3, padding: 'same', bias: true, activation: 'relu', pool: { type: 'max', kernel: 2 } },
+  { label: 'primes 13×17, 5→7 channels, max 3 stride 2 (overlapping)', N: 3, C: 5, H: 13, W: 17, outC: 7, kh: 3, kw: 3, padding: 'same', pool: { type: 'max', kernel: 3, stride: 2 } },
+  { label: 'primes 13×17, avg 3 stride 2 (overlapping)', N: 1, C: 5, H: 13, W: 17, outC: 7, kh: 3, kw: 3, padding: 'same', bias: true, pool: { type: 'avg', kernel: 3, stride: 2 } },
+  { label: 'avg [2,3] stride [1,2]', N: 2, C: 2, H: 9, W: 11, outC: 3, kh: 3, kw: 2, pool: { type: 'avg', kernel: [2, 3], stride: [1, 2] } },
+  { label: 'max [3,1] stride [2,1]', N: 1, C: 2, H: 9, W: 8, outC: 3, kh: 2, kw: 2, padding: 1, pool: { type: 'max', kernel: [3, 1], stride: [2, 1] } },
+  { label: 'conv stride 2, max 2 drops a row', N: 2, C: 3, H: 11, W: 13, outC: 4, kh: 3, kw: 3, stride: 2, pool: { type: 'max', kernel: 2 } },
+  { label: 'conv stride [2,1] padding [2,0,1,3], avg 2', N: 1, C: 3, H: 9, W: 10, outC: 4, kh: 3, kw: 3, stride: [2, 1], padding: [2, 0, 1, 3], pool: { type: 'avg', kernel: 2 } },
+  { label: 'dilation 2, avg 2', N: 1, C: 3, H: 11, W: 12, outC: 4, kh: 3, kw: 3, dilation: 2, pool: { type: 'avg', kernel: 2 } },
+  { label: 'dilation [2,1] stride 2 same, max 2', N: 2, C: 2, H: 12, W: 11, outC: 3, kh: 3, kw: 3, dilation: [2, 1], stride: 2, padding: 'same', pool: { type: 'max', kernel: 2 } },
+  { label: 'groups 2, bias + relu, max 2', N: 2, C: 4, H: 9, W: 9, outC: 6, kh: 3, kw: 3, groups: 2, padding: 'same', bias: true, activation: 'relu', pool: { type: 'max', kernel: 2 } },
+  { label: 'groups 2, bias + sigmoid, avg 3 stride 1', N: 1, C: 4, H: 8, W: 9, outC: 6, kh: 3, kw: 3, groups: 2, bias: true, activation: 'sigmoid', pool: { type: 'avg', kernel: 3, stride: 1 } },
+  { label: 'depthwise, avg 3 stride 1', N: 2, C: 5, H: 9, W: 10, outC: 5, kh: 3, kw: 3, groups: 5, padding: 'same', pool: { type: 'avg', kernel: 3, stride: 1 } },
+  { label: 'depthwise multiplier 2, max 2', N: 1, C: 3, H: 9, W: 7, outC: 6, kh: 3, kw: 3, groups: 3, padding: 1, bias: true, pool: { type: 'max', kernel: 2 } },
+  { label: '1×1 kernel (pointwise), max 2 drops a column', N: 2, C: 8, H: 6, W: 7, outC: 16, kh: 1, kw: 1, pool: { type: 'max', kernel: 2 } },
+  { label: '1×1 kernel, avg 2 stride 3 (gaps between windows)', N: 1, C: 8, H: 10, W: 11, outC: 4, kh: 1, kw: 1, pool: { type: 'avg', kernel: 2, stride: 3 } },
+  { label: 'pool = the whole conv output (global avg)', N: 2, C: 2, H: 5, W: 5, outC: 3, kh: 3, kw: 3, pool: { type: 'avg', kernel: 3 } },
+  { label: 'pool = the whole conv output (global max), 1×1 image', N: 2, C: 3, H: 1, W: 1, outC: 2, kh: 3, kw: 3, padding: 'same', pool: { type: 'max', kernel: 1 } },
+  { label: 'pool 1 (identity)', N: 1, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, bias: true, pool: { type: 'max', kernel: 1 } },
+  { label: 'batch 0, max 2', N: 0, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, pool: { type: 'max', kernel: 2 } },
+  { label: 'batch 0, avg 2', N: 0, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, padding: 'same', pool: { type: 'avg', kernel: 2 } },
+  { label: 'x as a strided view, max 2', N: 2, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, padding: 'same', xView: true, pool: { type: 'max', kernel: 2 } },
+  { label: 'x view + groups + stride, avg 2', N: 1, C: 4, H: 10, W: 9, outC: 6, kh: 3, kw: 3, groups: 2, stride: 2, xView: true, pool: { type: 'avg', kernel: 2 } },
+  { label: '32→16 channels on 12×12, max 2', N: 2, C: 32, H: 12, W: 12, outC: 16, kh: 3, kw: 3, padding: 'same', bias: true, activation: 'relu', pool: { type: 'max', kernel: 2 } },
+  // Off-tile and past one scratch band of rows (js: 2^18 elements = 32 rows of 64×128; native: L2/4).
+  {
+    label: 'many bands: [2,4,70,131] → 64 channels, max 2', N: 2, C: 4, H: 70, W: 131, outC: 64, kh: 3, kw: 3, bias: true, activation: 'relu',
+    pool: { type: 'max', kernel: 2 }, layouts: ['NCHW'],
+  },
+  {
+    label: 'many bands: [1,4,71,130] → 64 channels, avg 3 stride 2', N: 1, C: 4, H: 71, W: 130, outC: 64, kh: 3, kw: 3, padding: 'same',
+    pool: { type: 'avg', kernel: 3, stride: 2 }, layouts: ['NHWC'],
   },
 ];
 

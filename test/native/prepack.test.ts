@@ -12,7 +12,7 @@ import { loadAddon, type AddonArgs, type NativeAddon } from '../../src/backends/
 const loaded = loadAddon();
 const ci = process.env['CI'] === 'true' || process.env['CI'] === '1';
 if (!loaded.ok) console.log(`test/native/prepack.test.ts: skipped: ${loaded.reason}`);
-type WithPrepack = NativeAddon & { prepackB(args: AddonArgs): object };
+type WithPrepack = NativeAddon & { prepackB(args: AddonArgs): object; releasePackedB(handle: unknown): number };
 
 function fill<T extends Float32Array | Float64Array>(a: T, seed: number): T {
   let s = seed >>> 0;
@@ -83,6 +83,25 @@ describe.skipIf(!loaded.ok && !ci)('prepackB and matmul packedB', () => {
     addon.matmulSync({ ...base, b, bOffset: 0, bStrides: [250, 1], out: want });
     await addon.matmul({ ...base, packedB, out: got });
     expect(got).toEqual(want);
+  });
+
+  it('releasePackedB frees the matrix at once; a product already running keeps its own reference', async () => {
+    const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+    const a = shared(300 * 400);
+    a.set(fill(new Float32Array(300 * 400), 7));
+    const b = fill(new Float32Array(400 * 250), 8);
+    const packedB = addon.prepackB({ b, bOffset: 0, bStrides: [250, 1], k: 400, n: 250 });
+    const base = { a, aOffset: 0, aStrides: [400, 1], batchShape: [], m: 300, n: 250, k: 400, activation: 'none', rowBegin: 0, rowEnd: 300 };
+    const want = new Float32Array(300 * 250), got = shared(300 * 250);
+    addon.matmulSync({ ...base, b, bOffset: 0, bStrides: [250, 1], out: want });
+    const running = addon.matmul({ ...base, packedB, out: got });
+    // The packed panels: 400 × 250 rounded up to the micro-kernel's width, 4 bytes each.
+    expect(addon.releasePackedB(packedB)).toBeGreaterThanOrEqual(400 * 250 * 4);
+    await running;
+    expect(got).toEqual(want);
+    expect(addon.releasePackedB(packedB)).toBe(0);
+    expect(() => addon.matmulSync({ ...base, packedB, out: want })).toThrow(/released/);
+    for (const bad of [undefined, {}, b, 42]) expect(() => addon.releasePackedB(bad)).toThrow(TypeError);
   });
 
   it('empty matrices pack and multiply', () => {

@@ -68,7 +68,7 @@ describe('native loader', () => {
       const exported = Object.getOwnPropertyNames(built.addon).filter((k) => typeof (built.addon as unknown as Record<string, unknown>)[k] === 'function').sort();
       // The ops native composes from other entries or runs on the shared js kernels have none.
       const entries = OP_NAMES.filter((op) => !(COMPOSED_OPS as readonly string[]).includes(op));
-      const expected = ['init', 'isa', 'prepackB', 'flatLayouts', ...entries.flatMap((op) => [op, `${op}Sync`, `${op}Flat`])].sort();
+      const expected = ['init', 'isa', 'prepackB', 'releasePackedB', 'flatLayouts', ...entries.flatMap((op) => [op, `${op}Sync`, `${op}Flat`])].sort();
       expect(exported).toEqual(expected);
       expect(Object.keys(built.addon.flatLayouts!()).sort()).toEqual([...entries].sort());
     });

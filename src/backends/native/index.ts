@@ -13,6 +13,7 @@
  */
 import type { FloatArray, TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
+import { conv2dRows } from '../../plans.js';
 import type {
   BatchNormPlan, BinaryPlan, CholeskyPlan, ConcatPlan, Conv2dPlan, GatherPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan,
   RangeOp, ReducePlan, RemapPlan, RidgePlan, SoftmaxPlan, SolveSpdPlan, UnaryPlan, WherePlan,
@@ -27,6 +28,7 @@ import { remap as jsRemap } from '../../kernels/remap.js';
 import { matmulRange } from '../../kernels/matmul.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
+import { packedFormOf } from '../../prepacked.js';
 import { flatCaller, type FlatCall } from './flat.js';
 import { loadAddon, type AddonArgs, type LoadResult, type NativeAddon, type NativeEntry } from './load.js';
 import { nativeLinalgKernels, type LinalgAddon } from './linalg.js';
@@ -79,12 +81,14 @@ function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Te
   };
 }
 
+/** With `plan.pool`, the addon's fused pooling epilogue: out is the pooled output and [begin, end) counts pooled rows. */
 function conv2dArgs(plan: Conv2dPlan, [x, w, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
-  const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation } = plan;
+  const { layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups, activation, pool } = plan;
   return {
     x: dense(x), w: dense(w), ...(bias ? { bias: dense(bias) } : {}), out,
     layout, batch, inC, inH, inW, outC, outH, outW, kh, kw, strideH, strideW, dilationH, dilationW, padTop, padLeft, groups,
     activation, rowBegin: begin, rowEnd: end,
+    ...(pool ? { pool: pool.kind, poolKh: pool.kh, poolKw: pool.kw, poolStrideH: pool.strideH, poolStrideW: pool.strideW } : {}),
   };
 }
 
@@ -275,17 +279,66 @@ export const NATIVE_MATMUL_MIN_MACS = 16 * 16 * 16;
 function teamed<K extends 'matmul' | 'conv2d'>(op: K, rows: (plan: OpSpecs[K]['plan']) => number): CpuKernel<K> {
   const build = ARGS[op] as ArgsBuilder<K>;
   return (plan, inputs, out, threads = 1) => {
+    let packedB: object | undefined;
     if (op === 'matmul') {
       const p = plan as MatmulPlan;
       if (rows(plan) * p.n * p.k <= NATIVE_MATMUL_MIN_MACS) {
         matmulRange(p, inputs as OpSpecs['matmul']['inputs'], out as FloatArray, 0, rows(plan));
         return;
       }
+      packedB = packedOperand(p, inputs[1] as Tensor);
     }
     const args = build(plan, inputs, out, 0, rows(plan));
     if (threads > 1) args['threads'] = threads;
+    if (packedB) {
+      // The flat form carries numbers and typed arrays only: a packed B goes through the object form.
+      args['packedB'] = packedB;
+      addon().matmulSync(args);
+      return;
+    }
     call(op, args);
   };
+}
+
+/**
+ * The addon's prepackB handle for B when B is a tensor prepack() made for this product's transB
+ * (packed on the first such product, for this thread's addon and its instruction-set path, and
+ * kept in the tensor's packed form until it is disposed). Undefined where the plain kernel would
+ * not pack B either (one row of A or one column of B: the vector paths), so that a packed product
+ * runs the very GEMM, in the very order, of the unpacked one and equals it bit for bit. A product
+ * split across pool workers does not reach here with the form (each worker has its own addon):
+ * it packs B there as usual.
+ */
+function packedOperand(plan: MatmulPlan, b: Tensor): object | undefined {
+  if (plan.m <= 1 || plan.n <= 1) return undefined;
+  const form = packedFormOf(b);
+  if (!form || form.transB !== plan.transB) return undefined;
+  const native = addon();
+  if (!native.prepackB) return undefined;
+  const isa = native.isa();
+  let pack = form.packs.get('native');
+  if (pack && pack.key !== isa) {
+    // init() chose another instruction-set path since: that pack's panels no longer fit.
+    pack.free();
+    form.packs.delete('native');
+    pack = undefined;
+  }
+  if (!pack) {
+    const [rs, cs] = plan.transB ? [b.strides[1]!, b.strides[0]!] : [b.strides[0]!, b.strides[1]!];
+    const handle = native.prepackB({ b: b.storage as Float32Array | Float64Array, bOffset: b.offset, bStrides: [rs, cs], k: plan.k, n: plan.n });
+    let freed = false;
+    pack = {
+      handle,
+      key: isa,
+      free: () => {
+        if (freed) return;
+        freed = true;
+        native.releasePackedB?.(handle);
+      },
+    };
+    form.packs.set('native', pack);
+  }
+  return pack.handle as object;
 }
 
 const sizeOfShape = (s: readonly number[]): number => rowsOf(s, 0);
@@ -308,7 +361,7 @@ export const nativeBackend: CpuBackend = Object.freeze({
   ranges,
   kernels: Object.freeze({
     matmul: teamed('matmul', (p: MatmulPlan) => rowsOf(p.outShape, 1)),
-    conv2d: teamed('conv2d', (p: Conv2dPlan) => p.batch * p.outH),
+    conv2d: teamed('conv2d', conv2dRows),
     pool2d: whole(ranges.pool2d, (p: Pool2dPlan) => p.batch * p.outH),
     unary: whole(ranges.unary, (p: UnaryPlan) => sizeOfShape(p.outShape)),
     binary: whole(ranges.binary, (p: BinaryPlan) => sizeOfShape(p.outShape)),

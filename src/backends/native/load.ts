@@ -42,6 +42,10 @@ export type NativeAddon = {
   isa(): string;
   /** Each op's flat layout (see flat.ts); absent from addons built before the flat form. */
   flatLayouts?(): Partial<Record<NativeEntry, FlatLayout>>;
+  /** B (k×n, `b[bOffset + p·bStrides[0] + j·bStrides[1]]`) packed once for matmul's `packedB` (object form only). */
+  prepackB?(args: { b: Float32Array | Float64Array; bOffset: number; bStrides: readonly number[]; k: number; n: number }): object;
+  /** Frees a prepackB handle's matrix now (absent from addons built before it: the GC frees it). */
+  releasePackedB?(handle: object): number;
 } & { [K in NativeEntry]: (args: AddonArgs) => Promise<void> } & { [K in NativeEntry as `${K}Sync`]: (args: AddonArgs) => void } & {
   [K in NativeEntry as `${K}Flat`]?: (meta: Float64Array, ...arrays: unknown[]) => void;
 };

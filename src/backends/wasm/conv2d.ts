@@ -3,9 +3,12 @@
  * depthwise as a direct loop, the rest as implicit GEMM with im2col inside the packing) on the
  * SIMD128 micro-kernel.
  *
+ * Fused pooling (`plan.pool`): the shared kernel's epilogue (conv rows band by band into an
+ * L2-sized scratch, pooled from there); the output and the row range are then the pooled ones.
+ *
  * Range kernel: output rows [begin, end) of the flattened [batch·outH] rows (every channel and
- * column of those rows), as the js backend's conv2dRange. Only the images the range touches are
- * staged. Cost: 2·rows·outC·outW·(inC/groups)·kh·kw flops.
+ * column of those rows; pooled: of the [batch·pool.outH] rows), as the js backend's conv2dRange.
+ * Only the images the range touches are staged. Cost: 2·rows·outC·outW·(inC/groups)·kh·kw flops.
  */
 import type { FloatArray } from '../../dtype.js';
 import type { Conv2dPlan } from '../../plans.js';
@@ -15,7 +18,9 @@ import type { WasmRuntime } from './runtime.js';
 import { bytesOf, copyRowsOut, inMemory, Stage, viewAt } from './stage.js';
 
 /** Number of int32 parameters (module.cc `Conv2dParam`). */
-const PARAMS = 20;
+const PARAMS = 25;
+/** module.cc's kFusedPool codes (PoolEpilogue::Kind). */
+const POOL_CODE = { max: 1, avg: 2 } as const;
 
 export function conv2dRange(
   rt: WasmRuntime,
@@ -29,12 +34,15 @@ export function conv2dRange(
   const x = inputs[0].contiguous();
   const w = inputs[1].contiguous();
   const bias = inputs[2]?.contiguous();
-  const { dtype, batch, inC, inH, inW, outC, outH, outW } = plan;
+  const { dtype, batch, inC, inH, inW, outC, outH, outW, pool } = plan;
   const bpe = bytesOf(dtype);
-  const img0 = Math.floor(begin / outH);
-  const img1 = Math.floor((end - 1) / outH) + 1;
+  // The rows and images of the output: the pooled ones with a pool.
+  const rowsH = pool ? pool.outH : outH;
+  const rowsW = pool ? pool.outW : outW;
+  const img0 = Math.floor(begin / rowsH);
+  const img1 = Math.floor((end - 1) / rowsH) + 1;
   const inImage = inC * inH * inW;
-  const outImage = outC * outH * outW;
+  const outImage = outC * rowsH * rowsW;
 
   const stage = new Stage(rt);
   const params = stage.region(PARAMS * 4);
@@ -50,6 +58,7 @@ export function conv2dRange(
   q.set([
     plan.layout === 'NHWC' ? 1 : 0, batch, inC, inH, inW, outC, outH, outW, plan.kh, plan.kw, plan.strideH, plan.strideW,
     plan.dilationH, plan.dilationW, plan.padTop, plan.padLeft, plan.groups, ACTIVATION_CODE[plan.activation], begin, end,
+    pool ? POOL_CODE[pool.kind] : 0, pool?.kh ?? 1, pool?.kw ?? 1, pool?.strideH ?? 1, pool?.strideW ?? 1,
   ]);
   const outBase = direct ? out.byteOffset : outRegion!() - img0 * outImage * bpe;
   const entry = dtype === 'float32' ? rt.exports.lp_conv2d_f32 : rt.exports.lp_conv2d_f64;
@@ -63,5 +72,5 @@ export function conv2dRange(
   if (direct) return;
   // Copy back exactly the rows written.
   const staged = viewAt(rt, dtype, outRegion!(), (img1 - img0) * outImage);
-  copyRowsOut(staged, out, img0, begin, end, { layout: plan.layout, channels: outC, outH, outW });
+  copyRowsOut(staged, out, img0, begin, end, { layout: plan.layout, channels: outC, outH: rowsH, outW: rowsW });
 }

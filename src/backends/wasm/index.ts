@@ -15,7 +15,7 @@
  * (stage.ts); once the backend has run, large CPU storage is allocated inside the memory (arena.ts).
  */
 import type { FloatArray, TypedArray } from '../../dtype.js';
-import type { OpSpecs, RangeOp } from '../../plans.js';
+import { conv2dRows, type OpSpecs, type RangeOp } from '../../plans.js';
 import { sizeOf } from '../../shape.js';
 import type { CpuBackend, Probe, RangeKernelTable } from '../backend.js';
 import { batchNorm } from '../../kernels/batch-norm.js';
@@ -62,8 +62,9 @@ function rowsOf<K extends RangeOp>(op: K, plan: OpSpecs[K]['plan']): number {
     const p = plan as OpSpecs['matmul']['plan'];
     return sizeOf(p.batchShape) * p.m;
   }
-  if (op === 'conv2d' || op === 'pool2d') {
-    const p = plan as OpSpecs['conv2d' | 'pool2d']['plan'];
+  if (op === 'conv2d') return conv2dRows(plan as OpSpecs['conv2d']['plan']);
+  if (op === 'pool2d') {
+    const p = plan as OpSpecs['pool2d']['plan'];
     return p.batch * p.outH;
   }
   return sizeOf((plan as OpSpecs['unary']['plan']).outShape);
