@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { connect } from '../dist/cluster/index.js';
-import { cs, matmul, randn, tensor } from '../dist/index.js';
+import { configure, cs, matmul, randn, setBackend, tensor } from '../dist/index.js';
 import { machineInfo, quantile, table, writeResults } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -38,8 +38,11 @@ const { values } = parseArgs({
     calls: { type: 'string', default: '300' },
     big: { type: 'string', default: '12' },
     repeat: { type: 'string', default: '1' },
+    backend: { type: 'string', default: 'native' },
   },
 });
+/** The backend of the workers and of this process's own rows (embedded, local), all on one thread. */
+const BACKEND = values.backend;
 const SIGNALS = Number(values.signals);
 const SIZE = Number(values.size);
 const CALLS = Number(values.calls);
@@ -88,7 +91,7 @@ async function startRedis() {
 }
 
 function startWorker(url, queue) {
-  const proc = spawn(process.execPath, [BIN, '--redis', url, '--queue', queue, '--threads', '1', '--backend', 'js'], {
+  const proc = spawn(process.execPath, [BIN, '--redis', url, '--queue', queue, '--threads', '1', '--backend', BACKEND], {
     env: { ...process.env, LEPTON_WORKER_FROM: 'dist' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -128,6 +131,8 @@ async function ompProblem() {
   return { A, Y };
 }
 
+await configure({ threads: 1 });
+await setBackend(BACKEND);
 const redis = await startRedis();
 const workers = [];
 const results = { machine: machineInfo(), params: { SIGNALS, SIZE, CALLS, BIG_CALLS, N, K, SPARSITY, REPEAT } };
