@@ -17,6 +17,7 @@
 
 #include "buffer.h"
 #include "cache_info.h"
+#include "gemm.h"
 
 namespace lepton {
 namespace {
@@ -250,6 +251,62 @@ void conv_direct(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1, 
   }
 }
 
+// Few input channels, the first layer of an image network (NCHW, one group, stride 1, no
+// dilation): the implicit GEMM has a depth of only inC·kh·kw (27 for RGB 3×3) there, so packing
+// costs as much as it saves. Instead the ISA's conv_rows computes each output row directly: the
+// band's input rows are padded with zeros once into scratch, and every input vector is loaded
+// once for eight output channels.
+constexpr int64_t kSmallInC = 4;
+
+template <class T>
+bool small_c_direct(const Conv2dArgs<T>& p) {
+  return !p.nhwc && p.groups == 1 && p.in_c <= kSmallInC && p.stride_h == 1 && p.stride_w == 1 &&
+         p.dilation_h == 1 && p.dilation_w == 1 && ukernel_of<T>(*p.isa).conv_rows != nullptr;
+}
+
+template <class T>
+Status conv_small_c(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1, const ConvDest<T>& dest) noexcept {
+  const ConvRowsFn<T> rows_fn = ukernel_of<T>(*p.isa).conv_rows;
+  const int64_t in_c = p.in_c, in_h = p.in_h, in_w = p.in_w, kh = p.kh, kw = p.kw, out_w = p.out_w;
+  // Stride 1: out_w = pad_left + in_w + pad_right − kw + 1, so a padded row holds out_w + kw − 1.
+  const int64_t padded_w = out_w + kw - 1;
+  const int64_t y0 = r0 - p.pad_top;    // the first input row the band reads (maybe above the image)
+  const int64_t ny = (r1 - r0) + kh - 1;  // input rows the band reads
+  AlignedBuffer<T> padded;
+  std::vector<const T*> taps;
+  if (!padded.reset(static_cast<std::size_t>(in_c * ny * padded_w))) return Status::OutOfMemory("the direct convolution's padded rows");
+  taps.resize(static_cast<std::size_t>(in_c * kh));
+  const int64_t left = std::min(p.pad_left, padded_w);
+  for (int64_t c = 0; c < in_c; ++c) {
+    const T* xc = p.x + (image * in_c + c) * in_h * in_w;
+    for (int64_t j = 0; j < ny; ++j) {
+      T* dst = padded.get() + (c * ny + j) * padded_w;
+      const int64_t iy = y0 + j;
+      const int64_t copy = (iy < 0 || iy >= in_h) ? 0 : std::max<int64_t>(0, std::min(in_w, padded_w - left));
+      for (int64_t i = 0; i < left; ++i) dst[i] = T(0);
+      for (int64_t i = 0; i < copy; ++i) dst[left + i] = xc[iy * in_w + i];
+      for (int64_t i = left + copy; i < padded_w; ++i) dst[i] = T(0);
+    }
+  }
+  const int64_t w_stride = in_c * kh * kw;
+  for (int64_t oy = r0; oy < r1; ++oy) {
+    for (int64_t c = 0; c < in_c; ++c) {
+      for (int64_t ky = 0; ky < kh; ++ky) taps[c * kh + ky] = padded.get() + (c * ny + (oy - r0) + ky) * padded_w;
+    }
+    T* o = dest.base + (oy - r0) * out_w;
+    // Bias and relu inside the kernel; a sigmoid after it, on the row still in cache.
+    rows_fn(p.out_c, out_w, in_c * kh, kw, taps.data(), p.w, w_stride, o, dest.chan_stride, p.bias,
+            p.activation == Activation::kRelu);
+    if (p.activation == Activation::kSigmoid) {
+      for (int64_t oc = 0; oc < p.out_c; ++oc) {
+        T* row = o + oc * dest.chan_stride;
+        for (int64_t ox = 0; ox < out_w; ++ox) row[ox] = activate(row[ox], p.activation);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 // Max that propagates NaN: a NaN v is taken, and nothing replaces a NaN accumulator.
 template <class T>
 inline T max_nan(T acc, T v) {
@@ -330,6 +387,7 @@ void pool_band(const Conv2dArgs<T>& p, const T* s, int64_t cr0, int64_t nrows, i
 
 template <class T>
 Status conv_part(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r1, const ConvDest<T>& dest) noexcept {
+  if (small_c_direct(p)) return conv_small_c(p, image, r0, r1, dest);
   if (p.in_c / p.groups == 1) {
     conv_direct(p, image, r0, r1, dest);
     return Status::Ok();

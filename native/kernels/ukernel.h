@@ -28,6 +28,15 @@ using DotFn = T (*)(int64_t k, const T* a, const T* x);
 template <class T>
 using AxpyFn = void (*)(int64_t n, T alpha, const T* x, T* y);
 
+// A direct convolution's output rows for few input channels (stride 1, no dilation):
+//   out[o·out_stride + x] = act(bias[o] + Σ_{r<taps} Σ_{kx<kw} w[o·w_stride + r·kw + kx] · rows[r][x + kx])
+// for o < ocs and x < width, act a relu that keeps NaN when `relu`, else none (bias may be null).
+// rows[r] (r = c·kh + ky) is an input row already padded with zeros (its element x + kx is the
+// input at column x + kx − pad_left), readable up to width + kw − 1.
+template <class T>
+using ConvRowsFn = void (*)(int64_t ocs, int64_t width, int64_t taps, int64_t kw, const T* const* rows, const T* w,
+                            int64_t w_stride, T* out, int64_t out_stride, const T* bias, bool relu);
+
 template <class T>
 struct Ukernel {
   int mr;
@@ -37,6 +46,8 @@ struct Ukernel {
   // This path's vector dot product (nullptr: the portable loop in matmul.cc).
   DotFn<T> dot = nullptr;
   AxpyFn<T> axpy = nullptr;
+  // This path's direct convolution rows (nullptr: conv2d uses the implicit GEMM for every shape).
+  ConvRowsFn<T> conv_rows = nullptr;
 };
 
 // One instruction-set path: its name and its micro-kernels.

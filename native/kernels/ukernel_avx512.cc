@@ -24,6 +24,8 @@ struct F32x16 {
   static Reg set1(float v) { return _mm512_set1_ps(v); }
   static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_ps(a, b, c); }
   static Reg add(Reg a, Reg b) { return _mm512_add_ps(a, b); }
+  // b where either is NaN (maxps): max(zero, v) is a relu that keeps NaN.
+  static Reg max(Reg a, Reg b) { return _mm512_max_ps(a, b); }
 };
 
 struct F64x8 {
@@ -37,6 +39,7 @@ struct F64x8 {
   static Reg set1(double v) { return _mm512_set1_pd(v); }
   static Reg fma(Reg a, Reg b, Reg c) { return _mm512_fmadd_pd(a, b, c); }
   static Reg add(Reg a, Reg b) { return _mm512_add_pd(a, b); }
+  static Reg max(Reg a, Reg b) { return _mm512_max_pd(a, b); }
 };
 
 static_assert(kAvx512NrF32 % 16 == 0 && kAvx512NrF64 % 8 == 0, "NR must be a multiple of the vector width");
@@ -50,6 +53,14 @@ void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_
 
 float dot_f32(int64_t k, const float* a, const float* x) { return simd::dot<F32x16>(k, a, x); }
 double dot_f64(int64_t k, const double* a, const double* x) { return simd::dot<F64x8>(k, a, x); }
+void conv_rows_f32(int64_t ocs, int64_t width, int64_t taps, int64_t kw, const float* const* rows, const float* w,
+                   int64_t w_stride, float* out, int64_t out_stride, const float* bias, bool relu) {
+  simd::conv_rows<F32x16, 8>(ocs, width, taps, kw, rows, w, w_stride, out, out_stride, bias, relu);
+}
+void conv_rows_f64(int64_t ocs, int64_t width, int64_t taps, int64_t kw, const double* const* rows, const double* w,
+                   int64_t w_stride, double* out, int64_t out_stride, const double* bias, bool relu) {
+  simd::conv_rows<F64x8, 8>(ocs, width, taps, kw, rows, w, w_stride, out, out_stride, bias, relu);
+}
 void axpy_f32(int64_t n, float alpha, const float* x, float* y) { simd::axpy<F32x16>(n, alpha, x, y); }
 void axpy_f64(int64_t n, double alpha, const double* x, double* y) { simd::axpy<F64x8>(n, alpha, x, y); }
 
@@ -58,8 +69,8 @@ Isa make_isa() {
   const CacheSizes& caches = cache_sizes();
   return Isa{
       "avx512",
-      {kAvx512MrF32, kAvx512NrF32, &ukernel_f32, derive_blocking(caches, kAvx512MrF32, kAvx512NrF32, sizeof(float)), &dot_f32, &axpy_f32},
-      {kAvx512MrF64, kAvx512NrF64, &ukernel_f64, derive_blocking(caches, kAvx512MrF64, kAvx512NrF64, sizeof(double)), &dot_f64, &axpy_f64},
+      {kAvx512MrF32, kAvx512NrF32, &ukernel_f32, derive_blocking(caches, kAvx512MrF32, kAvx512NrF32, sizeof(float)), &dot_f32, &axpy_f32, &conv_rows_f32},
+      {kAvx512MrF64, kAvx512NrF64, &ukernel_f64, derive_blocking(caches, kAvx512MrF64, kAvx512NrF64, sizeof(double)), &dot_f64, &axpy_f64, &conv_rows_f64},
   };
 }
 

@@ -79,6 +79,59 @@ inline typename V::T dot(int64_t k, const typename V::T* __restrict a, const typ
   return sum;
 }
 
+// Direct convolution rows (ukernel.h, ConvRowsFn): OB output channels at a time, one vector of
+// output columns per step; each input vector loaded once and multiplied by OB broadcast weights
+// (OB accumulator chains in flight), the accumulators starting at the bias and stored through the
+// relu. Output channels past the last full block of OB, and columns past the last full vector, in
+// scalars (the same sums in the same order). Cost: 2·ocs·width·taps·kw flops.
+template <class V, int OB>
+inline void conv_rows(int64_t ocs, int64_t width, int64_t taps, int64_t kw, const typename V::T* const* rows,
+                      const typename V::T* w, int64_t w_stride, typename V::T* out, int64_t out_stride,
+                      const typename V::T* bias, bool relu) {
+  using T = typename V::T;
+  using Reg = typename V::Reg;
+  constexpr int W = V::kWidth;
+  const auto scalar = [&](int64_t o, int64_t x) {
+    const T* wo = w + o * w_stride;
+    T sum = bias != nullptr ? bias[o] : T(0);
+    for (int64_t r = 0; r < taps; ++r) {
+      for (int64_t kx = 0; kx < kw; ++kx) sum += wo[r * kw + kx] * rows[r][x + kx];
+    }
+    out[o * out_stride + x] = relu && sum < T(0) ? T(0) : sum;
+  };
+  int64_t o0 = 0;
+  for (; o0 + OB <= ocs; o0 += OB) {
+    const T* wb = w + o0 * w_stride;
+    int64_t x = 0;
+    for (; x + W <= width; x += W) {
+      Reg acc[OB];
+#pragma GCC unroll 16
+      for (int i = 0; i < OB; ++i) acc[i] = bias != nullptr ? V::set1(bias[o0 + i]) : V::zero();
+      for (int64_t r = 0; r < taps; ++r) {
+        const T* row = rows[r] + x;
+        const T* wr = wb + r * kw;
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const Reg v = V::loadu(row + kx);
+#pragma GCC unroll 16
+          for (int i = 0; i < OB; ++i) acc[i] = V::fma(V::set1(wr[i * w_stride + kx]), v, acc[i]);
+        }
+      }
+      if (relu) {
+#pragma GCC unroll 16
+        for (int i = 0; i < OB; ++i) acc[i] = V::max(V::zero(), acc[i]);
+      }
+#pragma GCC unroll 16
+      for (int i = 0; i < OB; ++i) V::storeu(out + (o0 + i) * out_stride + x, acc[i]);
+    }
+    for (; x < width; ++x) {
+      for (int i = 0; i < OB; ++i) scalar(o0 + i, x);
+    }
+  }
+  for (; o0 < ocs; ++o0) {
+    for (int64_t x = 0; x < width; ++x) scalar(o0, x);
+  }
+}
+
 // y += alpha·x, four vectors per step, the tail in scalars. Cost: 2·n flops.
 template <class V>
 inline void axpy(int64_t n, typename V::T alpha, const typename V::T* __restrict x, typename V::T* __restrict y) {

@@ -164,6 +164,12 @@ export const CONV_CASES: ConvCase[] = [
   { label: 'x as a strided view', N: 2, C: 3, H: 7, W: 9, outC: 4, kh: 3, kw: 3, padding: 'same', xView: true },
   { label: 'x view + groups + stride', N: 1, C: 4, H: 8, W: 7, outC: 6, kh: 3, kw: 3, groups: 2, stride: 2, xView: true },
   { label: 'more channels 32→16 on 12×12', N: 1, C: 32, H: 12, W: 12, outC: 16, kh: 3, kw: 3, padding: 'same', bias: true },
+  // Few input channels on rows wider than a vector (native's direct path: full vectors of output
+  // columns and blocks of 8 output channels, then the remainders).
+  { label: 'few channels 3→16, 3×3 same on 9×37', N: 2, C: 3, H: 9, W: 37, outC: 16, kh: 3, kw: 3, padding: 'same', bias: true, activation: 'relu' },
+  { label: 'one channel 1→13, 5×5 pad 2 on 6×40', N: 1, C: 1, H: 6, W: 40, outC: 13, kh: 5, kw: 5, padding: 2, bias: true },
+  { label: 'four channels 4→9, 2×7 padding [0,3,1,2] on 5×33', N: 1, C: 4, H: 5, W: 33, outC: 9, kh: 2, kw: 7, padding: [0, 3, 1, 2], activation: 'sigmoid' },
+  { label: 'two channels 2→8, padding 4 > kernel on 4×20', N: 2, C: 2, H: 4, W: 20, outC: 8, kh: 3, kw: 3, padding: 4 },
   {
     label: 'im2col split [1,64,100,100] 3×3 same',
     N: 1, C: 64, H: 100, W: 100, outC: 8, kh: 3, kw: 3, padding: 'same', bias: true, activation: 'relu',
