@@ -133,6 +133,47 @@ async function ompProblem() {
 
 await configure({ threads: 1 });
 await setBackend(BACKEND);
+/**
+ * Wall time of plain node processes started together, each running cs.omp on its range of the
+ * signals in blocks of SIZE (the problem rebuilt from the same seeds), on BACKEND with 1 thread.
+ */
+async function plainRun(ranges) {
+  const script = `
+    import * as L from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+    await L.configure({ threads: 1 });
+    await L.setBackend(${JSON.stringify(BACKEND)});
+    const [N, K, S, SP, SIZE, begin, end] = ${JSON.stringify([N, K, SIGNALS, SPARSITY, SIZE])}.concat(process.argv.slice(1).map(Number));
+    const A = L.randn([K, N], { seed: 1, dtype: 'float64' });
+    const X = new Float64Array(N * S);
+    let s = 2024;
+    const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let c = 0; c < S; c++) for (let j = 0; j < SP; j++) X[Math.floor(next() * N) * S + c] = next() * 2 - 1;
+    const Y = L.matmul(A, L.tensor(X, [N, S]));
+    const blocks = [];
+    for (let b = begin; b < end; b += SIZE) blocks.push(L.slice(Y, [null, b], [null, Math.min(end, b + SIZE)]).contiguous());
+    await L.cs.omp(A, blocks[0], { sparsity: SP }); // warm-up
+    process.stdout.write('ready\\n');
+    await new Promise((r) => process.stdin.once('data', r));
+    for (const y of blocks) await L.cs.omp(A, y, { sparsity: SP });
+    process.stdout.write('done\\n');
+    process.exit(0);`;
+  const kids = ranges.map(([b, e]) => spawn(process.execPath, ['--input-type=module', '-e', script, String(b), String(e)], { stdio: ['pipe', 'pipe', 'inherit'] }));
+  const line = (k, text) => new Promise((resolve, reject) => {
+    let out = '';
+    k.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes(text)) resolve();
+    });
+    k.once('exit', (code) => (code === 0 && out.includes(text) ? resolve() : reject(new Error(`plain OMP process exited with ${code}`))));
+  });
+  await Promise.all(kids.map((k) => line(k, 'ready')));
+  const t0 = performance.now();
+  const done = Promise.all(kids.map((k) => line(k, 'done')));
+  for (const k of kids) k.stdin.write('go\n');
+  await done;
+  return performance.now() - t0;
+}
+
 const redis = await startRedis();
 const workers = [];
 const results = { machine: machineInfo(), params: { SIGNALS, SIZE, CALLS, BIG_CALLS, N, K, SPARSITY, REPEAT } };
@@ -220,6 +261,15 @@ try {
     await check(emb.out);
     ompRuns.embedded.push(emb.ms);
   }
+  // The machine's own ceiling for this work, in the same run: the same jobs (cs.omp on blocks of
+  // SIZE signals) in one plain node process, then half of them in each of two at once, with no
+  // queue, no Redis and no other process of the bench working.
+  results.plain = { one: [], two: [] };
+  for (let r = 0; r < REPEAT; r++) {
+    results.plain.one.push(await plainRun([[0, SIGNALS]]));
+    results.plain.two.push(await plainRun([[0, SIGNALS / 2], [SIGNALS / 2, SIGNALS]]));
+  }
+  results.plainSpeedups = results.plain.one.map((ms, i) => ms / results.plain.two[i]);
   const stats2 = await c2.stats();
   await c2.close();
   results.omp = Object.fromEntries(Object.entries(ompRuns).map(([k, v]) => [k, spread(v)]));
@@ -242,6 +292,7 @@ try {
   ]));
   console.log(`payload: ${f(p.tensorMBps, 0)} MB/s of tensor per call (median), ${f(4 * p.tensorMBps, 0)} MB/s over the wire (4 transfers, 4 sha256 each call); goal ≥ 300 MB/s; ioredis alone moves ${f(results.rawSetGet.wireMBps, 0)} MB/s over the wire (SET + GET)`);
   console.log(`OMP speedup 2 workers vs 1 (medians): ${f(results.speedup)}× (goal ≥ 1.8×); per repeat: ${results.speedups.map((v) => `${f(v)}×`).join(', ')}; jobs per worker: ${results.jobsPerWorker.join(', ')}`);
+  console.log(`the machine's ceiling, the same jobs in plain node processes (no queue): 2 vs 1 ${results.plainSpeedups.map((v) => `${f(v)}×`).join(', ')}`);
   console.log(`queue cost: 1 worker ${f(results.omp.one.median / results.omp.embedded.median)}× the embedded time; embedded ${f(results.omp.embedded.median / results.omp.local.median)}× one local call`);
   console.log(`worker caches: ${results.cache.map((w) => `${w.pid} ${w.hits} hit / ${w.misses} miss`).join(', ')}`);
   console.log(`results: ${writeResults('cluster', results)}`);
