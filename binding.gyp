@@ -14,6 +14,10 @@
       "NAPI_VERSION=8",
       "NODE_ADDON_API_DISABLE_DEPRECATED",
       "NAPI_CPP_EXCEPTIONS",
+      # A pool worker terminated while it is inside the addon: the napi calls that follow fail
+      # because its environment is shutting down; without this, the C++ exception node-addon-api
+      # throws for the failed throw escapes the callback and aborts the whole process.
+      "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
     ],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "xcode_settings": {

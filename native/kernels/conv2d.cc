@@ -273,9 +273,11 @@ Status conv_small_c(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r
   const int64_t y0 = r0 - p.pad_top;    // the first input row the band reads (maybe above the image)
   const int64_t ny = (r1 - r0) + kh - 1;  // input rows the band reads
   AlignedBuffer<T> padded;
-  std::vector<const T*> taps;
-  if (!padded.reset(static_cast<std::size_t>(in_c * ny * padded_w))) return Status::OutOfMemory("the direct convolution's padded rows");
-  taps.resize(static_cast<std::size_t>(in_c * kh));
+  AlignedBuffer<const T*> tap_rows;
+  if (!padded.reset(static_cast<std::size_t>(in_c * ny * padded_w)) || !tap_rows.reset(static_cast<std::size_t>(in_c * kh))) {
+    return Status::OutOfMemory("the direct convolution's padded rows");
+  }
+  const T** taps = tap_rows.get();
   const int64_t left = std::min(p.pad_left, padded_w);
   for (int64_t c = 0; c < in_c; ++c) {
     const T* xc = p.x + (image * in_c + c) * in_h * in_w;
@@ -295,7 +297,7 @@ Status conv_small_c(const Conv2dArgs<T>& p, int64_t image, int64_t r0, int64_t r
     }
     T* o = dest.base + (oy - r0) * out_w;
     // Bias and relu inside the kernel; a sigmoid after it, on the row still in cache.
-    rows_fn(p.out_c, out_w, in_c * kh, kw, taps.data(), p.w, w_stride, o, dest.chan_stride, p.bias,
+    rows_fn(p.out_c, out_w, in_c * kh, kw, taps, p.w, w_stride, o, dest.chan_stride, p.bias,
             p.activation == Activation::kRelu);
     if (p.activation == Activation::kSigmoid) {
       for (int64_t oc = 0; oc < p.out_c; ++oc) {

@@ -360,9 +360,11 @@ export class NodePool implements PoolLike {
   async #quiesce(used: Member[]): Promise<void> {
     const board = this.#board;
     for (let i = 0; i < used.length; i++) {
-      if (used[i]!.death) continue;
       const at = slotIndex(i) + FINISHED;
       for (;;) {
+        // A worker that dies while this waits (every worker killed at once: their exit events
+        // come one by one) will never catch up: stop waiting for it.
+        if (used[i]!.death) break;
         const count = Atomics.load(board, at);
         if (count >= used[i]!.posted) break;
         const wait = Atomics.waitAsync(board, at, count, 1000);
