@@ -44,6 +44,11 @@ interface Member {
   replaced?: boolean;
   /** The last backend setup (PoolJob.setup) sent to it. */
   setup?: unknown;
+  /**
+   * This thread has handled the worker's 'online' event: only from then on does the worker's
+   * event-loop utilization tell a stopped thread (negative idle time) from a running one.
+   */
+  online?: boolean;
 }
 
 /** After this many workers in a row die before loading, the pool is broken (it says so once). */
@@ -316,9 +321,13 @@ export class NodePool implements PoolLike {
    * error or process.exit) reports a negative idle time through its event-loop utilization, a
    * synchronous read of the thread's state. The first dead one found is marked as the 'exit'
    * handler would mark it (CRASHED set, the async waiter woken; it is replaced after the op).
-   * A worker still loading shows nothing of the kind, dead or alive: after `loadWaitMs` of this
-   * wait its part is taken back (its slot moved off READY, so it never runs it should it load
-   * after all), and it is terminated and counted dead.
+   * A worker that this thread has not yet seen online (still loading, or loaded while this thread
+   * was busy) shows nothing of the kind, dead or alive: if its part is still unclaimed after
+   * `loadWaitMs` of this wait (a live worker that has loaded claims a part within microseconds),
+   * the part is taken back (its slot moved off READY, so it never runs it should it start after
+   * all), and the worker is terminated and counted dead. One that dies after claiming its part
+   * before this thread ever saw it online is not caught (only terminate() on the pool's own
+   * workers can do that).
    */
   #deadWhileBlocked(blockedMs: number): boolean {
     const board = this.#board;
@@ -328,9 +337,9 @@ export class NodePool implements PoolLike {
       let death: string | undefined;
       if (m.worker.performance.eventLoopUtilization().idle < 0) {
         death = 'its thread stopped while the calling thread waited for it';
-      } else if (blockedMs > this.loadWaitMs && !Atomics.load(board, slotIndex(i) + LOADED) &&
+      } else if (blockedMs > this.loadWaitMs && !m.online &&
         Atomics.compareExchange(board, slotIndex(i), READY, DONE) === READY) {
-        death = `it had not loaded its script after ${Math.round(blockedMs)} ms while the calling thread waited for it`;
+        death = `it had not started after ${Math.round(blockedMs)} ms while the calling thread waited for it`;
         void m.worker.terminate();
       }
       if (death !== undefined) {
@@ -395,6 +404,7 @@ export class NodePool implements PoolLike {
     const member: Member = { worker, port: port1, posted: 0 };
     let error: unknown;
     worker.on('error', (e) => (error = e));
+    worker.once('online', () => (member.online = true));
     worker.on('exit', (code) => {
       // Already marked dead by a synchronous wait (#deadWhileBlocked), which leaves its replacement
       // to the op's own clean-up.
@@ -412,15 +422,16 @@ export class NodePool implements PoolLike {
       } else {
         this.#earlyDeaths = 0;
       }
-      Atomics.store(board, CRASHED, 1);
-      Atomics.notify(board, REMAINING);
-      if (this.broken) return;
-      // A worker that died while idle is replaced at once; one that died mid-op after the op.
-      if (Atomics.load(board, REMAINING) === 0) {
-        const index = this.#members.indexOf(member);
-        if (index >= 0) this.#members[index] = this.#spawn(index);
-        Atomics.store(board, CRASHED, 0);
+      // Only a worker of the op in flight fails that op; one that died idle (or beside an op on
+      // other workers) is replaced at once, so that no later op is posted to it.
+      const busy = this.#used.includes(member) && Atomics.load(board, REMAINING) !== 0;
+      if (busy || this.broken) {
+        Atomics.store(board, CRASHED, 1);
+        Atomics.notify(board, REMAINING);
       }
+      if (this.broken || busy) return; // replaced after the op (#quiesce)
+      const index = this.#members.indexOf(member);
+      if (index >= 0) this.#members[index] = this.#spawn(index);
     });
     return member;
   }
