@@ -49,6 +49,8 @@ interface Member {
    * event-loop utilization tell a stopped thread (negative idle time) from a running one.
    */
   online?: boolean;
+  /** terminate() was called on it (by anyone): it is dead for the pool from that moment. */
+  terminating?: boolean;
 }
 
 /** After this many workers in a row die before loading, the pool is broken (it says so once). */
@@ -335,7 +337,7 @@ export class NodePool implements PoolLike {
       const m = this.#used[i]!;
       if (m.death !== undefined) return true;
       let death: string | undefined;
-      if (m.worker.performance.eventLoopUtilization().idle < 0) {
+      if (m.terminating || m.worker.performance.eventLoopUtilization().idle < 0) {
         death = 'its thread stopped while the calling thread waited for it';
       } else if (blockedMs > this.loadWaitMs && !m.online &&
         Atomics.compareExchange(board, slotIndex(i), READY, DONE) === READY) {
@@ -405,6 +407,13 @@ export class NodePool implements PoolLike {
     let error: unknown;
     worker.on('error', (e) => (error = e));
     worker.once('online', () => (member.online = true));
+    // A worker terminated by other code (a test, a supervisor) is counted dead at once: a thread
+    // blocked on it cannot receive its exit event, and its event-loop state need not show it.
+    const terminate = worker.terminate.bind(worker);
+    worker.terminate = () => {
+      member.terminating = true;
+      return terminate();
+    };
     worker.on('exit', (code) => {
       // Already marked dead by a synchronous wait (#deadWhileBlocked), which leaves its replacement
       // to the op's own clean-up.
