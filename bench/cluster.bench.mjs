@@ -27,6 +27,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { connect } from '../dist/cluster/index.js';
 import { configure, cs, matmul, randn, setBackend, tensor } from '../dist/index.js';
+import { ompProblem } from './lib/omp-problem.mjs';
 import { machineInfo, quantile, table, writeResults } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -121,15 +122,6 @@ const spread = (ms) => {
 };
 const f = (v, d = 2) => v.toFixed(d);
 
-async function ompProblem() {
-  const A = randn([K, N], { seed: 1, dtype: 'float64' });
-  const X = new Float64Array(N * SIGNALS);
-  let s = 2024;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-  for (let c = 0; c < SIGNALS; c++) for (let j = 0; j < SPARSITY; j++) X[Math.floor(next() * N) * SIGNALS + c] = next() * 2 - 1;
-  const Y = await matmul(A, tensor(X, [N, SIGNALS]));
-  return { A, Y };
-}
 
 await configure({ threads: 1 });
 await setBackend(BACKEND);
@@ -140,15 +132,11 @@ await setBackend(BACKEND);
 async function plainRun(ranges) {
   const script = `
     import * as L from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+    import { ompProblem } from ${JSON.stringify(new URL('./lib/omp-problem.mjs', import.meta.url).href)};
     await L.configure({ threads: 1 });
     await L.setBackend(${JSON.stringify(BACKEND)});
     const [N, K, S, SP, SIZE, begin, end] = ${JSON.stringify([N, K, SIGNALS, SPARSITY, SIZE])}.concat(process.argv.slice(1).map(Number));
-    const A = L.randn([K, N], { seed: 1, dtype: 'float64' });
-    const X = new Float64Array(N * S);
-    let s = 2024;
-    const next = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
-    for (let c = 0; c < S; c++) for (let j = 0; j < SP; j++) X[Math.floor(next() * N) * S + c] = next() * 2 - 1;
-    const Y = L.matmul(A, L.tensor(X, [N, S]));
+    const { A, Y } = ompProblem(L, { N, K, signals: S, sparsity: SP });
     const blocks = [];
     for (let b = begin; b < end; b += SIZE) blocks.push(L.slice(Y, [null, b], [null, Math.min(end, b + SIZE)]).contiguous());
     await L.cs.omp(A, blocks[0], { sparsity: SP }); // warm-up
@@ -221,7 +209,7 @@ try {
   results.rawSetGet = { ...spread(rawMs), wireMBps: (2 * MIB8 / 1e6) / (spread(rawMs).median / 1000) };
 
   // 3. OMP reconstructions.
-  const { A, Y } = await ompProblem();
+  const { A, Y } = ompProblem({ matmul, randn, tensor }, { N, K, signals: SIGNALS, sparsity: SPARSITY });
   const split = { input: 1, axis: 1, size: SIZE };
   const opts = { sparsity: SPARSITY };
   const timed = async (fn) => {

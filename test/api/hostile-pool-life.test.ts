@@ -64,29 +64,24 @@ describe('the pool settles every op in flight, whatever happens to it', () => {
   for (const backend of ['js', 'native'] as const) {
     const skip = backend === 'native' && !native.available;
 
-    it.skipIf(skip)(`closePool() with 6 ops in flight: each ends right or typed, and the next op starts a fresh pool (${backend})`, async () => {
-      const a = randn([160, 160], { seed: 41 });
-      await matmul(a, a, { backend }).data();
-      const ops = Array.from({ length: 6 }, () => matmul(a, a, { backend }));
-      const closing = closePool();
-      expect(await settleAll(ops, a)).toBeGreaterThan(0);
-      await closing;
-      const after = matmul(a, a, { backend });
-      expect(worst(await after.data() as Float32Array, a, a)).toBeLessThan(1e-4);
-      expect((await pool()).size).toBe(2);
-    }, 60_000);
-
-    it.skipIf(skip)(`configure({ threads: 3 }) with 4 ops in flight: each ends right or typed, then ops run on 3 workers (${backend})`, async () => {
-      const a = randn([160, 160], { seed: 42 });
-      await matmul(a, a, { backend }).data();
-      const ops = Array.from({ length: 4 }, () => matmul(a, a, { backend }));
-      const changing = configure({ threads: 3 });
-      expect(await settleAll(ops, a)).toBeGreaterThan(0);
-      await changing;
-      const after = matmul(a, a, { backend });
-      expect(worst(await after.data() as Float32Array, a, a)).toBeLessThan(1e-4);
-      expect((await pool()).size).toBe(3);
-    }, 60_000);
+    // The pool stopped or resized under ops in flight; `size` is the pool's size after.
+    const changes = [
+      { what: 'closePool() with 6 ops in flight: each ends right or typed, and the next op starts a fresh pool', ops: 6, seed: 41, change: closePool, size: 2 },
+      { what: 'configure({ threads: 3 }) with 4 ops in flight: each ends right or typed, then ops run on 3 workers', ops: 4, seed: 42, change: () => configure({ threads: 3 }), size: 3 },
+    ];
+    for (const { what, ops: count, seed, change, size } of changes) {
+      it.skipIf(skip)(`${what} (${backend})`, async () => {
+        const a = randn([160, 160], { seed });
+        await matmul(a, a, { backend }).data();
+        const ops = Array.from({ length: count }, () => matmul(a, a, { backend }));
+        const changing = change();
+        expect(await settleAll(ops, a)).toBeGreaterThan(0);
+        await changing;
+        const after = matmul(a, a, { backend });
+        expect(worst(await after.data() as Float32Array, a, a)).toBeLessThan(1e-4);
+        expect((await pool()).size).toBe(size);
+      }, 60_000);
+    }
 
     it.skipIf(skip)(`every worker killed at once mid-op: that op rejects WORKER_CRASHED, the queued ones run, both are replaced (${backend})`, async () => {
       const n = backend === 'js' ? 700 : 1200;

@@ -9,20 +9,13 @@ import { conv2d, tensor, type Layout } from '../../src/index.js';
 import { refConv2d } from '../reference/conv2d.js';
 import { refPool2d } from '../reference/pool2d.js';
 import type { Ref } from '../reference/nd.js';
-import { expectClose, seeded, seededView, seedOf, tol } from '../util/close.js';
+import { expectClose, seeded, seedOf, tol } from '../util/close.js';
 import { backendMatrix, bestFloat, dtypesFor } from '../util/backends.js';
 import { failure } from '../util/settled.js';
+import { convOperands } from './conv-operands.js';
 import { CONV_POOL_CASES, FLOAT_DTYPES, type ConvPoolCase } from './cases.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
-
-/** x and w shapes of a case in a layout. */
-function convShapes(c: ConvPoolCase, layout: Layout): { x: number[]; w: number[] } {
-  const cg = c.C / (c.groups ?? 1);
-  return layout === 'NCHW'
-    ? { x: [c.N, c.C, c.H, c.W], w: [c.outC, cg, c.kh, c.kw] }
-    : { x: [c.N, c.H, c.W, c.C], w: [c.kh, c.kw, cg, c.outC] };
-}
 
 const cells = (k: number | readonly [number, number]) => (typeof k === 'number' ? k * k : k[0] * k[1]);
 
@@ -39,13 +32,7 @@ for (const b of await backendMatrix()) {
         describe(`${dtype} ${layout}`, () => {
           it.each(CONV_POOL_CASES.filter((c) => !c.layouts || c.layouts.includes(layout)))('$label', async (c) => {
             const seed = seedOf(`conv2d pool ${c.label} ${dtype} ${layout}`);
-            const shapes = convShapes(c, layout);
-            const x = c.xView
-              ? await seededView(shapes.x, layout === 'NCHW' ? [0, 3, 1, 2] : [0, 2, 3, 1], seed, dtype)
-              : await seeded(shapes.x, seed, dtype);
-            if (c.xView) expect(x.t.isContiguous).toBe(false);
-            const w = await seeded(shapes.w, seed + 1, dtype);
-            const bias = c.bias ? await seeded([c.outC], seed + 2, dtype) : undefined;
+            const { x, w, bias } = await convOperands(c, layout, seed, dtype);
             const got = await conv2d(x.t, w.t, {
               stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: c.activation, layout,
               bias: bias?.t, pool: c.pool, backend: b.name,

@@ -2,19 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { conv2d, tensor, type Layout } from '../../src/index.js';
 import { refConv2d } from '../reference/conv2d.js';
-import { expectClose, seeded, seededView, seedOf, tol } from '../util/close.js';
+import { expectClose, seedOf, tol } from '../util/close.js';
 import { backendMatrix, dtypesFor } from '../util/backends.js';
-import { CONV_CASES, FLOAT_DTYPES, type ConvCase } from './cases.js';
+import { convOperands } from './conv-operands.js';
+import { CONV_CASES, FLOAT_DTYPES } from './cases.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
-
-/** x and w shapes of a case in a layout. */
-function convShapes(c: ConvCase, layout: Layout): { x: number[]; w: number[] } {
-  const cg = c.C / (c.groups ?? 1);
-  return layout === 'NCHW'
-    ? { x: [c.N, c.C, c.H, c.W], w: [c.outC, cg, c.kh, c.kw] }
-    : { x: [c.N, c.H, c.W, c.C], w: [c.kh, c.kw, cg, c.outC] };
-}
 
 for (const b of await backendMatrix()) {
   describe.skipIf(!b.available || !b.ops.includes('conv2d'))(`conv2d [${b.name}]`, () => {
@@ -23,14 +16,7 @@ for (const b of await backendMatrix()) {
         describe(`${dtype} ${layout}`, () => {
           it.each(CONV_CASES.filter((c) => !c.layouts || c.layouts.includes(layout)))('$label', async (c) => {
             const seed = seedOf(`conv2d ${c.label} ${dtype} ${layout}`);
-            const shapes = convShapes(c, layout);
-            // A strided x: the other layout's contiguous tensor, transposed into this layout.
-            const x = c.xView
-              ? await seededView(shapes.x, layout === 'NCHW' ? [0, 3, 1, 2] : [0, 2, 3, 1], seed, dtype)
-              : await seeded(shapes.x, seed, dtype);
-            if (c.xView) expect(x.t.isContiguous).toBe(false);
-            const w = await seeded(shapes.w, seed + 1, dtype);
-            const bias = c.bias ? await seeded([c.outC], seed + 2, dtype) : undefined;
+            const { x, w, bias } = await convOperands(c, layout, seed, dtype);
             const options = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: c.activation, layout };
             const got = await conv2d(x.t, w.t, { ...options, bias: bias?.t, backend: b.name });
             const ref = refConv2d(x.ref, w.ref, { ...options, bias: bias?.ref.data });
