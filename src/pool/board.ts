@@ -28,6 +28,8 @@ export const FINISHED = 2;
  */
 export const WASM_PARTS = 4;
 export const WASM_FALLBACKS = 5;
+/** Offset within a slot of the count of jobs the worker took from its job area (job-area.ts), not its port. */
+export const AREA_JOBS = 6;
 export const boardLength = (workers: number): number => slotIndex(workers);
 
 /** Slot states. A worker only waits on, and leaves, IDLE/DONE/FAILED; the caller writes READY. */

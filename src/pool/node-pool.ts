@@ -15,6 +15,7 @@ import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '
 import { errorFromCode, LeptonError, WorkerCrashedError } from '../errors.js';
 import { POOL_CALLER_SPIN_MICROS, POOL_SPIN_MICROS } from '../tuning.js';
 import {
+  AREA_JOBS,
   boardLength,
   CRASHED,
   DONE,
@@ -31,6 +32,7 @@ import {
   type JobMessage,
   type TensorDesc,
 } from './board.js';
+import { AREA_STRIDE, AreaWriter } from './job-area.js';
 import type { PlatformPool, PoolJob, PoolLike, PoolStats } from './types.js';
 
 interface Member {
@@ -85,6 +87,9 @@ export class NodePool implements PoolLike {
 
   readonly size: number;
   readonly #board: Int32Array;
+  /** The workers' job areas (job-area.ts): jobs whose plan and storage a worker holds go there. */
+  readonly #area: Float64Array;
+  readonly #areaWriter: AreaWriter;
   readonly #members: Member[] = [];
   #tail: Promise<void> = Promise.resolve();
   #closed = false;
@@ -103,20 +108,23 @@ export class NodePool implements PoolLike {
   constructor(threads: number) {
     this.size = threads;
     this.#board = new Int32Array(new SharedArrayBuffer(boardLength(threads) * 4));
+    this.#area = new Float64Array(new SharedArrayBuffer(threads * AREA_STRIDE * 8));
+    this.#areaWriter = new AreaWriter(this.#area);
     for (let i = 0; i < threads; i++) this.#members.push(this.#spawn(i));
   }
 
   /** Parts the current workers finished, and their wasm parts (on wasm kernels, or on js where wasm did not load). */
   stats(): PoolStats {
-    let jobs = 0, loaded = 0, wasmParts = 0, wasmFallbacks = 0;
+    let jobs = 0, loaded = 0, wasmParts = 0, wasmFallbacks = 0, areaJobs = 0;
     for (let i = 0; i < this.size; i++) {
       const at = slotIndex(i);
       jobs += Atomics.load(this.#board, at + FINISHED);
       loaded += Atomics.load(this.#board, at + LOADED);
       wasmParts += Atomics.load(this.#board, at + WASM_PARTS);
       wasmFallbacks += Atomics.load(this.#board, at + WASM_FALLBACKS);
+      areaJobs += Atomics.load(this.#board, at + AREA_JOBS);
     }
-    return { workers: this.size, jobs, loaded, wasmParts, wasmFallbacks };
+    return { workers: this.size, jobs, loaded, wasmParts, wasmFallbacks, areaJobs };
   }
 
   /** Workers, for tests that kill one mid-op. */
@@ -236,7 +244,13 @@ export class NodePool implements PoolLike {
         message.setup = job.setup;
         member.setup = job.setup;
       }
-      member.port.postMessage(message);
+      const registration = this.#areaWriter.write(i, message);
+      if (registration === false) {
+        this.#areaWriter.portJob(i);
+        member.port.postMessage(message);
+      } else if (registration) {
+        member.port.postMessage(registration);
+      }
       member.posted++;
       Atomics.store(board, slotIndex(i), READY);
       Atomics.notify(board, slotIndex(i));
@@ -394,10 +408,12 @@ export class NodePool implements PoolLike {
     Atomics.store(board, slotIndex(i), DONE);
     Atomics.store(board, slotIndex(i) + LOADED, 0);
     Atomics.store(board, slotIndex(i) + FINISHED, 0);
+    Atomics.store(board, slotIndex(i) + AREA_JOBS, 0);
+    this.#areaWriter.reset(i);
     const { port1, port2 } = new MessageChannel();
     const worker = new Worker(workerScript(), {
       eval: true,
-      workerData: { board, slot: slotIndex(i), port: port2, spinMicros: POOL_SPIN_MICROS },
+      workerData: { board, slot: slotIndex(i), area: this.#area, worker: i, port: port2, spinMicros: POOL_SPIN_MICROS },
       transferList: [port2],
       name: `lepton-pool-${i}`,
     });

@@ -61,6 +61,8 @@ export interface PoolStats {
   loaded?: number;
   wasmParts?: number;
   wasmFallbacks?: number;
+  /** Parts that reached their worker as numbers in its job area rather than as a port message (Node). */
+  areaJobs?: number;
 }
 
 /** What `#pool` exports as `platformPool`: node-pool.ts in Node, web-pool.ts in browsers. */

@@ -9,16 +9,20 @@ import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_
 import type { CpuBackend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
 import { nativeBackend } from '../backends/native/index.js';
-import { DONE, EXIT, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
+import { AREA_JOBS, DONE, EXIT, FAILED, FINISHED, LOADED, READY, REMAINING, RUNNING, WASM_FALLBACKS, WASM_PARTS, type FailureMessage, type JobMessage } from './board.js';
+import { AreaReader, type Registration } from './job-area.js';
 import { runJob } from './run-job.js';
 import { releaseWasmPart, wasmPartBackend } from './wasm-part.js';
 
-const { board, slot, port, spinMicros } = workerData as {
+const { board, slot, area, worker, port, spinMicros } = workerData as {
   board: Int32Array;
   slot: number;
+  area: Float64Array;
+  worker: number;
   port: MessagePort;
   spinMicros: number;
 };
+const jobs = new AreaReader(area, worker);
 
 const BACKENDS: Readonly<Record<string, CpuBackend>> = { js: jsBackend, native: nativeBackend };
 
@@ -58,15 +62,28 @@ function serve(): void {
   process.exit(0);
 }
 
+/** The next port message (posted before READY: already queued). */
+function nextMessage(): unknown {
+  let received = receiveMessageOnPort(port);
+  while (!received) received = receiveMessageOnPort(port);
+  return received.message;
+}
+
+/** The posted job: in the job area (after the registration it may bring), or a port message. */
+function takeJob(): JobMessage {
+  if (!jobs.isAreaJob) return nextMessage() as JobMessage;
+  Atomics.add(board, slot + AREA_JOBS, 1);
+  if (jobs.registrations) jobs.register(nextMessage() as Registration);
+  return jobs.job();
+}
+
 /** Runs the next job; false when the pool is closing instead. */
 function serveOne(): boolean {
   if (!waitForJob()) return false;
   Atomics.store(board, slot, RUNNING);
-  let received = receiveMessageOnPort(port);
-  while (!received) received = receiveMessageOnPort(port); // posted before READY: already queued
   let failure: FailureMessage | undefined;
   try {
-    run(received.message as JobMessage);
+    run(takeJob());
   } catch (e) {
     const err = e as { name?: string; code?: string; message?: string };
     failure = { name: err.name ?? 'Error', code: err.code, message: err.message ?? String(e) };

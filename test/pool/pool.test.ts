@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backends, closePool, configure, conv2d, matmul, randn, relu, tensor, type Tensor } from '../../src/index.js';
-import { currentPool } from '../../src/pool/control.js';
+import { backends, clip, closePool, configure, conv2d, matmul, randn, relu, slice, tensor, type Tensor } from '../../src/index.js';
+import { currentPool, poolStats } from '../../src/pool/control.js';
 import type { NodePool } from '../../src/pool/node-pool.js';
 import { partition, planParts } from '../../src/pool/partition.js';
 import { settled } from '../util/settled.js';
@@ -92,6 +92,36 @@ describe('pool with 2 threads', () => {
     const single = [await matmul(a, b, opts), await conv2d(x, w, { padding: 1, ...opts }), await relu(x, opts)];
     await configure({ threads: 2, minFlopsPerPart: 0 });
     split.forEach((t, i) => expect(maxDiff(t, single[i]!)).toBeLessThan(1e-4));
+  });
+
+  it('sends a repeated op through the job area, with the right results as its plans change', async () => {
+    const x = randn([64, 70], { seed: 21 });
+    const y = randn([70, 33], { seed: 22 });
+    // Small ops split only once both workers have loaded (they run whole meanwhile).
+    await relu(x, js);
+    for (let i = 0; i < 600 && ((await poolStats()).loaded ?? 0) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const alone: Tensor[] = [];
+    const pooled: Tensor[] = [];
+    for (let i = 0; i < 40; i++) {
+      // Plans that differ only in a number's sign or in a shape, interleaved with the same ones.
+      const lo = i % 2 ? -0 : -1 / (i + 1);
+      pooled.push(await clip(x, { min: lo, max: 0.5, ...js }), await matmul(i % 3 ? x : slice(x, [0, 0], [64 - i, 70]), y, js));
+    }
+    // Most parts of the 80 ops went through the area (the first of each plan brings a registration).
+    const areaJobs = (await poolStats()).areaJobs ?? 0;
+    await configure({ threads: 1 });
+    for (let i = 0; i < 40; i++) {
+      const lo = i % 2 ? -0 : -1 / (i + 1);
+      alone.push(await clip(x, { min: lo, max: 0.5, ...js }), await matmul(i % 3 ? x : slice(x, [0, 0], [64 - i, 70]), y, js));
+    }
+    await configure({ threads: 2, minFlopsPerPart: 0 });
+    pooled.forEach((t, i) => {
+      expect(t.shape).toEqual(alone[i]!.shape);
+      expect(maxDiff(t, alone[i]!)).toBe(0);
+      // clip(−0 bound): the sign of a clipped zero survives too.
+      if (i % 2 === 0) expect(Array.from(t.dataSync(), (v) => Object.is(v, -0))).toEqual(Array.from(alone[i]!.dataSync(), (v) => Object.is(v, -0)));
+    });
+    expect(areaJobs).toBeGreaterThanOrEqual(80);
   });
 
   it('completes many ops in flight, in any mix', async () => {
