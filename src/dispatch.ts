@@ -20,7 +20,7 @@ import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory
 import type { GpuMemory } from './backends/webgpu/context.js';
 import type { DType } from './dtype.js';
 import { checkOptions } from './ops/checks.js';
-import { BACKEND_NAMES, type BackendName, type OpName, type OpOptions, type OpSpecs, type RidgePlan } from './plans.js';
+import { BACKEND_NAMES, type BackendName, type Conv2dPlan, type MatmulPlan, type OpName, type OpOptions, type OpSpecs, type RidgePlan } from './plans.js';
 import { activePool, configurePool, minFlopsPerPart, poolProblem, type PoolConfig } from './pool/control.js';
 import type { TensorDesc } from './pool/board.js';
 import { partition, planParts } from './pool/partition.js';
@@ -310,7 +310,7 @@ export function dispatch<K extends OpName>(
   if (backend.kind === 'gpu') return runGpu(backend, op, plan, inputs, deps, label);
   const failed = deps?.find((d) => d.settled && d.error !== undefined);
   if (failed) return wrap(plan.dtype, plan.outShape, takeStore(plan.dtype, 0), failedWork(failed.error));
-  const out = takeStore(plan.dtype, sizeOfShape(plan.outShape));
+  const out = takeStore(plan.dtype, sizeOfShape(plan.outShape), false, writesAll(op, plan));
   if (!deps) {
     let pending: Pending | undefined;
     try {
@@ -338,6 +338,21 @@ export function dispatch<K extends OpName>(
     }
   });
   return wrap(plan.dtype, plan.outShape, out, work);
+}
+
+/**
+ * Whether the op's kernels, on every CPU backend and split or not, write every element of the
+ * output (so its storage need not be zeroed first): the products and convolutions with a
+ * non-empty reduction (an empty one leaves the zeros as its answer) and the pools.
+ * test/api/reused-output.test.ts runs them over storage poisoned with NaN.
+ */
+function writesAll(op: OpName, plan: OpSpecs[OpName]['plan']): boolean {
+  if (op === 'matmul') return (plan as MatmulPlan).k > 0;
+  if (op === 'conv2d') {
+    const p = plan as Conv2dPlan;
+    return p.inC * p.kh * p.kw > 0;
+  }
+  return op === 'pool2d';
 }
 
 const sizeOfShape = (shape: readonly number[]): number => {
@@ -509,7 +524,9 @@ function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: Tensor
   }
   const copy = takeStore(t.dtype, t.size, true);
   const c = wrap(t.dtype, t.shape, copy);
-  copy.array.set(t.dataSync());
+  // A row-major input copies in one set() (dataSync() would copy it twice).
+  if (t.isContiguous) copy.array.set(s.subarray(t.offset, t.offset + t.size));
+  else copy.array.set(t.dataSync());
   return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...c.strides], offset: 0, storage: copy.array }, hold: c };
 }
 

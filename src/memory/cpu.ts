@@ -78,7 +78,7 @@ function giveBack(cls: number, r: Region): void {
 }
 
 /** A zeroed store of class `cls` cut from the arena (a free region of the class first), or undefined when it is full. */
-function takeRegion<D extends DType>(a: SharedArena, dtype: D, size: number, cls: number): (CpuStore & { array: DTypeArrays[D] }) | undefined {
+function takeRegion<D extends DType>(a: SharedArena, dtype: D, size: number, cls: number, overwritten: boolean): (CpuStore & { array: DTypeArrays[D] }) | undefined {
   let region = freeRegions.get(cls)?.pop();
   if (region) {
     pooledBytes -= cls;
@@ -94,7 +94,7 @@ function takeRegion<D extends DType>(a: SharedArena, dtype: D, size: number, cls
   liveBytes += cls;
   const array = view(dtype, region.buffer, size, region.byteOffset);
   // Arena memory is reused by its own allocator too: never assume zeros.
-  array.fill(0);
+  if (!overwritten) array.fill(0);
   return { array: array as never, refs: 1, pooled: true, arena: a, bytes: cls };
 }
 
@@ -158,16 +158,18 @@ function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number
 
 /**
  * A zeroed array of `size` elements of `dtype` (from the pool when a buffer of its class is free),
- * wrapped in a store with one reference.
+ * wrapped in a store with one reference. `overwritten`: the caller writes every element before
+ * anything reads one, so a reused buffer keeps its old values instead of being zeroed (an 8 MiB
+ * conv2d output's zeroing was a tenth of the seed's CNN pass).
  */
-export function takeStore<D extends DType>(dtype: D, size: number, shared = false): CpuStore & { array: DTypeArrays[D] } {
+export function takeStore<D extends DType>(dtype: D, size: number, shared = false, overwritten = false): CpuStore & { array: DTypeArrays[D] } {
   // The last line of the size limits (ops and plans check theirs first, with better messages).
   checkElements(undefined, 'the tensor', size);
   const bytes = size * BYTES_PER_ELEMENT[dtype];
   // Shared on request: classes below SHARED_MIN_BYTES are plain, so a forced one is rounded up.
   const cls = shared && canShare() ? Math.max(sizeClass(bytes), SHARED_MIN_BYTES) : sizeClass(bytes);
   if (arena && cls >= SHARED_MIN_BYTES && canShare()) {
-    const store = takeRegion(arena, dtype, size, cls);
+    const store = takeRegion(arena, dtype, size, cls, overwritten);
     if (store) return store;
   }
   const list = free.get(cls);
@@ -185,7 +187,7 @@ export function takeStore<D extends DType>(dtype: D, size: number, shared = fals
   liveBytes += cls;
   const array = view(dtype, buffer, size);
   // A reused buffer holds the values of its last tensor.
-  if (hit) array.fill(0);
+  if (hit && !overwritten) array.fill(0);
   return { array: array as never, refs: 1, pooled: true };
 }
 

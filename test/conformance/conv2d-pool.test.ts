@@ -14,6 +14,7 @@ import { backendMatrix, bestFloat, dtypesFor } from '../util/backends.js';
 import { failure } from '../util/settled.js';
 import { convOperands } from './conv-operands.js';
 import { CONV_POOL_CASES, FLOAT_DTYPES, type ConvPoolCase } from './cases.js';
+import { poisonReused } from '../util/poison.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
 
@@ -33,11 +34,12 @@ for (const b of await backendMatrix()) {
           it.each(CONV_POOL_CASES.filter((c) => !c.layouts || c.layouts.includes(layout)))('$label', async (c) => {
             const seed = seedOf(`conv2d pool ${c.label} ${dtype} ${layout}`);
             const { x, w, bias } = await convOperands(c, layout, seed, dtype);
+            const ref = refConvPool(x.ref, w.ref, c, layout, bias?.ref.data);
+            poisonReused(dtype, ref.data.length);
             const got = await conv2d(x.t, w.t, {
               stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: c.activation, layout,
               bias: bias?.t, pool: c.pool, backend: b.name,
             });
-            const ref = refConvPool(x.ref, w.ref, c, layout, bias?.ref.data);
             expect(got.dtype).toBe(dtype);
             const len = (c.C / (c.groups ?? 1)) * c.kh * c.kw + 1 + (c.pool.type === 'avg' ? cells(c.pool.kernel) : 0);
             const context = { op: 'conv2d pool', backend: b.name, dtype, layout, case: c.label, seed };

@@ -6,6 +6,7 @@ import { expectClose, seedOf, tol } from '../util/close.js';
 import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { convOperands } from './conv-operands.js';
 import { CONV_CASES, FLOAT_DTYPES } from './cases.js';
+import { poisonReused } from '../util/poison.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
 
@@ -18,8 +19,9 @@ for (const b of await backendMatrix()) {
             const seed = seedOf(`conv2d ${c.label} ${dtype} ${layout}`);
             const { x, w, bias } = await convOperands(c, layout, seed, dtype);
             const options = { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, activation: c.activation, layout };
-            const got = await conv2d(x.t, w.t, { ...options, bias: bias?.t, backend: b.name });
             const ref = refConv2d(x.ref, w.ref, { ...options, bias: bias?.ref.data });
+            poisonReused(dtype, ref.data.length);
+            const got = await conv2d(x.t, w.t, { ...options, bias: bias?.t, backend: b.name });
             expect(got.dtype).toBe(dtype);
             const len = (c.C / (c.groups ?? 1)) * c.kh * c.kw + 1;
             const context = { op: 'conv2d', backend: b.name, dtype, layout, case: c.label, seed };

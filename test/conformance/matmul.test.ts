@@ -6,6 +6,7 @@ import { expectClose, seeded, seededView, seedOf, swapLast, tol } from '../util/
 import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, MATMUL_CASES, type MatmulCase } from './cases.js';
 import { settled } from '../util/settled.js';
+import { poisonReused } from '../util/poison.js';
 
 /** The reduction length k of a case. */
 function depth(c: MatmulCase): number {
@@ -24,18 +25,19 @@ for (const b of await backendMatrix()) {
           if (c.aView) expect(a.t.isContiguous).toBe(false);
           if (c.bView) expect(w.t.isContiguous).toBe(false);
           const bias = c.bias ? await seeded(c.bias, seed + 2, dtype) : undefined;
+          const ref = refMatmul(a.ref, w.ref, {
+            transA: c.transA,
+            transB: c.transB,
+            bias: bias?.ref,
+            activation: c.activation,
+          });
+          poisonReused(dtype, ref.data.length);
           const got = await matmul(a.t, w.t, {
             transA: c.transA,
             transB: c.transB,
             bias: bias?.t,
             activation: c.activation,
             backend: b.name,
-          });
-          const ref = refMatmul(a.ref, w.ref, {
-            transA: c.transA,
-            transB: c.transB,
-            bias: bias?.ref,
-            activation: c.activation,
           });
           expect(got.dtype).toBe(dtype);
           const context = { op: 'matmul', backend: b.name, dtype, case: c.label, seed };

@@ -5,6 +5,7 @@ import { refPool2d } from '../reference/pool2d.js';
 import { expectClose, seeded, seededView, seedOf, tol } from '../util/close.js';
 import { backendMatrix, dtypesFor } from '../util/backends.js';
 import { FLOAT_DTYPES, POOL_CASES } from './cases.js';
+import { poisonReused } from '../util/poison.js';
 
 const LAYOUTS: Layout[] = ['NCHW', 'NHWC'];
 const POOLS = [
@@ -25,8 +26,9 @@ for (const b of await backendMatrix()) {
                 ? await seededView(shape, layout === 'NCHW' ? [0, 3, 1, 2] : [0, 2, 3, 1], seed, dtype)
                 : await seeded(shape, seed, dtype);
               const options = { kernel: c.kernel, stride: c.stride, padding: c.padding, layout };
-              const got = await pool(x.t, { ...options, backend: b.name });
               const ref = refPool2d(kind, x.ref, options);
+              poisonReused(dtype, ref.data.length);
+              const got = await pool(x.t, { ...options, backend: b.name });
               expect(got.dtype).toBe(dtype);
               const k = typeof c.kernel === 'number' ? c.kernel * c.kernel : c.kernel[0] * c.kernel[1];
               await expectClose(got, ref, tol(dtype, kind === 'max' ? 0 : k), { op: `${kind}Pool2d`, backend: b.name, dtype, layout, case: c.label, seed });
