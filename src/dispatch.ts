@@ -343,8 +343,8 @@ export function dispatch<K extends OpName>(
 /**
  * Whether the op's kernels, on every CPU backend and split or not, write every element of the
  * output (so its storage need not be zeroed first): the products and convolutions with a
- * non-empty reduction (an empty one leaves the zeros as its answer) and the pools.
- * test/api/reused-output.test.ts runs them over storage poisoned with NaN.
+ * non-empty reduction (an empty one leaves the zeros as its answer) and the pools. Their
+ * conformance cases run over reused storage poisoned with NaN (test/util/poison.ts).
  */
 function writesAll(op: OpName, plan: OpSpecs[OpName]['plan']): boolean {
   if (op === 'matmul') return (plan as MatmulPlan).k > 0;

@@ -159,8 +159,8 @@ function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number
 /**
  * A zeroed array of `size` elements of `dtype` (from the pool when a buffer of its class is free),
  * wrapped in a store with one reference. `overwritten`: the caller writes every element before
- * anything reads one, so a reused buffer keeps its old values instead of being zeroed (an 8 MiB
- * conv2d output's zeroing was a tenth of the seed's CNN pass).
+ * anything reads one, so a reused buffer keeps its old values instead of being zeroed (zeroing the
+ * seed CNN's 8 MiB conv2d output is, by estimate, a tenth of its pass).
  */
 export function takeStore<D extends DType>(dtype: D, size: number, shared = false, overwritten = false): CpuStore & { array: DTypeArrays[D] } {
   // The last line of the size limits (ops and plans check theirs first, with better messages).

@@ -18,6 +18,7 @@
  * every worker's table with its next job (which then brings a registration), so a worker keeps
  * alive only storage that was live at its last job.
  */
+import { sameShape } from '../shape.js';
 import type { JobMessage, TensorDesc } from './board.js';
 
 /** Float64 fields per worker in the job area. */
@@ -29,10 +30,11 @@ const PLAN = 2;
 const BEGIN = 3;
 const END = 4;
 const OUT = 5; // buffer id, byte offset, length
-const INPUTS = 8; // count, then 4 fields each: buffer id (-1: no input), byte offset, length, offset
+/** 4 fields per input: buffer id, byte offset, length, offset (an absent input's stay unused: its plan entry says it is absent). */
+const INPUTS = 8;
 const INPUT_FIELDS = 4;
 /** Inputs that fit a worker's area. */
-export const MAX_INPUTS = Math.floor((AREA_STRIDE - INPUTS - 1) / INPUT_FIELDS);
+export const MAX_INPUTS = Math.floor((AREA_STRIDE - INPUTS) / INPUT_FIELDS);
 /** KIND values: the job is the next port message, or the area's numbers. */
 export const PORT_JOB = 0;
 export const AREA_JOB = 1;
@@ -94,15 +96,15 @@ function same(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
-/** Whether `entry` describes `job` (everything but its ranges and storage). */
-function describes(entry: PlanEntry, job: JobMessage): boolean {
+/** Whether `entry` describes `job`, whose output is `outDtype` (everything but its ranges and storage). */
+function describes(entry: PlanEntry, job: JobMessage, outDtype: Dtype): boolean {
   if (entry.op !== job.op || entry.backend !== job.backend || entry.whole !== job.whole || entry.threads !== job.threads) return false;
-  if (entry.outDtype !== dtypeOf(job.out) || entry.inputs.length !== job.inputs.length) return false;
+  if (entry.outDtype !== outDtype || entry.inputs.length !== job.inputs.length) return false;
   for (let i = 0; i < entry.inputs.length; i++) {
     const e = entry.inputs[i], d = job.inputs[i];
     if (e === undefined || d === undefined) {
       if (e !== d) return false;
-    } else if (e.dtype !== d.dtype || !same(e.shape, d.shape) || !same(e.strides, d.strides)) {
+    } else if (e.dtype !== d.dtype || !sameShape(e.shape, d.shape) || !sameShape(e.strides, d.strides)) {
       return false;
     }
   }
@@ -141,19 +143,22 @@ export class AreaWriter {
     if (job.setup !== undefined || job.inputs.length > MAX_INPUTS) return false;
     const m = (this.#mirrors[i] ??= { plans: [], buffers: new Set(), drops: [] });
     let reg: Registration | undefined;
+    const outDtype = dtypeOf(job.out);
     // The worker's plans, most recently used first.
-    let hit = m.plans.findIndex((p) => describes(p.entry, job));
-    if (hit > 0) m.plans.unshift(...m.plans.splice(hit, 1));
-    let slot = m.plans[0]?.slot;
-    if (hit < 0) {
-      slot = m.plans.length < PLAN_SLOTS ? m.plans.length : m.plans.pop()!.slot;
+    const hit = m.plans.findIndex((p) => describes(p.entry, job, outDtype));
+    let held: { slot: number; entry: PlanEntry };
+    if (hit >= 0) {
+      held = m.plans.splice(hit, 1)[0]!;
+    } else {
+      const slot = m.plans.length < PLAN_SLOTS ? m.plans.length : m.plans.pop()!.slot;
       const entry: PlanEntry = {
-        backend: job.backend, op: job.op, whole: job.whole, threads: job.threads, plan: job.plan, outDtype: dtypeOf(job.out),
+        backend: job.backend, op: job.op, whole: job.whole, threads: job.threads, plan: job.plan, outDtype,
         inputs: job.inputs.map((d) => d && { dtype: d.dtype, shape: d.shape, strides: d.strides }),
       };
-      m.plans.unshift({ slot, entry });
-      reg = { register: true, plan: { slot, entry }, buffers: [], drops: [] };
+      held = { slot, entry };
+      reg = { register: true, plan: held, buffers: [], drops: [] };
     }
+    m.plans.unshift(held);
     const a = this.#area;
     const at = i * AREA_STRIDE;
     const put = (field: number, storage: Storage): void => {
@@ -173,15 +178,11 @@ export class AreaWriter {
       a[at + field + 2] = storage.length;
     };
     put(OUT, job.out);
-    a[at + INPUTS] = job.inputs.length;
     job.inputs.forEach((d, k) => {
-      const field = at + INPUTS + 1 + k * INPUT_FIELDS;
-      if (!d) {
-        a[field] = -1;
-        return;
-      }
-      put(INPUTS + 1 + k * INPUT_FIELDS, d.storage);
-      a[field + 3] = d.offset;
+      if (!d) return;
+      const field = INPUTS + k * INPUT_FIELDS;
+      put(field, d.storage);
+      a[at + field + 3] = d.offset;
     });
     if (m.drops.length > 0) {
       reg ??= { register: true, buffers: [], drops: [] };
@@ -189,7 +190,7 @@ export class AreaWriter {
     }
     a[at + KIND] = AREA_JOB;
     a[at + REGISTER] = reg ? 1 : 0;
-    a[at + PLAN] = slot!;
+    a[at + PLAN] = held.slot;
     a[at + BEGIN] = job.begin;
     a[at + END] = job.end;
     return reg;
@@ -262,8 +263,8 @@ export class AreaReader {
       return made;
     };
     const inputs = entry.inputs.map((d, k): TensorDesc | undefined => {
-      const field = INPUTS + 1 + k * INPUT_FIELDS;
-      if (!d || a[at + field] === -1) return undefined;
+      if (!d) return undefined;
+      const field = INPUTS + k * INPUT_FIELDS;
       return { dtype: d.dtype, shape: d.shape, strides: d.strides, offset: a[at + field + 3]!, storage: view(field, d.dtype) };
     });
     return {
