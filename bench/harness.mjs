@@ -44,6 +44,79 @@ export function measure(name, fn, options = {}) {
   });
 }
 
+/**
+ * The ratio of two synchronous cases' costs, time(a) / time(b), measured in `rounds` interleaved
+ * rounds: each round times a batch of `a` and a batch of `b` (the order alternating from round to
+ * round), each batch sized to last about `batchMs`. A machine whose speed drifts (a hypervisor
+ * taking a share of the CPU) moves both batches of a round alike, so the per-round ratios spread
+ * far less than two cases timed one after the other. Returns the median, min and max of the
+ * per-round ratios, of the per-round differences time(a) − time(b) in µs per call, and each
+ * case's median µs per call.
+ * `beforeA` and `beforeB`, when given, run (untimed, awaited) before each batch of their case:
+ * for cases that differ in a setting rather than in their code.
+ * @param {() => unknown} a
+ * @param {() => unknown} b
+ * @param {{ rounds?: number, batchMs?: number, beforeA?: () => unknown, beforeB?: () => unknown }} [options]
+ */
+export async function ratioRounds(a, b, options = {}) {
+  const { rounds = 15, batchMs = 100, beforeA = () => {}, beforeB = () => {} } = options;
+  const perCall = (fn) => {
+    // Calls per batch: enough to last batchMs, found by doubling from one.
+    let n = 1;
+    for (;;) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) fn();
+      const ms = performance.now() - t0;
+      if (ms >= batchMs / 4 || n >= 1 << 24) return Math.max(1, Math.round((n * batchMs) / Math.max(ms, 1e-3)));
+      n *= 2;
+    }
+  };
+  await beforeA();
+  const na = perCall(a);
+  await beforeB();
+  const nb = perCall(b);
+  const batch = (fn, n) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    return ((performance.now() - t0) * 1000) / n;
+  };
+  const ratios = [];
+  const diffs = [];
+  const aUs = [];
+  const bUs = [];
+  for (let r = 0; r < rounds; r++) {
+    let ta;
+    let tb;
+    const runA = async () => {
+      await beforeA();
+      ta = batch(a, na);
+    };
+    const runB = async () => {
+      await beforeB();
+      tb = batch(b, nb);
+    };
+    if (r % 2 === 0) {
+      await runA();
+      await runB();
+    } else {
+      await runB();
+      await runA();
+    }
+    ratios.push(ta / tb);
+    diffs.push(ta - tb);
+    aUs.push(ta);
+    bUs.push(tb);
+  }
+  const sorted = (xs) => [...xs].sort((x, y) => x - y);
+  const r = sorted(ratios);
+  const d = sorted(diffs);
+  return {
+    median: quantile(r, 0.5), min: r[0], max: r[r.length - 1],
+    diffUs: { median: quantile(d, 0.5), min: d[0], max: d[d.length - 1] },
+    rounds, aUs: quantile(sorted(aUs), 0.5), bUs: quantile(sorted(bUs), 0.5),
+  };
+}
+
 /** A quantile (0…1) of an ascending array, by linear interpolation. */
 export function quantile(sorted, q) {
   if (sorted.length === 0) return NaN;

@@ -85,6 +85,8 @@ const Isa* select_isa(const std::string& forced, std::string* error) {
   for (const Entry& e : table) {
     if (!forced.empty() && forced != e.name) continue;
     if (e.runs) return e.isa;
+    // Unforced, a path this CPU lacks gives way to the next one (scalar always runs).
+    if (forced.empty()) continue;
     *error = e.isa == nullptr ? std::string("the ") + e.name + " path is not compiled into this build"
                               : std::string("this CPU cannot run the ") + e.name + " path";
     return nullptr;

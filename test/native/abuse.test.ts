@@ -5,6 +5,7 @@
  * async entry alike) and the process must live on. Skips, saying why, when the addon is not built;
  * under CI=true a missing addon fails instead.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { flatCaller } from '../../src/backends/native/flat.js';
 import { loadAddon, type AddonArgs, type NativeAddon, type NativeEntry } from '../../src/backends/native/load.js';
@@ -65,6 +66,13 @@ const VALID: Record<string, () => AddonArgs> = {
 };
 
 /** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
+/** The CPU's feature flags from /proc/cpuinfo on Linux x86-64; undefined elsewhere. */
+function cpuFlags(): Set<string> | undefined {
+  if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
+  const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => /^flags\s*:/.test(l));
+  return line === undefined ? undefined : new Set(line.replace(/^[^:]*:/, '').trim().split(/\s+/));
+}
+
 function shared(args: AddonArgs): AddonArgs {
   const out: AddonArgs = {};
   for (const [key, value] of Object.entries(args)) {
@@ -443,6 +451,22 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
     expect(() => addon.init({ isa: 'sse9' })).toThrow(RangeError);
     expect(() => addon.init({ isa: 42 as unknown as string })).toThrow(TypeError);
     expect(addon.isa()).toMatch(/^(scalar|avx2|avx512)$/);
+  });
+
+  // The oracle is the kernel's own view of the CPU: /proc/cpuinfo's flags (Linux x86-64 only).
+  const flags = cpuFlags();
+  it.runIf(flags !== undefined)('init without a path takes the best one this CPU runs, and a forced path only where it runs', () => {
+    const has = (...names: string[]) => names.every((n) => flags!.has(n));
+    const runs = ['scalar', ...(has('avx2', 'fma') ? ['avx2'] : []), ...(has('avx512f', 'avx512dq', 'avx512bw', 'avx512vl') ? ['avx512'] : [])];
+    // A path the CPU lacks must give way to the next (an AVX2-only CPU once failed to load here).
+    const { isa, available } = addon.init({});
+    expect(available.split(',')).toEqual(runs);
+    expect(isa).toBe(runs[runs.length - 1]);
+    for (const path of ['scalar', 'avx2', 'avx512']) {
+      if (runs.includes(path)) expect(addon.init({ isa: path }).isa).toBe(path);
+      else expect(() => addon.init({ isa: path })).toThrow(/cannot run|not compiled/);
+    }
+    expect(addon.init({}).isa).toBe(isa);
   });
 
   it('an async call keeps its inputs alive and resolves after the garbage collector ran', async () => {
