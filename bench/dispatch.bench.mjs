@@ -7,12 +7,15 @@
  *   npm run build && node bench/dispatch.bench.mjs [--quick]
  *
  * Every figure is µs per call: the median of benchmark.js samples, with the interquartile range.
+ * The three goal figures (CNN and FISTA public ÷ kernels, the split's cost) are also taken in
+ * interleaved rounds (harness.mjs's ratioRounds): on a machine whose speed drifts, two cases timed
+ * one after the other can differ by more than the overhead being measured.
  */
 import { spawnSync } from 'node:child_process';
 import { Matrix } from 'ml-matrix';
 import * as L from '../dist/index.js';
 import * as I from '../dist/internal.js';
-import { machineInfo, measure, table, writeResults } from './harness.mjs';
+import { machineInfo, measure, ratioRounds, table, writeResults } from './harness.mjs';
 
 const quick = process.argv.includes('--quick');
 const maxTime = quick ? 0.5 : 2;
@@ -127,6 +130,7 @@ const kernels = () => {
   backend.kernels.matmul(d2.plan, d2.inputs, yOut);
 };
 const cnnKernels = await time(`CNN b64 kernels alone [${bname}]`, kernels, { group: 'cnn' });
+const cnnRounds = await ratioRounds(cnn, kernels, { rounds: quick ? 5 : 15, batchMs: 150 });
 
 // ── FISTA iteration's products at N = 512, K = 192 (float64): public ops vs kernels ──
 const Af = L.randn([192, 512], { seed: 12, dtype: 'float64' });
@@ -147,6 +151,17 @@ const fistaKernels = await time(`FISTA N512 K192 kernels alone [${bname}]`, () =
   backend.kernels.matmul(f1.plan, f1.inputs, o1);
   backend.kernels.matmul(f2.plan, f2.inputs, o2);
 }, { group: 'fista' });
+const fistaRounds = await ratioRounds(
+  () => {
+    L.matmul(Af, xf, o).dispose();
+    L.matmul(Af, rf, { transA: true, ...o }).dispose();
+  },
+  () => {
+    backend.kernels.matmul(f1.plan, f1.inputs, o1);
+    backend.kernels.matmul(f2.plan, f2.inputs, o2);
+  },
+  { rounds: quick ? 5 : 15 },
+);
 
 // ── what a split costs: the same op split in two (minFlopsPerPart 0 forces it) and unsplit. On
 // 1 Ki elements the work is ~1 µs, so the difference is the split's own cost (the hand-off to a
@@ -159,6 +174,13 @@ const split = await time('relu 64Ki split on 2 threads [js]', () => L.relu(big, 
 await L.configure({ threads: 1 });
 const wholeSmall = await time('relu 1Ki unsplit [js]', () => L.relu(small, { backend: 'js' }).dispose(), { group: 'split' });
 const whole = await time('relu 64Ki unsplit [js]', () => L.relu(big, { backend: 'js' }).dispose(), { group: 'split' });
+// Interleaved: the pool stays up and a huge minFlopsPerPart keeps the unsplit batches on this thread.
+await L.configure({ threads: 2 });
+const splitRounds = await ratioRounds(
+  () => L.relu(small, { backend: 'js' }).dispose(),
+  () => L.relu(small, { backend: 'js' }).dispose(),
+  { rounds: quick ? 5 : 15, batchMs: 50, beforeA: () => L.configure({ minFlopsPerPart: 0 }), beforeB: () => L.configure({ minFlopsPerPart: 1e15 }) },
+);
 await L.configure({ threads: 2, minFlopsPerPart: 200_000 });
 
 // ── 100 000 small ops with dispose(): memory before and after ──
@@ -173,6 +195,8 @@ console.log(`CNN: public ops ${cnnOps.toFixed(0)} µs vs kernels alone ${cnnKern
 console.log(`FISTA products: public ops ${fistaOps.toFixed(1)} µs vs kernels ${fistaKernels.toFixed(1)} µs: ${(fistaOps / fistaKernels).toFixed(3)}×`);
 console.log(`split cost (1 Ki, split − unsplit): ${(splitSmall - wholeSmall).toFixed(2)} µs (split ${splitSmall.toFixed(2)}, unsplit ${wholeSmall.toFixed(2)})`);
 console.log(`64 Ki: split ${split.toFixed(2)} µs, unsplit ${whole.toFixed(2)} µs (${(whole / split).toFixed(2)}× faster split)`);
+const range = (r) => `${r.median.toFixed(3)}× (rounds ${r.min.toFixed(3)}–${r.max.toFixed(3)})`;
+console.log(`interleaved, ${cnnRounds.rounds} rounds: CNN public ÷ kernels ${range(cnnRounds)}; FISTA ${range(fistaRounds)}; split cost ${splitRounds.diffUs.median.toFixed(2)} µs (rounds ${splitRounds.diffUs.min.toFixed(2)}–${splitRounds.diffUs.max.toFixed(2)}; split ${splitRounds.aUs.toFixed(2)}, unsplit ${splitRounds.bUs.toFixed(2)})`);
 console.log(`100k add+dispose: cpu buffers ${before.buffers} → ${after.buffers}, bytes ${before.bytes} → ${after.bytes}; RSS ${(rss0 / 2 ** 20).toFixed(1)} → ${(rss1 / 2 ** 20).toFixed(1)} MiB (${(((rss1 - rss0) / rss0) * 100).toFixed(1)} %)`);
-writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels }, fista: { ops: fistaOps, kernels: fistaKernels }, split: { split, whole, splitSmall, wholeSmall }, memory: { before, after, rss0, rss1 } });
+writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels, rounds: cnnRounds }, fista: { ops: fistaOps, kernels: fistaKernels, rounds: fistaRounds }, split: { split, whole, splitSmall, wholeSmall, rounds: splitRounds }, memory: { before, after, rss0, rss1 } });
 await L.closePool();

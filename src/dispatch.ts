@@ -13,7 +13,7 @@ import { jsBackend } from './backends/js/index.js';
 import { nativeBackend } from '#native';
 import { wasmCpuBackend } from './backends/wasm/index.js';
 import { uploadNow, uploadToWebGpu, webgpuBackend } from './backends/webgpu/default.js';
-import { costOf, isRangeOp } from './cost.js';
+import { costOf, isRangeOp, type Cost } from './cost.js';
 import { BackendUnavailableError, InvalidArgumentError, LeptonError, NotPositiveDefiniteError } from './errors.js';
 import { checkElements } from './limits.js';
 import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory, type CpuStore } from './memory/cpu.js';
@@ -310,11 +310,13 @@ export function dispatch<K extends OpName>(
   if (backend.kind === 'gpu') return runGpu(backend, op, plan, inputs, deps, label);
   const failed = deps?.find((d) => d.settled && d.error !== undefined);
   if (failed) return wrap(plan.dtype, plan.outShape, takeStore(plan.dtype, 0), failedWork(failed.error));
-  const out = takeStore(plan.dtype, sizeOfShape(plan.outShape), false, writesAll(op, plan));
+  const cost = costOf(op, plan);
+  // An op the pool may take gets shared storage at once: no copy into shared memory and back.
+  const out = takeStore(plan.dtype, sizeOfShape(plan.outShape), poolWorthy(backend, cost) && activePool() !== undefined, writesAll(op, plan));
   if (!deps) {
     let pending: Pending | undefined;
     try {
-      pending = runCpu(backend, op, plan, inputs, out, signal, label);
+      pending = runCpu(backend, op, plan, cost, inputs, out, signal, label);
     } catch (e) {
       release(out);
       throw e;
@@ -332,7 +334,7 @@ export function dispatch<K extends OpName>(
     const error = deps.find((d) => d.error !== undefined)?.error;
     if (error !== undefined) return work.finish(error);
     try {
-      if (runCpu(backend, op, plan, aliases, out, signal, label, work) === undefined) work.finish();
+      if (runCpu(backend, op, plan, cost, aliases, out, signal, label, work) === undefined) work.finish();
     } catch (e) {
       work.finish(e);
     }
@@ -392,6 +394,11 @@ function runWhole<K extends OpName>(backend: CpuBackend, op: K, plan: OpSpecs[K]
   }
 }
 
+/** Whether an op of this cost is worth a thread hop on `backend` (one part's worth of work at least). */
+function poolWorthy(backend: CpuBackend, cost: Cost): boolean {
+  return cost.flops > 0 && cost.flops >= minFlopsPerPart() * backend.speed && backend.onPool !== false;
+}
+
 /**
  * Runs a CPU op whose inputs are ready, into `out`: here (returns undefined once done), or on the
  * pool (returns the Pending that settles when it is done: `work` when the op was deferred, else a
@@ -401,16 +408,16 @@ function runCpu<K extends OpName>(
   backend: CpuBackend,
   op: K,
   plan: OpSpecs[K]['plan'],
+  cost: Cost,
   raw: OpSpecs[K]['inputs'],
   out: CpuStore,
   signal: AbortSignal | undefined,
   label: string,
   work?: Work,
 ): Pending | undefined {
-  const cost = costOf(op, plan);
   const minFlops = minFlopsPerPart() * backend.speed;
   // Below one part's worth of work nothing is worth a thread hop (and the pool is not even started).
-  const pool = cost.flops >= minFlops && cost.flops > 0 && backend.onPool !== false ? activePool() : undefined;
+  const pool = poolWorthy(backend, cost) ? activePool() : undefined;
   let range = isRangeOp(op);
   const parts = pool && range ? planParts(cost.rows, cost.flops, pool.size, minFlops) : 1;
   // Ops the backend threads itself: one call on the pool's thread count instead of row parts

@@ -94,6 +94,20 @@ describe('pool with 2 threads', () => {
     split.forEach((t, i) => expect(maxDiff(t, single[i]!)).toBeLessThan(1e-4));
   });
 
+  it('gives an op the pool may take shared storage at once (no copy there and back), and a small one on one thread plain storage', async () => {
+    const x = randn([300], { seed: 31 });
+    expect(x.storage.buffer).not.toBeInstanceOf(SharedArrayBuffer); // 1.2 KB: below the shared classes
+    const expected = Array.from(x.dataSync(), (v) => Math.max(0, v));
+    const pooled = await relu(x, js);
+    expect(pooled.storage.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(pooled.dataSync())).toEqual(expected);
+    await configure({ threads: 1 });
+    const alone = await relu(x, js);
+    await configure({ threads: 2, minFlopsPerPart: 0 });
+    expect(alone.storage.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(alone.dataSync())).toEqual(expected);
+  });
+
   it('sends a repeated op through the job area, with the right results as its plans change', async () => {
     const x = randn([64, 70], { seed: 21 });
     const y = randn([70, 33], { seed: 22 });
