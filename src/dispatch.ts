@@ -20,6 +20,7 @@ import { canShare, cpuMemory, release, retain, setCap, takeStore, type CpuMemory
 import type { GpuMemory } from './backends/webgpu/context.js';
 import type { DType } from './dtype.js';
 import { checkOptions } from './ops/checks.js';
+import { contiguousStrides } from './shape.js';
 import { BACKEND_NAMES, type BackendName, type Conv2dPlan, type MatmulPlan, type OpName, type OpOptions, type OpSpecs, type RidgePlan } from './plans.js';
 import { activePool, configurePool, minFlopsPerPart, poolProblem, type PoolConfig } from './pool/control.js';
 import type { TensorDesc } from './pool/board.js';
@@ -446,7 +447,7 @@ function runCpu<K extends OpName>(
   }
   const { inputs, copies } = kernelInputs(op, raw);
   const shared = (inputs as readonly (Tensor | undefined)[]).map((t) => sharedInput(t, backend));
-  const holds: Tensor[] = [...(copies ?? []), ...shared.map((s) => s.hold).filter((t): t is Tensor => t !== undefined)];
+  const holds: Held[] = [...(copies ?? []), ...shared.map((s) => s.hold).filter((t): t is Held => t !== undefined)];
   const poolOut = sharedOut(out, backend, plan);
   if (poolOut.hold) holds.push(poolOut.hold);
   const job: PoolJob = {
@@ -523,18 +524,26 @@ function runCpu<K extends OpName>(
  * An input as the pool reads it: a view over shared memory the backend's kernels use in place
  * (copied there, once per op, when it is not).
  */
-function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: TensorDesc | undefined; hold: Tensor | undefined } {
+function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: TensorDesc | undefined; hold: Held | undefined } {
   if (!t) return { desc: undefined, hold: undefined };
   const s = t.storage;
   if (s.buffer instanceof SharedArrayBuffer && (backend.resident?.(s) ?? true)) {
     return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...t.strides], offset: t.offset, storage: s }, hold: undefined };
   }
-  const copy = takeStore(t.dtype, t.size, true);
-  const c = wrap(t.dtype, t.shape, copy);
+  const copy = takeStore(t.dtype, t.size, true, true);
   // A row-major input copies in one set() (dataSync() would copy it twice).
   if (t.isContiguous) copy.array.set(s.subarray(t.offset, t.offset + t.size));
   else copy.array.set(t.dataSync());
-  return { desc: { dtype: t.dtype, shape: [...t.shape], strides: [...c.strides], offset: 0, storage: copy.array }, hold: c };
+  return { desc: { dtype: t.dtype, shape: [...t.shape], strides: contiguousStrides(t.shape), offset: 0, storage: copy.array }, hold: storeHold(copy) };
+}
+
+/** What a job holds until it is done: tensors, and bare stores (a Tensor costs ~1 µs to make and dispose). */
+interface Held {
+  dispose(): void;
+}
+
+function storeHold(store: CpuStore): Held {
+  return { dispose: () => release(store) };
 }
 
 /**
@@ -542,11 +551,11 @@ function sharedInput(t: Tensor | undefined, backend: CpuBackend): { desc: Tensor
  * write in place, else a shared copy (copied back when the job is done) and the tensor holding it,
  * which the caller disposes with the job's other holds.
  */
-function sharedOut(out: CpuStore, backend: CpuBackend, plan: { dtype: DType }): { array: TensorDesc['storage']; hold?: Tensor } {
+function sharedOut(out: CpuStore, backend: CpuBackend, plan: { dtype: DType }): { array: TensorDesc['storage']; hold?: Held } {
   const a = out.array;
   if (a.buffer instanceof SharedArrayBuffer && (backend.resident?.(a) ?? true)) return { array: a };
   const copy = takeStore(plan.dtype, a.length, true);
-  return { array: copy.array, hold: wrap(plan.dtype, [a.length], copy) };
+  return { array: copy.array, hold: storeHold(copy) };
 }
 
 /** Errors of deferred work keep their class and code; an unknown one becomes a LeptonError naming the op. */
