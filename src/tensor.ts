@@ -567,11 +567,18 @@ class Chained implements Pending {
 let lastShape: readonly number[] | undefined;
 let lastStrides: readonly number[] = [];
 function stridesOf(shape: readonly number[]): readonly number[] {
-  if (shape !== lastShape) {
+  if (shape !== lastShape && !sameDims(shape, lastShape)) {
     lastStrides = Object.freeze(contiguousStrides(shape));
-    lastShape = shape;
   }
+  lastShape = shape;
   return lastStrides;
+}
+
+/** Whether two shapes hold the same dimensions (each op's plan makes a new outShape array). */
+function sameDims(a: readonly number[], b: readonly number[] | undefined): boolean {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {
