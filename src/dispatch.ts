@@ -548,8 +548,8 @@ function storeHold(store: CpuStore): Held {
 
 /**
  * The output as the pool writes it: `out` itself where it is shared memory the backend's kernels
- * write in place, else a shared copy (copied back when the job is done) and the tensor holding it,
- * which the caller disposes with the job's other holds.
+ * write in place (dispatch takes it shared for any op the pool may take), else a shared copy
+ * (copied back when the job is done) and the hold that gives it back with the job's other holds.
  */
 function sharedOut(out: CpuStore, backend: CpuBackend, plan: { dtype: DType }): { array: TensorDesc['storage']; hold?: Held } {
   const a = out.array;

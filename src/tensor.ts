@@ -11,7 +11,7 @@ import { isDType, type DType, type DTypeArrays, type TypedArray } from './dtype.
 import { DisposedTensorError, InvalidArgumentError, ShapeError } from './errors.js';
 import { externalStore, release, retain, takeStore, type CpuStore } from './memory/cpu.js';
 import { formatTensor, tensorJson, type TensorJson } from './format.js';
-import { contiguousStrides, formatShape, sizeOf, type Shape } from './shape.js';
+import { contiguousStrides, formatShape, sameShape, sizeOf, type Shape } from './shape.js';
 import { checkRank, MAX_ELEMENTS, MAX_RANK } from './limits.js';
 
 /** Where a tensor's values live. */
@@ -567,18 +567,12 @@ class Chained implements Pending {
 let lastShape: readonly number[] | undefined;
 let lastStrides: readonly number[] = [];
 function stridesOf(shape: readonly number[]): readonly number[] {
-  if (shape !== lastShape && !sameDims(shape, lastShape)) {
+  // By value: each op's plan makes a new outShape array.
+  if (lastShape === undefined || !sameShape(shape, lastShape)) {
     lastStrides = Object.freeze(contiguousStrides(shape));
   }
   lastShape = shape;
   return lastStrides;
-}
-
-/** Whether two shapes hold the same dimensions (each op's plan makes a new outShape array). */
-function sameDims(a: readonly number[], b: readonly number[] | undefined): boolean {
-  if (b === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export function wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {
