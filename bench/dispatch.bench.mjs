@@ -52,6 +52,7 @@ const mlX = Matrix.rand(256, 1);
 await time('matvec 128×256 f64 [ml-matrix]', () => mlM.mmul(mlX), { group: 'mv' });
 
 // The raw addon's call cost: a 4×4 float64 product through the object form and the flat form.
+let encoderRounds;
 if (native) {
   const raw = I.loadAddon();
   const f64s = (n) => Float64Array.from({ length: n }, (_, i) => (i % 7) - 3);
@@ -60,6 +61,17 @@ if (native) {
   const flat = I.flatCaller(raw.addon, 'matmul');
   await time('raw addon 4×4 f64, object form', () => raw.addon.matmulSync(args), { group: 'raw' });
   await time('raw addon 4×4 f64, flat form', () => flat(args), { group: 'raw' });
+  // The flat form's two encoders (flat.ts): one function per op with a load site per field (what
+  // the library calls), against a loop over the fields, in interleaved rounds.
+  const layout = raw.addon.flatLayouts().matmul;
+  const { loop, unrolled } = I.encodersOf(layout);
+  const entry = raw.addon.matmulFlat.bind(raw.addon);
+  const [n0, n1, n2, n3] = layout.arrays;
+  encoderRounds = await ratioRounds(
+    () => entry(unrolled(args), args[n0], args[n1], args[n2], args[n3]),
+    () => entry(loop(args), args[n0], args[n1], args[n2], args[n3]),
+    { rounds: quick ? 5 : 15, batchMs: 50 },
+  );
 }
 
 // numpy, timed in its own process in this run.
@@ -197,6 +209,7 @@ console.log(`split cost (1 Ki, split − unsplit): ${(splitSmall - wholeSmall).t
 console.log(`64 Ki: split ${split.toFixed(2)} µs, unsplit ${whole.toFixed(2)} µs (${(whole / split).toFixed(2)}× faster split)`);
 const range = (r) => `${r.median.toFixed(3)}× (rounds ${r.min.toFixed(3)}–${r.max.toFixed(3)})`;
 console.log(`interleaved, ${cnnRounds.rounds} rounds: CNN public ÷ kernels ${range(cnnRounds)}; FISTA ${range(fistaRounds)}; split cost ${splitRounds.diffUs.median.toFixed(2)} µs (rounds ${splitRounds.diffUs.min.toFixed(2)}–${splitRounds.diffUs.max.toFixed(2)}; split ${splitRounds.aUs.toFixed(2)}, unsplit ${splitRounds.bUs.toFixed(2)})`);
+if (encoderRounds) console.log(`raw 4×4 flat call, unrolled encoder ${encoderRounds.aUs.toFixed(2)} µs vs loop encoder ${encoderRounds.bUs.toFixed(2)} µs: ${range(encoderRounds)}`);
 console.log(`100k add+dispose: cpu buffers ${before.buffers} → ${after.buffers}, bytes ${before.bytes} → ${after.bytes}; RSS ${(rss0 / 2 ** 20).toFixed(1)} → ${(rss1 / 2 ** 20).toFixed(1)} MiB (${(((rss1 - rss0) / rss0) * 100).toFixed(1)} %)`);
-writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels, rounds: cnnRounds }, fista: { ops: fistaOps, kernels: fistaKernels, rounds: fistaRounds }, split: { split, whole, splitSmall, wholeSmall, rounds: splitRounds }, memory: { before, after, rss0, rss1 } });
+writeResults('dispatch', { machine: machineInfo(), rows, cnn: { ops: cnnOps, kernels: cnnKernels, rounds: cnnRounds }, fista: { ops: fistaOps, kernels: fistaKernels, rounds: fistaRounds }, split: { split, whole, splitSmall, wholeSmall, rounds: splitRounds }, encoders: encoderRounds, memory: { before, after, rss0, rss1 } });
 await L.closePool();

@@ -16,4 +16,4 @@ export { planUnary } from './ops/unary.js';
 export { randn, tensor } from './creation.js';
 export { Tensor } from './tensor.js';
 export { loadAddon } from './backends/native/load.js';
-export { flatCaller } from './backends/native/flat.js';
+export { encodersOf, flatCaller } from './backends/native/flat.js';

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { flatCaller } from '../../src/backends/native/flat.js';
+import { encodersOf, flatCaller } from '../../src/backends/native/flat.js';
 import { loadAddon, type AddonArgs, type NativeAddon, type NativeEntry } from '../../src/backends/native/load.js';
 
 const loaded = loadAddon();
@@ -65,7 +65,6 @@ const VALID: Record<string, () => AddonArgs> = {
   eigh: () => ({ a: Float32Array.from([2, 1, 1, 2]), out: f32(6), n: 2 }),
 };
 
-/** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
 /** The CPU's feature flags from /proc/cpuinfo on Linux x86-64; undefined elsewhere. */
 function cpuFlags(): Set<string> | undefined {
   if (process.platform !== 'linux' || process.arch !== 'x64') return undefined;
@@ -73,6 +72,7 @@ function cpuFlags(): Set<string> | undefined {
   return line === undefined ? undefined : new Set(line.replace(/^[^:]*:/, '').trim().split(/\s+/));
 }
 
+/** The same arguments with every typed array copied onto a SharedArrayBuffer (what the async entries take). */
 function shared(args: AddonArgs): AddonArgs {
   const out: AddonArgs = {};
   for (const [key, value] of Object.entries(args)) {
@@ -381,6 +381,31 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
       });
     });
   }
+
+  it('the unrolled encoder (what the library calls) writes the numbers the loop encoder writes, for every valid and broken call', () => {
+    const layouts = addon.flatLayouts!();
+    let compared = 0;
+    for (const [entry, cases] of Object.entries(CASES)) {
+      const { loop, unrolled } = encodersOf(layouts[entry as NativeEntry]!);
+      expect(unrolled, 'code generation is allowed here').toBeDefined();
+      const calls = [VALID[entry]!(), ...cases.map(([, patch]) => {
+        const args = { ...VALID[entry]!(), ...patch };
+        for (const key of Object.keys(patch)) if (patch[key] === undefined) delete args[key];
+        return args;
+      })];
+      for (const [index, args] of calls.entries()) {
+        // Both write into one reused buffer: clear it before each, so a field one skips shows.
+        loop(args).fill(-7777);
+        const a = Array.from(loop(args));
+        loop(args).fill(-7777);
+        const b = Array.from(unrolled!(args));
+        expect(b.length).toBe(a.length);
+        expect(b.every((v, i) => Object.is(v, a[i])), `${entry}, call ${index} (0: valid, then CASES' order)`).toBe(true);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
 
   it('the flat form refuses a bad meta array, bad list lengths and choices, and missing arrays', () => {
     const table = addon as unknown as Record<string, (...a: unknown[]) => unknown>;

@@ -39,31 +39,32 @@ function layoutsOf(addon: NativeAddon): Partial<Record<NativeEntry, FlatLayout>>
 }
 
 /** The one reused argument buffer (grown when a call needs more; lists hold at most 32 entries). */
-let meta = new Float64Array(256);
+const scratch = { meta: new Float64Array(256) };
 
-/**
- * The caller of `op`'s flat entry, or of its object entry `<op>Sync` when this addon has no flat
- * form (a prebuild older than the flat form).
- */
-export function flatCaller(addon: NativeAddon, op: NativeEntry): FlatCall {
-  const layout = layoutsOf(addon)?.[op];
-  const found = addon[`${op}Flat`] as Entry | undefined;
-  if (!layout || !found) {
-    const sync = addon[`${op}Sync`] as (args: AddonArgs) => void;
-    return (args) => sync(args);
-  }
-  const fields = layout.fields.map((f) => ({
+/** An op's encoder: writes a call's numbers into the reused buffer and returns it. */
+export type Encode = (args: AddonArgs) => Float64Array;
+
+interface Field {
+  name: string;
+  list: boolean;
+  choices: Map<string, number> | undefined;
+}
+
+function fieldsOf(layout: FlatLayout): Field[] {
+  return layout.fields.map((f) => ({
     name: f.name,
     list: f.list,
     choices: f.choices === undefined ? undefined : new Map(f.choices.split('|').map((c, i) => [c, i] as const)),
   }));
-  const names = layout.arrays;
-  const entry = found.bind(addon);
-  const encode = (args: AddonArgs): Float64Array => {
+}
+
+/** The encoder as a loop over the fields (one keyed load site for every field name: megamorphic). */
+function loopEncoder(fields: readonly Field[]): Encode {
+  return (args) => {
     let need = fields.length;
     for (const f of fields) if (f.list) need += (args[f.name] as readonly number[] | undefined)?.length ?? 0;
-    if (need > meta.length) meta = new Float64Array(2 * need);
-    const m = meta;
+    if (need > scratch.meta.length) scratch.meta = new Float64Array(2 * need);
+    const m = scratch.meta;
     let at = 0;
     for (let i = 0; i < fields.length; i++) {
       const f = fields[i]!;
@@ -81,6 +82,56 @@ export function flatCaller(addon: NativeAddon, op: NativeEntry): FlatCall {
     }
     return m;
   };
+}
+
+/**
+ * The same encoder unrolled into one function per op, a load site per field, so that each site
+ * sees one name (bench/dispatch.bench.mjs times a call through each). The names come from the
+ * addon's own layouts and enter the source as JSON string literals.
+ * Undefined where code generation is disallowed (--disallow-code-generation-from-strings).
+ */
+function unrolledEncoder(fields: readonly Field[]): Encode | undefined {
+  const key = (f: Field) => `args[${JSON.stringify(f.name)}]`;
+  const lines = [`let need = ${fields.length};`];
+  for (const f of fields) if (f.list) lines.push(`{ const l = ${key(f)}; if (l !== undefined) need += l.length; }`);
+  lines.push('if (need > scratch.meta.length) scratch.meta = new Float64Array(2 * need);', 'const m = scratch.meta;', 'let at = 0;', 'let v;');
+  fields.forEach((f, i) => {
+    lines.push(`v = ${key(f)};`);
+    if (f.list) lines.push('if (v === undefined) m[at++] = 0; else { const n = v.length; m[at++] = n; for (let j = 0; j < n; j++) m[at++] = v[j]; }');
+    else if (f.choices) lines.push(`m[at++] = v === undefined ? NaN : (choices[${i}].get(v) ?? -1);`);
+    else lines.push("m[at++] = typeof v === 'number' ? v : NaN;");
+  });
+  lines.push('return m;');
+  try {
+    const body = new Function('scratch', 'choices', 'args', lines.join('\n')) as (s: typeof scratch, c: readonly (Map<string, number> | undefined)[], a: AddonArgs) => Float64Array;
+    const choices = fields.map((f) => f.choices);
+    return (args) => body(scratch, choices, args);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Both encoders of a layout (the test checks they write the same numbers). */
+export function encodersOf(layout: FlatLayout): { loop: Encode; unrolled: Encode | undefined } {
+  const fields = fieldsOf(layout);
+  return { loop: loopEncoder(fields), unrolled: unrolledEncoder(fields) };
+}
+
+/**
+ * The caller of `op`'s flat entry, or of its object entry `<op>Sync` when this addon has no flat
+ * form (a prebuild older than the flat form).
+ */
+export function flatCaller(addon: NativeAddon, op: NativeEntry): FlatCall {
+  const layout = layoutsOf(addon)?.[op];
+  const found = addon[`${op}Flat`] as Entry | undefined;
+  if (!layout || !found) {
+    const sync = addon[`${op}Sync`] as (args: AddonArgs) => void;
+    return (args) => sync(args);
+  }
+  const { loop, unrolled } = encodersOf(layout);
+  const encode = unrolled ?? loop;
+  const names = layout.arrays;
+  const entry = found.bind(addon);
   // Positional calls without a spread (which would allocate an array per call).
   switch (names.length) {
     case 2: {
