@@ -388,17 +388,31 @@ describe.skipIf(!loaded.ok && !ci)('the raw native addon rejects bad arguments',
     for (const [entry, cases] of Object.entries(CASES)) {
       const { loop, unrolled } = encodersOf(layouts[entry as NativeEntry]!);
       expect(unrolled, 'code generation is allowed here').toBeDefined();
-      const calls = [VALID[entry]!(), ...cases.map(([, patch]) => {
+      const layout = layouts[entry as NativeEntry]!;
+      // CASES' broken calls, and every field of the layout given each kind of wrong value.
+      const odd: unknown[] = [null, 'x', 5, -0, NaN, [1, 'a'], {}, true];
+      const patches: AddonArgs[] = [...cases.map(([, patch]) => patch), ...layout.fields.flatMap((f) => odd.map((v) => ({ [f.name]: v } as AddonArgs)))];
+      const calls = [VALID[entry]!(), ...patches.map((patch) => {
         const args = { ...VALID[entry]!(), ...patch };
         for (const key of Object.keys(patch)) if (patch[key] === undefined) delete args[key];
         return args;
       })];
       for (const [index, args] of calls.entries()) {
         // Both write into one reused buffer: clear it before each, so a field one skips shows.
-        loop(args).fill(-7777);
-        const a = Array.from(loop(args));
-        loop(args).fill(-7777);
-        const b = Array.from(unrolled!(args));
+        const run = (encode: (a: AddonArgs) => Float64Array): number[] | string => {
+          try {
+            encode(args).fill(-7777);
+            return Array.from(encode(args));
+          } catch (e) {
+            return (e as Error).constructor.name;
+          }
+        };
+        const a = run(loop);
+        const b = run(unrolled!);
+        if (typeof a === 'string' || typeof b === 'string') {
+          expect(b, `${entry}, call ${index}: both throw alike`).toBe(a);
+          continue;
+        }
         expect(b.length).toBe(a.length);
         expect(b.every((v, i) => Object.is(v, a[i])), `${entry}, call ${index} (0: valid, then CASES' order)`).toBe(true);
         compared++;
