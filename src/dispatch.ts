@@ -312,12 +312,13 @@ export function dispatch<K extends OpName>(
   const failed = deps?.find((d) => d.settled && d.error !== undefined);
   if (failed) return wrap(plan.dtype, plan.outShape, takeStore(plan.dtype, 0), failedWork(failed.error));
   const cost = costOf(op, plan);
+  const pool = poolFor(backend, cost);
   // An op the pool may take gets shared storage at once: no copy into shared memory and back.
-  const out = takeStore(plan.dtype, sizeOfShape(plan.outShape), poolWorthy(backend, cost) && activePool() !== undefined, writesAll(op, plan));
+  const out = takeStore(plan.dtype, sizeOfShape(plan.outShape), pool !== undefined, writesAll(op, plan));
   if (!deps) {
     let pending: Pending | undefined;
     try {
-      pending = runCpu(backend, op, plan, cost, inputs, out, signal, label);
+      pending = runCpu(backend, op, plan, cost, pool, inputs, out, signal, label);
     } catch (e) {
       release(out);
       throw e;
@@ -335,7 +336,8 @@ export function dispatch<K extends OpName>(
     const error = deps.find((d) => d.error !== undefined)?.error;
     if (error !== undefined) return work.finish(error);
     try {
-      if (runCpu(backend, op, plan, cost, aliases, out, signal, label, work) === undefined) work.finish();
+      // The pool as it is now that the inputs are ready (it may have closed or broken meanwhile).
+      if (runCpu(backend, op, plan, cost, poolFor(backend, cost), aliases, out, signal, label, work) === undefined) work.finish();
     } catch (e) {
       work.finish(e);
     }
@@ -395,21 +397,25 @@ function runWhole<K extends OpName>(backend: CpuBackend, op: K, plan: OpSpecs[K]
   }
 }
 
-/** Whether an op of this cost is worth a thread hop on `backend` (one part's worth of work at least). */
-function poolWorthy(backend: CpuBackend, cost: Cost): boolean {
-  return cost.flops > 0 && cost.flops >= minFlopsPerPart() * backend.speed && backend.onPool !== false;
+/**
+ * The pool for an op of this cost on `backend`: undefined below one part's worth of work, where
+ * nothing is worth a thread hop (and the pool is not even started), or when no pool runs.
+ */
+function poolFor(backend: CpuBackend, cost: Cost): PoolLike | undefined {
+  return cost.flops > 0 && cost.flops >= minFlopsPerPart() * backend.speed && backend.onPool !== false ? activePool() : undefined;
 }
 
 /**
  * Runs a CPU op whose inputs are ready, into `out`: here (returns undefined once done), or on the
  * pool (returns the Pending that settles when it is done: `work` when the op was deferred, else a
- * new one).
+ * new one). `pool` is poolFor's answer for this op, taken by the caller.
  */
 function runCpu<K extends OpName>(
   backend: CpuBackend,
   op: K,
   plan: OpSpecs[K]['plan'],
   cost: Cost,
+  pool: PoolLike | undefined,
   raw: OpSpecs[K]['inputs'],
   out: CpuStore,
   signal: AbortSignal | undefined,
@@ -417,8 +423,6 @@ function runCpu<K extends OpName>(
   work?: Work,
 ): Pending | undefined {
   const minFlops = minFlopsPerPart() * backend.speed;
-  // Below one part's worth of work nothing is worth a thread hop (and the pool is not even started).
-  const pool = poolWorthy(backend, cost) ? activePool() : undefined;
   let range = isRangeOp(op);
   const parts = pool && range ? planParts(cost.rows, cost.flops, pool.size, minFlops) : 1;
   // Ops the backend threads itself: one call on the pool's thread count instead of row parts
