@@ -14,16 +14,49 @@
 namespace lepton {
 namespace {
 
-// c[i] = Σ_p A(i, p)·x(p) for `rows` rows. Rows of A contiguous: one dot product per row with
-// eight independent partial sums (no add-latency chain; the compiler vectorises the lanes).
-// Columns contiguous (Aᵀ·y of a row-major A): axpys down the columns, reading A in order.
-// `dot` and `axpy`: the instruction-set path's vector loops for contiguous rows and columns (nullptr: the portable loops).
+// c[j] = Σ_p a(p)·B(p, j) for columns [0, n) of a row-major B (unit column stride): one pass over B
+// in memory order, four rows of B folded into each pass over c (a single row of A: packing B for
+// one output row would copy all of B to use each element once). The portable loop; a path's
+// `vecmat` (ukernel.h) does the same in its vectors.
 template <class T>
-void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c, DotFn<T> dot,
-          AxpyFn<T> axpy) noexcept {
+void vecmat(int64_t n, int64_t k, const T* a, int64_t as, const T* b, int64_t rs, T* __restrict c) noexcept {
+  for (int64_t j = 0; j < n; ++j) c[j] = T(0);
+  int64_t p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const T a0 = a[p * as], a1 = a[(p + 1) * as], a2 = a[(p + 2) * as], a3 = a[(p + 3) * as];
+    const T* __restrict b0 = b + p * rs;
+    const T* __restrict b1 = b0 + rs;
+    const T* __restrict b2 = b1 + rs;
+    const T* __restrict b3 = b2 + rs;
+    for (int64_t j = 0; j < n; ++j) c[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
+  }
+  for (; p < k; ++p) {
+    const T ap = a[p * as];
+    const T* __restrict bp = b + p * rs;
+    for (int64_t j = 0; j < n; ++j) c[j] += ap * bp[j];
+  }
+}
+
+// c[i] = Σ_p A(i, p)·x(p) for `rows` rows.
+// - Rows of A contiguous: dot products, with the path's `dots` (four rows per pass over x) or the
+//   portable loop (eight independent partial sums per row).
+// - Columns of A contiguous (Aᵀ·v of a row-major A): c = x·Aᵀ read as a vector times the matrix
+//   whose rows are A's columns, A read in memory order (`vecmat`).
+// - Otherwise the strided loops.
+template <class T>
+void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c, DotsFn<T> dots,
+          VecmatFn<T> fold) noexcept {
   constexpr int kLanes = 8;
-  if (dot != nullptr && cs == 1 && xs == 1) {
-    for (int64_t i = 0; i < rows; ++i) c[i] = dot(k, a + i * rs, x);
+  if (dots != nullptr && cs == 1 && xs == 1) {
+    dots(rows, k, a, rs, x, c);
+    return;
+  }
+  if (rs == 1 && cs != 1) {
+    if (fold != nullptr) {
+      fold(rows, k, x, xs, a, cs, c);
+    } else {
+      vecmat(rows, k, x, xs, a, cs, c);
+    }
     return;
   }
   if (cs == 1 || std::abs(cs) <= std::abs(rs)) {
@@ -47,35 +80,7 @@ void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* 
   for (int64_t p = 0; p < k; ++p) {
     const T xp = x[p * xs];
     const T* ap = a + p * cs;
-    if (rs == 1 && axpy != nullptr) {
-      axpy(rows, xp, ap, c);
-    } else if (rs == 1) {
-      for (int64_t i = 0; i < rows; ++i) c[i] += ap[i] * xp;
-    } else {
-      for (int64_t i = 0; i < rows; ++i) c[i] += ap[i * rs] * xp;
-    }
-  }
-}
-
-// c[j] = Σ_p a(p)·B(p, j) for columns [0, n) of a row-major B (unit column stride): one pass over B
-// in memory order, four rows of B folded into each pass over c (a single row of A: packing B for
-// one output row would copy all of B to use each element once).
-template <class T>
-void vecmat(int64_t n, int64_t k, const T* a, int64_t as, const T* b, int64_t rs, T* __restrict c) noexcept {
-  for (int64_t j = 0; j < n; ++j) c[j] = T(0);
-  int64_t p = 0;
-  for (; p + 4 <= k; p += 4) {
-    const T a0 = a[p * as], a1 = a[(p + 1) * as], a2 = a[(p + 2) * as], a3 = a[(p + 3) * as];
-    const T* __restrict b0 = b + p * rs;
-    const T* __restrict b1 = b0 + rs;
-    const T* __restrict b2 = b1 + rs;
-    const T* __restrict b3 = b2 + rs;
-    for (int64_t j = 0; j < n; ++j) c[j] += (a0 * b0[j] + a1 * b1[j]) + (a2 * b2[j] + a3 * b3[j]);
-  }
-  for (; p < k; ++p) {
-    const T ap = a[p * as];
-    const T* __restrict bp = b + p * rs;
-    for (int64_t j = 0; j < n; ++j) c[j] += ap * bp[j];
+    for (int64_t i = 0; i < rows; ++i) c[i] += ap[i * rs] * xp;
   }
 }
 
@@ -120,8 +125,8 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       int64_t r0, r1;
       split_range(rows, size, t, 16, &r0, &r1);
       if (r1 <= r0) return;
-      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dot,
-           ukernel_of<T>(*p.isa).axpy);
+      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dots,
+           ukernel_of<T>(*p.isa).vecmat);
       if (epi.active()) {
         Epilogue<T> part = epi;
         if (part.bias != nullptr) part.bias += r0 * part.bias_rs;
@@ -143,7 +148,12 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       int64_t j0, j1;
       split_range(n, size, t, 16, &j0, &j1);
       if (j1 <= j0) return;
-      vecmat(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
+      const VecmatFn<T> fold = ukernel_of<T>(*p.isa).vecmat;
+      if (fold != nullptr) {
+        fold(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
+      } else {
+        vecmat(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
+      }
       if (epi.active()) apply_epilogue(epi, c + j0, n, 0, 1, j0, j1 - j0);
     };
     if (team > 1) {

@@ -20,13 +20,15 @@ namespace lepton {
 template <class T>
 using UkernelFn = void (*)(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate, int rows);
 
-// Σ_{p<k} a[p]·x[p] over two contiguous vectors (a matrix–vector product's row).
+// c[i] = Σ_{p<k} a[i·rs + p]·x[p] for i < rows: a matrix–vector product over contiguous rows,
+// several rows per pass so that each vector of x loaded serves them all.
 template <class T>
-using DotFn = T (*)(int64_t k, const T* a, const T* x);
+using DotsFn = void (*)(int64_t rows, int64_t k, const T* a, int64_t rs, const T* x, T* c);
 
-// y[i] += alpha·x[i] for i < n (a matrix–vector product down contiguous columns).
+// y[j] = Σ_{p<k} alpha[p·as]·x[p·xs + j] for j < n: a vector times a matrix with contiguous rows
+// (also Aᵀ·v of a row-major A), several rows of x folded into each pass over y.
 template <class T>
-using AxpyFn = void (*)(int64_t n, T alpha, const T* x, T* y);
+using VecmatFn = void (*)(int64_t n, int64_t k, const T* alpha, int64_t as, const T* x, int64_t xs, T* y);
 
 // A direct convolution's output rows for few input channels (stride 1, no dilation):
 //   out[o·out_stride + x] = act(bias[o] + Σ_{r<taps} Σ_{kx<kw} w[o·w_stride + r·kw + kx] · rows[r][x + kx])
@@ -43,9 +45,9 @@ struct Ukernel {
   int nr;
   UkernelFn<T> fn;
   GemmBlocking blocking;
-  // This path's vector dot product (nullptr: the portable loop in matmul.cc).
-  DotFn<T> dot = nullptr;
-  AxpyFn<T> axpy = nullptr;
+  // This path's matrix–vector loops (nullptr: the portable loops in matmul.cc).
+  DotsFn<T> dots = nullptr;
+  VecmatFn<T> vecmat = nullptr;
   // This path's direct convolution rows (nullptr: conv2d uses the implicit GEMM for every shape).
   ConvRowsFn<T> conv_rows = nullptr;
 };

@@ -51,8 +51,10 @@ void ukernel_f64(int64_t kc, const double* a, const double* b, double* c, int64_
   simd::ukernel<F64x4, kAvx2MrF64, kAvx2NrF64 / 4>(kc, a, b, c, ldc, accumulate, rows);
 }
 
-float dot_f32(int64_t k, const float* a, const float* x) { return simd::dot<F32x8>(k, a, x); }
-double dot_f64(int64_t k, const double* a, const double* x) { return simd::dot<F64x4>(k, a, x); }
+void dots_f32(int64_t rows, int64_t k, const float* a, int64_t rs, const float* x, float* c) { simd::dots<F32x8>(rows, k, a, rs, x, c); }
+void dots_f64(int64_t rows, int64_t k, const double* a, int64_t rs, const double* x, double* c) {
+  simd::dots<F64x4>(rows, k, a, rs, x, c);
+}
 void conv_rows_f32(int64_t ocs, int64_t width, int64_t taps, int64_t kw, const float* const* rows, const float* w,
                    int64_t w_stride, float* out, int64_t out_stride, const float* bias, bool relu) {
   simd::conv_rows<F32x8, 8>(ocs, width, taps, kw, rows, w, w_stride, out, out_stride, bias, relu);
@@ -61,16 +63,20 @@ void conv_rows_f64(int64_t ocs, int64_t width, int64_t taps, int64_t kw, const d
                    int64_t w_stride, double* out, int64_t out_stride, const double* bias, bool relu) {
   simd::conv_rows<F64x4, 8>(ocs, width, taps, kw, rows, w, w_stride, out, out_stride, bias, relu);
 }
-void axpy_f32(int64_t n, float alpha, const float* x, float* y) { simd::axpy<F32x8>(n, alpha, x, y); }
-void axpy_f64(int64_t n, double alpha, const double* x, double* y) { simd::axpy<F64x4>(n, alpha, x, y); }
+void vecmat_f32(int64_t n, int64_t k, const float* alpha, int64_t as, const float* x, int64_t xs, float* y) {
+  simd::vecmat<F32x8>(n, k, alpha, as, x, xs, y);
+}
+void vecmat_f64(int64_t n, int64_t k, const double* alpha, int64_t as, const double* x, int64_t xs, double* y) {
+  simd::vecmat<F64x4>(n, k, alpha, as, x, xs, y);
+}
 
 // Cache blocking from this machine's caches (cache_info.h), computed on first use.
 Isa make_isa() {
   const CacheSizes& caches = cache_sizes();
   return Isa{
       "avx2",
-      {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, derive_blocking(caches, kAvx2MrF32, kAvx2NrF32, sizeof(float)), &dot_f32, &axpy_f32, &conv_rows_f32},
-      {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, derive_blocking(caches, kAvx2MrF64, kAvx2NrF64, sizeof(double)), &dot_f64, &axpy_f64, &conv_rows_f64},
+      {kAvx2MrF32, kAvx2NrF32, &ukernel_f32, derive_blocking(caches, kAvx2MrF32, kAvx2NrF32, sizeof(float)), &dots_f32, &vecmat_f32, &conv_rows_f32},
+      {kAvx2MrF64, kAvx2NrF64, &ukernel_f64, derive_blocking(caches, kAvx2MrF64, kAvx2NrF64, sizeof(double)), &dots_f64, &vecmat_f64, &conv_rows_f64},
   };
 }
 

@@ -56,27 +56,74 @@ inline void ukernel(int64_t kc, const typename V::T* __restrict a, const typenam
   }
 }
 
-// Σ a[p]·x[p]: four vectors of partial sums (four FMA chains in flight), unaligned loads, the
-// tail in scalars. Cost: 2·k flops.
+// c[i] = Σ_p a[i·rs + p]·x[p] (ukernel.h, DotsFn): four rows at a time, two vectors of partial
+// sums per row (eight FMA chains in flight), each vector of x loaded once for the four rows; the
+// rows past the last four one at a time, the tail of k in scalars. Cost: 2·rows·k flops.
 template <class V>
-inline typename V::T dot(int64_t k, const typename V::T* __restrict a, const typename V::T* __restrict x) {
+inline void dots(int64_t rows, int64_t k, const typename V::T* a, int64_t rs, const typename V::T* __restrict x,
+                 typename V::T* __restrict c) {
+  using T = typename V::T;
   using Reg = typename V::Reg;
   constexpr int W = V::kWidth;
-  Reg s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
-  int64_t p = 0;
-  for (; p + 4 * W <= k; p += 4 * W) {
-    s0 = V::fma(V::loadu(a + p), V::loadu(x + p), s0);
-    s1 = V::fma(V::loadu(a + p + W), V::loadu(x + p + W), s1);
-    s2 = V::fma(V::loadu(a + p + 2 * W), V::loadu(x + p + 2 * W), s2);
-    s3 = V::fma(V::loadu(a + p + 3 * W), V::loadu(x + p + 3 * W), s3);
+  const auto reduce = [](Reg r) {
+    alignas(64) T lanes[W];
+    V::storeu(lanes, r);
+    T sum = 0;
+    for (int l = 0; l < W; ++l) sum += lanes[l];
+    return sum;
+  };
+  int64_t i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const T* a0 = a + i * rs;
+    const T* a1 = a0 + rs;
+    const T* a2 = a1 + rs;
+    const T* a3 = a2 + rs;
+    Reg s0 = V::zero(), s1 = V::zero(), s2 = V::zero(), s3 = V::zero();
+    Reg t0 = V::zero(), t1 = V::zero(), t2 = V::zero(), t3 = V::zero();
+    int64_t p = 0;
+    for (; p + 2 * W <= k; p += 2 * W) {
+      const Reg xa = V::loadu(x + p), xb = V::loadu(x + p + W);
+      s0 = V::fma(V::loadu(a0 + p), xa, s0);
+      s1 = V::fma(V::loadu(a1 + p), xa, s1);
+      s2 = V::fma(V::loadu(a2 + p), xa, s2);
+      s3 = V::fma(V::loadu(a3 + p), xa, s3);
+      t0 = V::fma(V::loadu(a0 + p + W), xb, t0);
+      t1 = V::fma(V::loadu(a1 + p + W), xb, t1);
+      t2 = V::fma(V::loadu(a2 + p + W), xb, t2);
+      t3 = V::fma(V::loadu(a3 + p + W), xb, t3);
+    }
+    for (; p + W <= k; p += W) {
+      const Reg xa = V::loadu(x + p);
+      s0 = V::fma(V::loadu(a0 + p), xa, s0);
+      s1 = V::fma(V::loadu(a1 + p), xa, s1);
+      s2 = V::fma(V::loadu(a2 + p), xa, s2);
+      s3 = V::fma(V::loadu(a3 + p), xa, s3);
+    }
+    T c0 = reduce(V::add(s0, t0)), c1 = reduce(V::add(s1, t1)), c2 = reduce(V::add(s2, t2)), c3 = reduce(V::add(s3, t3));
+    for (; p < k; ++p) {
+      c0 += a0[p] * x[p];
+      c1 += a1[p] * x[p];
+      c2 += a2[p] * x[p];
+      c3 += a3[p] * x[p];
+    }
+    c[i] = c0;
+    c[i + 1] = c1;
+    c[i + 2] = c2;
+    c[i + 3] = c3;
   }
-  for (; p + W <= k; p += W) s0 = V::fma(V::loadu(a + p), V::loadu(x + p), s0);
-  alignas(64) typename V::T lanes[W];
-  V::storeu(lanes, V::add(V::add(s0, s1), V::add(s2, s3)));
-  typename V::T sum = 0;
-  for (int l = 0; l < W; ++l) sum += lanes[l];
-  for (; p < k; ++p) sum += a[p] * x[p];
-  return sum;
+  for (; i < rows; ++i) {
+    const T* ai = a + i * rs;
+    Reg s0 = V::zero(), s1 = V::zero();
+    int64_t p = 0;
+    for (; p + 2 * W <= k; p += 2 * W) {
+      s0 = V::fma(V::loadu(ai + p), V::loadu(x + p), s0);
+      s1 = V::fma(V::loadu(ai + p + W), V::loadu(x + p + W), s1);
+    }
+    for (; p + W <= k; p += W) s0 = V::fma(V::loadu(ai + p), V::loadu(x + p), s0);
+    T sum = reduce(V::add(s0, s1));
+    for (; p < k; ++p) sum += ai[p] * x[p];
+    c[i] = sum;
+  }
 }
 
 // Direct convolution rows (ukernel.h, ConvRowsFn): OB output channels at a time, one vector of
@@ -132,20 +179,56 @@ inline void conv_rows(int64_t ocs, int64_t width, int64_t taps, int64_t kw, cons
   }
 }
 
-// y += alpha·x, four vectors per step, the tail in scalars. Cost: 2·n flops.
+// y[j] = Σ_p alpha[p·as]·x[p·xs + j] (ukernel.h, VecmatFn): four rows of x folded into each pass
+// over y (y read and written once per four rows, four independent streams of x), two vectors of y
+// per step; the rows past the last four one at a time, the tail of n in scalars. Cost: 2·n·k flops.
 template <class V>
-inline void axpy(int64_t n, typename V::T alpha, const typename V::T* __restrict x, typename V::T* __restrict y) {
+inline void vecmat(int64_t n, int64_t k, const typename V::T* alpha, int64_t as, const typename V::T* x, int64_t xs,
+                   typename V::T* __restrict y) {
+  using T = typename V::T;
+  using Reg = typename V::Reg;
   constexpr int W = V::kWidth;
-  const typename V::Reg a = V::set1(alpha);
-  int64_t i = 0;
-  for (; i + 4 * W <= n; i += 4 * W) {
-    V::storeu(y + i, V::fma(a, V::loadu(x + i), V::loadu(y + i)));
-    V::storeu(y + i + W, V::fma(a, V::loadu(x + i + W), V::loadu(y + i + W)));
-    V::storeu(y + i + 2 * W, V::fma(a, V::loadu(x + i + 2 * W), V::loadu(y + i + 2 * W)));
-    V::storeu(y + i + 3 * W, V::fma(a, V::loadu(x + i + 3 * W), V::loadu(y + i + 3 * W)));
+  for (int64_t j = 0; j < n; ++j) y[j] = T(0);
+  int64_t p = 0;
+  for (; p + 4 <= k; p += 4) {
+    const T e0 = alpha[p * as], e1 = alpha[(p + 1) * as], e2 = alpha[(p + 2) * as], e3 = alpha[(p + 3) * as];
+    const Reg b0 = V::set1(e0), b1 = V::set1(e1), b2 = V::set1(e2), b3 = V::set1(e3);
+    const T* x0 = x + p * xs;
+    const T* x1 = x0 + xs;
+    const T* x2 = x1 + xs;
+    const T* x3 = x2 + xs;
+    int64_t j = 0;
+    for (; j + 2 * W <= n; j += 2 * W) {
+      Reg u = V::loadu(y + j), v = V::loadu(y + j + W);
+      u = V::fma(b0, V::loadu(x0 + j), u);
+      v = V::fma(b0, V::loadu(x0 + j + W), v);
+      u = V::fma(b1, V::loadu(x1 + j), u);
+      v = V::fma(b1, V::loadu(x1 + j + W), v);
+      u = V::fma(b2, V::loadu(x2 + j), u);
+      v = V::fma(b2, V::loadu(x2 + j + W), v);
+      u = V::fma(b3, V::loadu(x3 + j), u);
+      v = V::fma(b3, V::loadu(x3 + j + W), v);
+      V::storeu(y + j, u);
+      V::storeu(y + j + W, v);
+    }
+    for (; j + W <= n; j += W) {
+      Reg u = V::loadu(y + j);
+      u = V::fma(b0, V::loadu(x0 + j), u);
+      u = V::fma(b1, V::loadu(x1 + j), u);
+      u = V::fma(b2, V::loadu(x2 + j), u);
+      u = V::fma(b3, V::loadu(x3 + j), u);
+      V::storeu(y + j, u);
+    }
+    for (; j < n; ++j) y[j] += e0 * x0[j] + e1 * x1[j] + e2 * x2[j] + e3 * x3[j];
   }
-  for (; i + W <= n; i += W) V::storeu(y + i, V::fma(a, V::loadu(x + i), V::loadu(y + i)));
-  for (; i < n; ++i) y[i] += alpha * x[i];
+  for (; p < k; ++p) {
+    const T e = alpha[p * as];
+    const Reg b = V::set1(e);
+    const T* xp = x + p * xs;
+    int64_t j = 0;
+    for (; j + W <= n; j += W) V::storeu(y + j, V::fma(b, V::loadu(xp + j), V::loadu(y + j)));
+    for (; j < n; ++j) y[j] += e * xp[j];
+  }
 }
 
 }  // namespace simd

@@ -24,7 +24,6 @@
  */
 import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
-import { eighF64 } from '../kernels/eigh.js';
 import { expectOneOf } from '../ops/checks.js';
 import { matmul } from '../ops/matmul.js';
 import type { Tensor } from '../tensor.js';
@@ -172,53 +171,94 @@ function startVector(n: number): Float64Array {
 }
 
 /**
- * ‖A‖² (the largest eigenvalue of AᵀA) by Lanczos on AᵀA with full reorthogonalisation, from a
- * fixed start, until the largest Ritz value changes by < 1e-7 (relative) or 40 steps. Ritz values
- * never exceed the true value; FISTA multiplies by 1.02.
+ * The largest eigenvalue of the symmetric tridiagonal matrix with diagonal `alpha` and
+ * off-diagonal `beta` (one shorter), by bisection on Sturm counts between the largest diagonal
+ * entry (a lower bound) and Gershgorin's upper bound: O(n) per halving, where a dense
+ * eigendecomposition of the Lanczos matrix at every step cost O(n³) (38 % of a small FISTA).
  */
-export async function lipschitzEstimate(products: Products, yielder: Yielder): Promise<number> {
-  const n = products.n;
-  const single = new Products(products.op, products.a, 1, true, products.options);
-  const maxSteps = Math.min(40, n);
+export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]): number {
+  const n = alpha.length;
+  let lo = -Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const radius = (i > 0 ? Math.abs(beta[i - 1]!) : 0) + (i + 1 < n ? Math.abs(beta[i]!) : 0);
+    lo = Math.max(lo, alpha[i]!);
+    hi = Math.max(hi, alpha[i]! + radius);
+  }
+  // How many eigenvalues lie below x: the negative pivots of T − xI's LDLᵀ.
+  const below = (x: number): number => {
+    let count = 0;
+    let d = 1;
+    for (let i = 0; i < n; i++) {
+      d = alpha[i]! - x - (i > 0 ? (beta[i - 1]! * beta[i - 1]!) / d : 0);
+      if (d === 0) d = -Number.EPSILON * (Math.abs(x) + Number.MIN_VALUE);
+      if (d < 0) count++;
+    }
+    return count;
+  };
+  for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
+    const mid = 0.5 * (lo + hi);
+    if (mid <= lo || mid >= hi) break;
+    if (below(mid) === n) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The largest eigenvalue of a symmetric PSD operator of dimension `dim` (given by its product),
+ * by Lanczos with full reorthogonalisation from a fixed start: at most `maxSteps` steps, until
+ * the top Ritz value moves by ≤ `rtol` (relative). Ritz values approach it from below; callers
+ * add a margin. NaN when a product is not finite.
+ */
+async function lanczosTop(dim: number, apply: (q: Float64Array) => Float64Array | Promise<Float64Array>, maxSteps: number, rtol: number,
+  yielder?: Yielder): Promise<number> {
   const basis: Float64Array[] = [];
   const alpha: number[] = [];
   const beta: number[] = [];
-  let q = startVector(n);
-  let norm = Math.sqrt(q.reduce((s, v) => s + v * v, 0));
-  for (let i = 0; i < n; i++) q[i] /= norm;
+  let q = startVector(dim);
+  let norm = 0;
+  for (let i = 0; i < dim; i++) norm += q[i]! * q[i]!;
+  norm = Math.sqrt(norm);
+  for (let i = 0; i < dim; i++) q[i] /= norm;
   let previous = 0;
   let estimate = 0;
   for (let step = 0; step < maxSteps; step++) {
-    await yielder.tick();
+    await yielder?.tick();
     basis.push(q);
-    const w = await single.adjoint(await single.forward(q));
+    const w = await apply(q);
     if (firstNonFinite(w) >= 0) return NaN;
     let a = 0;
-    for (let i = 0; i < n; i++) a += w[i]! * q[i]!;
+    for (let i = 0; i < dim; i++) a += w[i]! * q[i]!;
     alpha.push(a);
-    // Full reorthogonalisation (twice is enough) against the basis.
-    for (let pass = 0; pass < 2; pass++) {
-      for (const b of basis) {
-        let dot = 0;
-        for (let i = 0; i < n; i++) dot += w[i]! * b[i]!;
-        for (let i = 0; i < n; i++) w[i] -= dot * b[i]!;
-      }
+    // One pass of full reorthogonalisation against the basis: enough to keep ghost copies of the
+    // top eigenvalue out, and the estimate needs nothing else of the basis.
+    for (const b of basis) {
+      let dot = 0;
+      for (let i = 0; i < dim; i++) dot += w[i]! * b[i]!;
+      for (let i = 0; i < dim; i++) w[i] -= dot * b[i]!;
     }
-    const k = alpha.length;
-    const t = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) {
-      t[i * k + i] = alpha[i]!;
-      if (i + 1 < k) t[(i + 1) * k + i] = t[i * k + i + 1] = beta[i]!;
-    }
-    estimate = eighF64(k, t).values[k - 1]!;
-    norm = Math.sqrt(w.reduce((s, v) => s + v * v, 0));
-    if (!(norm > 1e-12 * Math.sqrt(Math.max(estimate, 0))) || (step > 2 && Math.abs(estimate - previous) <= 1e-7 * estimate)) break;
+    estimate = tridiagonalTop(alpha, beta);
+    norm = 0;
+    for (let i = 0; i < dim; i++) norm += w[i]! * w[i]!;
+    norm = Math.sqrt(norm);
+    if (!(norm > 1e-12 * Math.sqrt(Math.max(estimate, 0))) || (step > 2 && Math.abs(estimate - previous) <= rtol * estimate)) break;
     previous = estimate;
     beta.push(norm);
     q = w;
-    for (let i = 0; i < n; i++) q[i] /= norm;
+    for (let i = 0; i < dim; i++) q[i] /= norm;
   }
   return Math.max(0, estimate);
+}
+
+/**
+ * ‖A‖² (the largest eigenvalue of AᵀA) by Lanczos on AᵀA, until the largest Ritz value changes
+ * by < 1e-7 (relative) or 40 steps. Ritz values never exceed the true value; FISTA multiplies by
+ * 1.02. NaN when A's products are not finite.
+ */
+export async function lipschitzEstimate(products: Products, yielder: Yielder): Promise<number> {
+  const single = new Products(products.op, products.a, 1, true, products.options);
+  return lanczosTop(products.n, async (q) => single.adjoint(await single.forward(q)), Math.min(40, products.n), 1e-7, yielder);
 }
 
 /**
@@ -448,68 +488,14 @@ export async function fistaLoop(p: FistaProblem): Promise<FistaValues> {
 }
 
 /**
- * The largest eigenvalue of the symmetric k×k matrix g (row-major, PSD) by Lanczos with full
- * reorthogonalisation: at most 30 steps, until the top Ritz value moves by < 1e-8 (relative).
- * Ritz values approach it from below; callers add a 1 % margin.
- */
-function topEigenvalue(k: number, g: Float64Array): number {
-  const steps = Math.min(k, 30);
-  const basis: Float64Array[] = [];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let q = startVector(k);
-  let norm = Math.hypot(...q);
-  for (let i = 0; i < k; i++) q[i] /= norm;
-  let previous = 0;
-  let estimate = 0;
-  for (let step = 0; step < steps; step++) {
-    basis.push(q);
-    const w = new Float64Array(k);
-    for (let i = 0; i < k; i++) {
-      let s = 0;
-      const row = i * k;
-      for (let j = 0; j < k; j++) s += g[row + j]! * q[j]!;
-      w[i] = s;
-    }
-    let a = 0;
-    for (let i = 0; i < k; i++) a += w[i]! * q[i]!;
-    alpha.push(a);
-    for (let pass = 0; pass < 2; pass++) {
-      for (const b of basis) {
-        let dot = 0;
-        for (let i = 0; i < k; i++) dot += w[i]! * b[i]!;
-        for (let i = 0; i < k; i++) w[i] -= dot * b[i]!;
-      }
-    }
-    const n = alpha.length;
-    const t = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) {
-      t[i * n + i] = alpha[i]!;
-      if (i + 1 < n) t[(i + 1) * n + i] = t[i * n + i + 1] = beta[i]!;
-    }
-    estimate = eighF64(n, t).values[n - 1]!;
-    norm = 0;
-    for (let i = 0; i < k; i++) norm += w[i]! * w[i]!;
-    norm = Math.sqrt(norm);
-    if (!(norm > 1e-12 * Math.sqrt(Math.max(estimate, 0))) || (step > 2 && Math.abs(estimate - previous) <= 1e-8 * estimate)) break;
-    previous = estimate;
-    beta.push(norm);
-    q = w;
-    for (let i = 0; i < k; i++) q[i] /= norm;
-  }
-  return Math.max(0, estimate);
-}
-
-/**
  * FISTA on a small lasso in Gram form: min ½xᵀGx − bᵀx + ½‖y‖² + λ‖x‖₁ with G = A_WᵀA_W and
  * b = A_Wᵀy, so one iteration is one product G·z (k×k, through matmul) and the residual terms of
  * the gap come from it: ‖A_W z − y‖² = zᵀGz − 2bᵀz + ‖y‖², (A_W z − y)ᵀy = bᵀz − ‖y‖², and
  * A_Wᵀ(A_W z − y) = Gz − b. Stops when the gap ≤ target (at x, the sparse iterate).
  */
-async function gramFista(g: Tensor, b: Float64Array, yy: number, lambda: number, lipschitz: number, x0: Float64Array,
-  target: number, maxIter: number, yielder: Yielder, options: SolverOptions): Promise<{ x: Float64Array; iterations: number; diverged: boolean }> {
+async function gramFista(gram: Products, b: Float64Array, yy: number, lambda: number, lipschitz: number, x0: Float64Array,
+  target: number, maxIter: number, yielder: Yielder): Promise<{ x: Float64Array; iterations: number; diverged: boolean }> {
   const k = b.length;
-  const gram = new Products('cs.fista', matrixOperator('cs.fista', g), 1, true, options);
   const step = 1 / lipschitz;
   const threshold = lambda * step;
   let x = Float64Array.from(x0);
@@ -569,6 +555,31 @@ async function gramFista(g: Tensor, b: Float64Array, yy: number, lambda: number,
 }
 
 /**
+ * The indices of the `size` largest scores, ties going to the lower index, without those scored
+ * −Infinity, in ascending order: a typed-array sort for the threshold and one pass, where sorting
+ * the indices with a comparator cost 6 % of a small working-set solve.
+ */
+export function topScores(score: Float64Array, size: number): number[] {
+  const n = score.length;
+  if (size <= 0) return [];
+  const threshold = Float64Array.from(score).sort()[n - Math.min(size, n)]!;
+  let above = 0;
+  for (let j = 0; j < n; j++) if (score[j]! > threshold) above++;
+  let ties = Math.min(size, n) - above;
+  const out: number[] = [];
+  for (let j = 0; j < n; j++) {
+    const v = score[j]!;
+    if (v === -Infinity) continue;
+    if (v > threshold) out.push(j);
+    else if (v === threshold && ties > 0) {
+      out.push(j);
+      ties--;
+    }
+  }
+  return out;
+}
+
+/**
  * FISTA on working sets (the strategy of celer and blitz, with FISTA as the inner solver), for one
  * signal and an explicit matrix: solve the lasso restricted to a few columns W (the support plus
  * the columns that violate the optimality condition |a_jᵀr| ≤ λ the most), check the duality gap
@@ -576,7 +587,7 @@ async function gramFista(g: Tensor, b: Float64Array, yy: number, lambda: number,
  * point is a point of the full problem, so the certificate is the same as plain FISTA's; the inner
  * iterations cost m·|W| instead of m·n and converge faster (A_W is better conditioned than A).
  */
-export async function workingSetLoop(p: FistaProblem, values: Float64Array): Promise<FistaValues> {
+export async function workingSetLoop(p: FistaProblem, values: Float64Array, norms: Float64Array): Promise<FistaValues> {
   const { products, y, lambdas, maxIter, tol, yielder } = p;
   const { m, n } = products;
   const lambda = lambdas[0]!;
@@ -584,8 +595,7 @@ export async function workingSetLoop(p: FistaProblem, values: Float64Array): Pro
   for (const v of y) yy += v * v;
   const target = tol * yy;
   const x = p.x0 ? Float64Array.from(p.x0) : new Float64Array(n);
-  const norms = new Float64Array(n);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) norms[j] += values[i * n + j]! ** 2;
+  const aty = await products.adjoint(y);
   let iterations = 0;
   let largest = 0;
   let size = 10;
@@ -608,13 +618,13 @@ export async function workingSetLoop(p: FistaProblem, values: Float64Array): Pro
     // W: the support first, then the largest violations (|g_j| − λ)/‖a_j‖ of the rest.
     const score = new Float64Array(n);
     for (let j = 0; j < n; j++) score[j] = x[j] !== 0 ? Infinity : norms[j]! > 0 ? (Math.abs(g[j]!) - lambda) / Math.sqrt(norms[j]!) : -Infinity;
-    const order = Array.from({ length: n }, (_, j) => j).sort((a, b) => score[b]! - score[a]!);
     let support = 0;
     for (let j = 0; j < n; j++) if (x[j] !== 0) support++;
     size = Math.min(n, Math.max(size, 2 * support));
-    const w = order.slice(0, size).filter((j) => score[j]! > -Infinity).sort((a, b) => a - b);
+    const w = topScores(score, size);
     const k = w.length;
     const sub = new Float64Array(m * k);
+    products.a.matrix?.assertAlive(products.op); // `values` may view A's storage
     for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) sub[i * k + q] = values[i * n + w[q]!]!;
     // ‖A_W‖² exactly, from the eigenvalues of the k×k Gram.
     if (k === 0) {
@@ -624,20 +634,17 @@ export async function workingSetLoop(p: FistaProblem, values: Float64Array): Pro
     const subTensor = fromFloat64(sub, [m, k], 'float64');
     const gramTensor = await matmul(subTensor, subTensor, { transA: true, backend: products.options.backend, signal: products.options.signal });
     subTensor.dispose();
-    const gram = Float64Array.from(await gramTensor.data());
-    const top = topEigenvalue(k, gram);
+    const gram = new Products(products.op, matrixOperator(products.op, gramTensor), 1, true, products.options);
+    // Lanczos on G: 30 steps at most, to 1e-8.
+    const top = await lanczosTop(k, (q) => gram.forward(q), Math.min(k, 30), 1e-8);
     if (!(top > 0)) {
       gramTensor.dispose();
       return { x, iterations, converged: false, reason: 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
     }
     largest = Math.max(largest, 1.01 * top);
-    const bw = new Float64Array(k);
-    for (let i = 0; i < m; i++) {
-      const yi = y[i]!;
-      if (yi !== 0) for (let q = 0; q < k; q++) bw[q] += sub[i * k + q]! * yi;
-    }
-    const inner = await gramFista(gramTensor, bw, yy, lambda, 1.01 * top, Float64Array.from(w, (j) => x[j]!),
-      0.3 * target, Math.max(1, maxIter - iterations), yielder, products.options);
+    const bw = Float64Array.from(w, (j) => aty[j]!);
+    const inner = await gramFista(gram, bw, yy, lambda, 1.01 * top, Float64Array.from(w, (j) => x[j]!),
+      0.3 * target, Math.max(1, maxIter - iterations), yielder);
     gramTensor.dispose();
     iterations += inner.iterations;
     if (inner.diverged) {
@@ -664,20 +671,52 @@ function relativeErrorMax(x: Float64Array, ref: Float64Array, n: number, b: numb
   return worst;
 }
 
+/**
+ * A matrix's values as float64, row-major, for reading only: a view of its storage when it is a
+ * settled, contiguous float64 CPU tensor (a 2048×512 copy costs more than OMP's products), else a
+ * copy. Tensors are immutable through the API, and the solvers only read the view.
+ */
+async function readOnlyFloat64(t: Tensor): Promise<Float64Array> {
+  if (t.dtype === 'float64' && t.device === 'cpu' && !t.isPending && t.isContiguous) {
+    return (t.storage as Float64Array).subarray(t.offset, t.offset + t.size);
+  }
+  const raw = await t.data();
+  return raw instanceof Float64Array ? raw : Float64Array.from(raw);
+}
+
+/**
+ * The squared column norms of a row-major m×n matrix (summed over rows in order), and the check
+ * that it is finite, in one pass: a NaN or ±Infinity makes its column's sum non-finite, and only
+ * then is the matrix scanned for the first bad index (a sum that overflowed from finite values
+ * passes, as before).
+ */
+function checkedColumnNorms2(op: string, values: Float64Array, m: number, n: number): Float64Array {
+  const norms2 = new Float64Array(n);
+  for (let i = 0; i < m; i++) {
+    const row = i * n;
+    for (let j = 0; j < n; j++) {
+      const v = values[row + j]!;
+      norms2[j] += v * v;
+    }
+  }
+  if (firstNonFinite(norms2) >= 0) expectFinite(op, 'A', values, n, 'column');
+  return norms2;
+}
+
 /** Validates A and y for a solver: finite values, and the operand as a LinearOperator. */
 export async function solverInputs(op: string, aIn: unknown, yIn: unknown, ops: SolverOptions) {
   const a = expectOperand(op, aIn);
   const { y, signals } = expectMeasurements(op, a, yIn);
   // For a matrix: its values as float64, checked finite (kept for solvers that read columns).
   let values: Float64Array | undefined;
+  let norms2: Float64Array | undefined;
   if (a.kind === 'matrix' && a.matrix) {
-    const raw = await a.matrix.data();
-    values = raw instanceof Float64Array ? raw : Float64Array.from(raw);
-    expectFinite(op, 'A', values, a.shape[1], 'column');
+    values = await readOnlyFloat64(a.matrix);
+    norms2 = checkedColumnNorms2(op, values, a.shape[0], a.shape[1]);
   }
   const yv = await finiteValues(op, 'y', y, signals);
   ops.signal?.throwIfAborted();
-  return { a, y, yv, signals, values };
+  return { a, y, yv, signals, values, norms2 };
 }
 
 /**
@@ -720,7 +759,7 @@ export async function fista(aIn: LinearOperator | Tensor, yIn: Tensor, options: 
   // One signal, an explicit matrix and the gap test: working sets (same certificate, less work).
   if (signals === 1 && criterion === 'gap' && !onIteration && given === undefined && a.kind === 'matrix' && a.matrix && o.workingSets !== false) {
     const values = await workingSetLoop({ products, y: inputs.yv, lambdas, maxIter, tol, criterion, lipschitz: NaN, x0: x0v, checkEvery, yielder },
-      inputs.values ?? Float64Array.from(await a.matrix.data()));
+      inputs.values!, inputs.norms2!);
     return result(values, xShape, a.dtype, values.lipschitz ?? 0);
   }
   const estimate = given ?? 1.02 * (await lipschitzEstimate(products, yielder));

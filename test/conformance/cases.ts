@@ -35,6 +35,13 @@ export const MATMUL_CASES: MatmulCase[] = [
   { label: 'vector·matrix [13]·[13,17]', a: [13], b: [13, 17] },
   { label: 'matrix·vector [7,13]·[13]', a: [7, 13], b: [13] },
   { label: 'dot [29]·[29]', a: [29], b: [29] },
+  // The matrix–vector loops: rows past the last four, k past the last vector, both layouts of A.
+  { label: 'matrix·vector 67×131 [67,131]·[131]', a: [67, 131], b: [131] },
+  { label: 'transA matrix·vector [131,67]ᵀ·[131]', a: [131, 67], b: [131], transA: true },
+  { label: 'transA matrix·column [13,7]ᵀ·[13,1]', a: [13, 7], b: [13, 1], transA: true },
+  { label: 'view a matrix·vector [67,131]·[131]', a: [67, 131], b: [131], aView: true },
+  { label: 'vector·matrix [131]·[131,67]', a: [131], b: [131, 67] },
+  { label: 'row·matrix [1,5]·[5,3]', a: [1, 5], b: [5, 3] },
   { label: 'batched matrix·vector [2,3,6]·[6]', a: [2, 3, 6], b: [6] },
   { label: 'vector·batched [6]·[2,6,4]', a: [6], b: [2, 6, 4] },
   { label: 'empty m=0', a: [0, 5], b: [5, 4] },

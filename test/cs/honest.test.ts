@@ -115,6 +115,21 @@ for (const { name: backend } of backends) {
       // 10 % of the timeout on an idle machine; the shared CI box gets a wider margin.
       expect(elapsed).toBeLessThan(100 * 1.1 + 150);
     });
+
+    it('A disposed while a solver runs rejects it with DisposedTensorError (the solvers may read A\'s storage in place)', async () => {
+      for (const solve of [
+        (a: Tensor, y: Tensor) => cs.omp(a, y, { sparsity: 250, tol: 0, backend }),
+        (a: Tensor, y: Tensor) => cs.fista(a, y, { lambda: 1e-6, criterion: 'gap', tol: 0, maxIter: 3000, backend }),
+        (a: Tensor, y: Tensor) => cs.fista(a, y, { lambda: 1e-6, tol: 0, maxIter: 1e6, backend }),
+      ]) {
+        const big = cs.gaussian(300, 800, { seed: 3, dtype: 'float64' });
+        const y = await matmul(big, sparseSignal(800, 40, 5));
+        // Each solve takes far longer than the 4 ms after which the loops let the event loop turn:
+        // the timer disposes A mid-run.
+        setTimeout(() => big.dispose(), 0);
+        await expect(settled(() => solve(big, y))).rejects.toMatchObject({ name: 'DisposedTensorError' });
+      }
+    });
   });
 }
 
