@@ -37,11 +37,18 @@ void vecmat(int64_t n, int64_t k, const T* a, int64_t as, const T* b, int64_t rs
   }
 }
 
+// The path's vector `vecmat` where it has one, else the portable loop above.
+template <class T>
+VecmatFn<T> vecmat_of(const Isa& isa) noexcept {
+  const VecmatFn<T> fold = ukernel_of<T>(isa).vecmat;
+  return fold != nullptr ? fold : &vecmat<T>;
+}
+
 // c[i] = Σ_p A(i, p)·x(p) for `rows` rows.
 // - Rows of A contiguous: dot products, with the path's `dots` (four rows per pass over x) or the
 //   portable loop (eight independent partial sums per row).
 // - Columns of A contiguous (Aᵀ·v of a row-major A): c = x·Aᵀ read as a vector times the matrix
-//   whose rows are A's columns, A read in memory order (`vecmat`).
+//   whose rows are A's columns, A read in memory order (`fold`, never null: see vecmat_of).
 // - Otherwise the strided loops.
 template <class T>
 void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* x, int64_t xs, T* c, DotsFn<T> dots,
@@ -52,11 +59,7 @@ void gemv(int64_t rows, int64_t k, const T* a, int64_t rs, int64_t cs, const T* 
     return;
   }
   if (rs == 1 && cs != 1) {
-    if (fold != nullptr) {
-      fold(rows, k, x, xs, a, cs, c);
-    } else {
-      vecmat(rows, k, x, xs, a, cs, c);
-    }
+    fold(rows, k, x, xs, a, cs, c);
     return;
   }
   if (cs == 1 || std::abs(cs) <= std::abs(rs)) {
@@ -125,8 +128,7 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       int64_t r0, r1;
       split_range(rows, size, t, 16, &r0, &r1);
       if (r1 <= r0) return;
-      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dots,
-           ukernel_of<T>(*p.isa).vecmat);
+      gemv(r1 - r0, k, a + r0 * p.a.rs, p.a.rs, p.a.cs, b, p.b.rs, c + r0, ukernel_of<T>(*p.isa).dots, vecmat_of<T>(*p.isa));
       if (epi.active()) {
         Epilogue<T> part = epi;
         if (part.bias != nullptr) part.bias += r0 * part.bias_rs;
@@ -148,12 +150,7 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
       int64_t j0, j1;
       split_range(n, size, t, 16, &j0, &j1);
       if (j1 <= j0) return;
-      const VecmatFn<T> fold = ukernel_of<T>(*p.isa).vecmat;
-      if (fold != nullptr) {
-        fold(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
-      } else {
-        vecmat(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
-      }
+      vecmat_of<T>(*p.isa)(j1 - j0, k, a, p.a.cs, b + j0, p.b.rs, c + j0);
       if (epi.active()) apply_epilogue(epi, c + j0, n, 0, 1, j0, j1 - j0);
     };
     if (team > 1) {

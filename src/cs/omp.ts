@@ -46,10 +46,26 @@ export interface OmpResult {
   reasons: Array<'tolerance' | 'sparsity' | 'dependent'>;
 }
 
-/** Float64 access to A's columns, for a matrix (a transposed copy) or an operator (A·e_j, cached). */
+/** Float64 access to A's columns, for a matrix (gathered from its rows) or an operator (A·e_j). */
 interface Columns {
   readonly norms: Float64Array;
   column(j: number): Promise<Float64Array>;
+}
+
+/** Columns made by `make` on first request and kept (signals of a batch may pick the same one). */
+function keptColumns(norms: Float64Array, make: (j: number) => Float64Array | Promise<Float64Array>): Columns {
+  const kept = new Map<number, Float64Array>();
+  return {
+    norms,
+    async column(j) {
+      let col = kept.get(j);
+      if (!col) {
+        col = await make(j);
+        kept.set(j, col);
+      }
+      return col;
+    },
+  };
 }
 
 /**
@@ -59,22 +75,13 @@ interface Columns {
  * transposed copy cost more than all of OMP's products (2048×512: 8 MiB written, ~8 ms here).
  */
 function matrixColumns(op: string, matrix: Tensor, values: Float64Array, norms2: Float64Array, m: number, n: number): Columns {
-  const norms = norms2.map(Math.sqrt);
-  const gathered = new Map<number, Float64Array>();
-  return {
-    norms,
-    async column(j) {
-      let col = gathered.get(j);
-      if (!col) {
-        // `values` may be A's own storage: a disposed A's storage may already hold another tensor.
-        matrix.assertAlive(op);
-        col = new Float64Array(m);
-        for (let i = 0; i < m; i++) col[i] = values[i * n + j]!;
-        gathered.set(j, col);
-      }
-      return col;
-    },
-  };
+  return keptColumns(norms2.map(Math.sqrt), (j) => {
+    // `values` may be A's own storage: a disposed A's storage may already hold another tensor.
+    matrix.assertAlive(op);
+    const col = new Float64Array(m);
+    for (let i = 0; i < m; i++) col[i] = values[i * n + j]!;
+    return col;
+  });
 }
 
 async function operatorColumns(op: string, a: LinearOperator, options: SolverOptions, yielder: Yielder): Promise<Columns> {
@@ -94,20 +101,11 @@ async function operatorColumns(op: string, a: LinearOperator, options: SolverOpt
   }
   for (let j = 0; j < n; j++) norms[j] = Math.sqrt(norms[j]!);
   const single = new Products(op, a, 1, true, options);
-  const cache = new Map<number, Float64Array>();
-  return {
-    norms,
-    async column(j) {
-      let col = cache.get(j);
-      if (!col) {
-        const e = new Float64Array(n);
-        e[j] = 1;
-        col = await single.forward(e);
-        cache.set(j, col);
-      }
-      return col;
-    },
-  };
+  return keptColumns(norms, (j) => {
+    const e = new Float64Array(n);
+    e[j] = 1;
+    return single.forward(e);
+  });
 }
 
 /** The state of one signal's pursuit. */
