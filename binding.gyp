@@ -47,6 +47,7 @@
         "native/kernels/where.cc",
         "native/kernels/shape.cc",
         "native/kernels/softmax.cc",
+        "native/kernels/lasso_gram.cc",
         "native/kernels/batch_norm.cc",
         "native/kernels/layer_norm.cc",
         "native/kernels/cholesky.cc",

@@ -148,7 +148,7 @@ const WARM_CALLS = 15;
 const WARM_MS = 1500;
 
 async function timeOurs(c, backend, threads) {
-  configure({ threads });
+  await configure({ threads });
   const w0 = performance.now();
   await runOurs(c, backend);
   const cold = (performance.now() - w0) / 1000;
@@ -192,7 +192,7 @@ for (const [i, c] of cases.entries()) {
     process.stdout.write('.');
   }
 }
-configure({ threads: 1 });
+await configure({ threads: 1 });
 process.stdout.write('\n');
 console.log(`repeats ${REPEATS}; times in ms as min / median / max; ratio = peer median ÷ lepton median (> 1: lepton faster).`);
 console.log(`load average at the end: ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);

@@ -25,6 +25,7 @@
 #include "kernels/cholesky.h"
 #include "kernels/conv2d.h"
 #include "kernels/elementwise.h"
+#include "kernels/lasso_gram.h"
 #include "kernels/layer_norm.h"
 #include "kernels/matmul.h"
 #include "kernels/pool2d.h"
@@ -757,6 +758,50 @@ struct RidgeOp {
   static Status run(const Args<double>& p) { return ridge_f64(p); }
 };
 
+// ───────────────────────────── lassoGram ─────────────────────────────
+// { g, c, params, x0?, columns?, out, batch, k, n, maxIter, begin, end }: g [batch, k, k] (n = k),
+// or with columns (int32 [batch, k], each −1 or in [0, n)) one g [n, n]; c and x0 [batch, k];
+// params [batch, 3] (λ, yy, target); out packed [batch·(k + 3)]; float64 only; problems
+// [begin, end) with 0 ≤ begin ≤ end ≤ batch.
+struct LassoGramOp {
+  static constexpr const char* kName = "lassoGram";
+  // The flat form's layout (every name decode reads; choices in decode's order).
+  static constexpr FlatField kFlatFields[] = {{"batch"}, {"k"}, {"n"}, {"maxIter"}, {"begin"}, {"end"}};
+  static constexpr const char* kFlatArrays[] = {"g", "c", "params", "x0", "columns", "out"};
+  static constexpr FlatLayout kFlat = flat_layout(kFlatFields, kFlatArrays);
+  template <class T>
+  using Args = LassoGramArgs;
+  template <class T, class R>
+  static Args<T> decode(R& r, const Isa* isa) {
+    Args<T> p;
+    p.isa = isa;
+    p.batch = r.integer("batch");
+    p.k = r.integer("k");
+    p.n = r.integer("n");
+    p.max_iter = r.positive("maxIter");
+    p.begin = r.integer("begin");
+    p.end = r.integer("end");
+    if (p.begin > p.end || p.end > p.batch) r.range_error("begin and end must satisfy 0 ≤ begin ≤ end ≤ batch (" + std::to_string(p.batch) + ")");
+    const int64_t xs = r.mul(p.batch, p.k, "batch·k");
+    if (r.has("columns")) {
+      p.columns = r.template array<int32_t>("columns", xs).data;
+      p.g = r.template array<double>("g", r.mul(p.n, p.n, "n·n")).data;
+      for (int64_t i = 0; i < xs; ++i) {
+        if (p.columns[i] < -1 || p.columns[i] >= p.n) r.range_error("columns[" + std::to_string(i) + "] must be −1 or in [0, n)");
+      }
+    } else {
+      if (p.n != p.k) r.range_error("n must equal k without columns");
+      p.g = r.template array<double>("g", r.mul(xs, p.k, "batch·k·k")).data;
+    }
+    p.c = r.template array<double>("c", xs).data;
+    p.params = r.template array<double>("params", r.mul(p.batch, 3, "batch·3")).data;
+    if (r.has("x0")) p.x0 = r.template array<double>("x0", xs).data;
+    p.out = r.template array<double>("out", r.product({p.batch, p.k + 3}, "batch·(k + 3)")).data;
+    return p;
+  }
+  static Status run(const LassoGramArgs& p) { return lasso_gram_f64(p); }
+};
+
 // The addon's op table: one line per op of src/plans.ts's OP_NAMES, with the struct that decodes
 // its arguments and the entry that picks its element type. Every entry point (async, Sync, Flat)
 // and every flat layout is made from it; test/unit/native-load.test.ts checks it against OP_NAMES.
@@ -781,7 +826,8 @@ struct RidgeOp {
   X(lu, LinalgLuOp, Entry)            \
   X(qr, LinalgQrOp, Entry)            \
   X(svd, LinalgSvdOp, Entry)          \
-  X(eigh, LinalgEighOp, Entry)
+  X(eigh, LinalgEighOp, Entry)        \
+  X(lassoGram, LassoGramOp, Entry)
 
 #define LEPTON_ENTRIES(name, Op, Kind)                                                 \
   InstanceMethod(#name, &LeptonAddon::Kind<Op, true, ArgReader>),                      \

@@ -26,7 +26,7 @@ const width = (dtype: string): number => (dtype === 'float64' ? 8 : 4);
 
 /** Whether the pool can split this op's output by rows. */
 export function isRangeOp(op: OpName): op is RangeOp {
-  return op === 'matmul' || op === 'conv2d' || op === 'pool2d' || op === 'unary' || op === 'binary';
+  return op === 'matmul' || op === 'conv2d' || op === 'pool2d' || op === 'unary' || op === 'binary' || op === 'lassoGram';
 }
 
 export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost {
@@ -145,6 +145,13 @@ export function costOf<K extends OpName>(op: K, plan: OpSpecs[K]['plan']): Cost 
       const p = plan as OpSpecs['fft']['plan'];
       const lines = p.outer * p.inner;
       return { rows: 0, flops: 5 * lines * p.n * Math.log2(Math.max(p.n, 2)), bytes: width(p.dtype) * (size(p.outShape) + lines * p.len * 2) };
+    }
+    case 'lassoGram': {
+      // Iterations are not known before the run: priced at min(maxIter, 100) products of 2k² flops
+      // (a working set's sub-problem took 30–160 here), plus Lanczos's ≤ 30.
+      const p = plan as OpSpecs['lassoGram']['plan'];
+      const products = Math.min(p.maxIter, 100) + Math.min(p.k, 30);
+      return { rows: p.batch, flops: 2 * p.batch * p.k * p.k * products, bytes: 8 * p.batch * (p.k * p.k + 4 * p.k + 6) };
     }
     default:
       return { rows: 0, flops: 0, bytes: 0 };

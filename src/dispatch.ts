@@ -22,7 +22,7 @@ import type { DType } from './dtype.js';
 import { checkOptions } from './ops/checks.js';
 import { contiguousStrides } from './shape.js';
 import { BACKEND_NAMES, type BackendName, type Conv2dPlan, type MatmulPlan, type OpName, type OpOptions, type OpSpecs, type RidgePlan } from './plans.js';
-import { activePool, configurePool, minFlopsPerPart, poolProblem, type PoolConfig } from './pool/control.js';
+import { activePool, checkPoolOptions, configurePool, minFlopsPerPart, poolProblem, type PoolConfig } from './pool/control.js';
 import type { TensorDesc } from './pool/board.js';
 import { partition, planParts } from './pool/partition.js';
 import type { PoolJob, PoolLike } from './pool/types.js';
@@ -64,8 +64,9 @@ export interface Config extends PoolConfig {
 
 /**
  * Changes the settings: `threads` (1 turns the worker pool off), `minFlopsPerPart` (the split
- * threshold) and `cpuPoolBytes` (the cap on freed CPU storage kept for reuse). Ops in flight on
- * the old pool finish first.
+ * threshold) and `cpuPoolBytes` (the cap on freed CPU storage kept for reuse). They apply to the
+ * next op at once, awaited or not; the promise settles once the old pool's ops in flight have
+ * finished.
  * @example
  * await configure({ threads: 2, cpuPoolBytes: 64 * 2 ** 20 });
  */
@@ -81,8 +82,10 @@ export async function configure(options: Partial<Config>): Promise<void> {
   if (cpuPoolBytes !== undefined && (typeof cpuPoolBytes !== 'number' || !Number.isSafeInteger(cpuPoolBytes) || cpuPoolBytes < 0)) {
     throw new InvalidArgumentError('configure', `cpuPoolBytes must be a non-negative integer; received ${describe(cpuPoolBytes)}`);
   }
-  await configurePool({ ...(threads !== undefined ? { threads } : {}), ...(minFlopsPerPart !== undefined ? { minFlopsPerPart } : {}) });
+  // Applies at once (the next op sees it, awaited or not); the promise waits for the old pool.
+  checkPoolOptions({ threads, minFlopsPerPart });
   if (cpuPoolBytes !== undefined) setCap(cpuPoolBytes);
+  await configurePool({ ...(threads !== undefined ? { threads } : {}), ...(minFlopsPerPart !== undefined ? { minFlopsPerPart } : {}) });
 }
 
 export type { CpuMemory, GpuMemory };

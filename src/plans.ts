@@ -464,6 +464,25 @@ export interface RidgePlan {
 }
 
 /**
+ * lassoGram: `batch` lasso problems in Gram form, each k unknowns (G [batch, k, k], c [batch, k],
+ * params [batch, 3] = λ, ‖y‖², gap target; x0 [batch, k] when `hasX0`), solved by FISTA to the
+ * target or `maxIter` iterations. With `hasColumns`, G is one [n, n] matrix and the int32 input
+ * columns [batch, k] picks each problem's rows and columns of it (−1: an unused slot, held at 0).
+ * Packed float64 output: x [batch, k], iterations (int) [batch], gap [batch], lipschitz [batch].
+ * Range rows are problems.
+ */
+export interface LassoGramPlan extends PackedPlan {
+  readonly dtype: 'float64';
+  readonly batch: number;
+  readonly k: number;
+  /** G's order: k, or the shared G's n with columns. */
+  readonly n: number;
+  readonly maxIter: number;
+  readonly hasX0: boolean;
+  readonly hasColumns: boolean;
+}
+
+/**
  * The table of contents of the library: one line per kernel, naming its inputs and its plan. A
  * backend's kernel table is typed from this interface, so a kernel with the wrong inputs or plan
  * does not compile. Every plan names its output's dtype and shape, which dispatch allocates.
@@ -527,6 +546,8 @@ export interface OpSpecs {
   eigh: { inputs: readonly [a: Tensor]; plan: EighPlan };
   /** fft, ifft, rfft, irfft along one axis. */
   fft: { inputs: readonly [x: Tensor]; plan: FftPlan };
+  /** Many small lasso problems in Gram form by FISTA (packed x, iterations, gap, lipschitz). */
+  lassoGram: { inputs: readonly [g: Tensor, c: Tensor, params: Tensor, x0?: Tensor, columns?: Tensor]; plan: LassoGramPlan };
 }
 
 export type OpName = keyof OpSpecs;
@@ -536,11 +557,12 @@ export const OP_NAMES: readonly OpName[] = Object.freeze([
   'matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'reduce', 'cholesky', 'solveSPD', 'ridge',
   'where', 'softmax', 'batchNorm', 'layerNorm', 'remap', 'concat', 'gather',
   'solve', 'lu', 'inv', 'det', 'slogdet', 'qr', 'lstsq', 'svd', 'pinv', 'matrixRank', 'triangularSolve', 'eigh', 'fft',
+  'lassoGram',
 ] as const);
 
 /** Ops whose output the pool can split by rows (the others run whole, on one thread). */
-export type RangeOp = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary';
-export const RANGE_OPS: readonly RangeOp[] = Object.freeze(['matmul', 'conv2d', 'pool2d', 'unary', 'binary'] as const);
+export type RangeOp = 'matmul' | 'conv2d' | 'pool2d' | 'unary' | 'binary' | 'lassoGram';
+export const RANGE_OPS: readonly RangeOp[] = Object.freeze(['matmul', 'conv2d', 'pool2d', 'unary', 'binary', 'lassoGram'] as const);
 
 export type PlanOf<K extends OpName> = OpSpecs[K]['plan'];
 export type InputsOf<K extends OpName> = OpSpecs[K]['inputs'];

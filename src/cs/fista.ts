@@ -12,10 +12,12 @@
  * and the run stops when every signal's gap at x (checked with two more products once the gap at
  * z is small) is ≤ tol·‖y‖², as scikit-learn's coordinate descent does.
  *
- * For one signal, an explicit matrix and criterion 'gap', the same problem is solved on growing
- * working sets of columns (support + worst violators of |a_jᵀr| ≤ λ, doubled until the full gap
- * meets the test): the inner FISTA works on G = A_WᵀA_W (one k×k matmul per iteration), the
- * full gap is checked with two full products per round. `workingSets: false` turns it off.
+ * For an explicit matrix and criterion 'gap' (one signal or a batch), the same problem is solved
+ * on growing working sets of columns (support + worst violators of |a_jᵀr| ≤ λ, doubled until the
+ * full gap meets the test): the inner FISTA works on G = A_WᵀA_W, all signals' sub-problems in one
+ * `lassoGram` op (its kernels run the iterations without a per-op cost, split across the pool by
+ * signals), and the full gap is checked with two full products per round for the signals that
+ * changed. `workingSets: false` turns it off.
  *
  * Honest ends: NaN/Infinity in A, y, x0 or an operator's first outputs is an INVALID_ARGUMENT;
  * a non-finite iterate or an objective that grows past 10⁶ times its start ends the run with
@@ -26,6 +28,8 @@ import { InvalidArgumentError, ShapeError } from '../errors.js';
 import { formatShape } from '../shape.js';
 import { expectOneOf } from '../ops/checks.js';
 import { matmul } from '../ops/matmul.js';
+import { tensor } from '../creation.js';
+import { lassoGram } from '../ops/lasso-gram.js';
 import type { Tensor } from '../tensor.js';
 import {
   expectFinite,
@@ -42,7 +46,10 @@ import {
   Yielder,
   type SolverOptions,
 } from './checks.js';
-import { fromFloat64, matrixOperator, type LinearOperator, expectOperand } from './operators.js';
+import { fromFloat64, type LinearOperator, expectOperand } from './operators.js';
+import { Lanczos } from '../kernels/lasso-gram.js';
+
+export { tridiagonalTop } from '../kernels/lasso-gram.js';
 
 /** What `onIteration` is told every `checkEvery` iterations. */
 export interface FistaProgress {
@@ -84,8 +91,9 @@ export interface FistaOptions extends SolverOptions {
   /** L ≥ ‖A‖², when known (skips the estimate; e.g. 1 for a partial DCT). Too small an L diverges: reason 'diverged'. */
   lipschitz?: number;
   /**
-   * With criterion 'gap', one signal and an explicit matrix, solve on growing working sets of
-   * columns (default true; the result carries the same gap certificate). false runs plain FISTA.
+   * With criterion 'gap' and an explicit matrix (one signal or a batch), solve on growing working
+   * sets of columns, the sub-problems by `cs.lassoGram` (default true; the result carries the same
+   * gap certificate). false runs plain FISTA on the whole matrix.
    */
   workingSets?: boolean;
 }
@@ -159,96 +167,20 @@ export class Products {
   }
 }
 
-/** A deterministic start vector in [−1, 1) (a 32-bit LCG), so estimates do not depend on Math.random. */
-function startVector(n: number): Float64Array {
-  const v = new Float64Array(n);
-  let state = 0x5eed1234;
-  for (let i = 0; i < n; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    v[i] = state / 2 ** 31 - 1;
-  }
-  return v;
-}
-
-/**
- * The largest eigenvalue of the symmetric tridiagonal matrix with diagonal `alpha` and
- * off-diagonal `beta` (one shorter), by bisection on Sturm counts between the largest diagonal
- * entry (a lower bound) and Gershgorin's upper bound: O(n) per halving, where a dense
- * eigendecomposition of the Lanczos matrix at every step cost O(n³) (38 % of a small FISTA).
- */
-export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]): number {
-  const n = alpha.length;
-  let lo = -Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const radius = (i > 0 ? Math.abs(beta[i - 1]!) : 0) + (i + 1 < n ? Math.abs(beta[i]!) : 0);
-    lo = Math.max(lo, alpha[i]!);
-    hi = Math.max(hi, alpha[i]! + radius);
-  }
-  // How many eigenvalues lie below x: the negative pivots of T − xI's LDLᵀ.
-  const below = (x: number): number => {
-    let count = 0;
-    let d = 1;
-    for (let i = 0; i < n; i++) {
-      d = alpha[i]! - x - (i > 0 ? (beta[i - 1]! * beta[i - 1]!) / d : 0);
-      if (d === 0) d = -Number.EPSILON * (Math.abs(x) + Number.MIN_VALUE);
-      if (d < 0) count++;
-    }
-    return count;
-  };
-  for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid <= lo || mid >= hi) break;
-    if (below(mid) === n) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
 /**
  * The largest eigenvalue of a symmetric PSD operator of dimension `dim` (given by its product),
- * by Lanczos with full reorthogonalisation from a fixed start: at most `maxSteps` steps, until
- * the top Ritz value moves by ≤ `rtol` (relative). Ritz values approach it from below; callers
- * add a margin. NaN when a product is not finite.
+ * by Lanczos with full reorthogonalisation from a fixed start (the lassoGram kernel's): at most
+ * `maxSteps` steps, until the top Ritz value moves by ≤ `rtol` (relative). Ritz values approach
+ * it from below; callers add a margin. NaN when a product is not finite.
  */
-async function lanczosTop(dim: number, apply: (q: Float64Array) => Float64Array | Promise<Float64Array>, maxSteps: number, rtol: number,
+async function lanczosTop(dim: number, apply: (q: Float64Array) => Promise<Float64Array>, maxSteps: number, rtol: number,
   yielder?: Yielder): Promise<number> {
-  const basis: Float64Array[] = [];
-  const alpha: number[] = [];
-  const beta: number[] = [];
-  let q = startVector(dim);
-  let norm = 0;
-  for (let i = 0; i < dim; i++) norm += q[i]! * q[i]!;
-  norm = Math.sqrt(norm);
-  for (let i = 0; i < dim; i++) q[i] /= norm;
-  let previous = 0;
-  let estimate = 0;
-  for (let step = 0; step < maxSteps; step++) {
+  const lanczos = new Lanczos(dim, maxSteps, rtol);
+  for (let q: Float64Array | undefined = lanczos.start(); q; ) {
     await yielder?.tick();
-    basis.push(q);
-    const w = await apply(q);
-    if (firstNonFinite(w) >= 0) return NaN;
-    let a = 0;
-    for (let i = 0; i < dim; i++) a += w[i]! * q[i]!;
-    alpha.push(a);
-    // One pass of full reorthogonalisation against the basis: enough to keep ghost copies of the
-    // top eigenvalue out, and the estimate needs nothing else of the basis.
-    for (const b of basis) {
-      let dot = 0;
-      for (let i = 0; i < dim; i++) dot += w[i]! * b[i]!;
-      for (let i = 0; i < dim; i++) w[i] -= dot * b[i]!;
-    }
-    estimate = tridiagonalTop(alpha, beta);
-    norm = 0;
-    for (let i = 0; i < dim; i++) norm += w[i]! * w[i]!;
-    norm = Math.sqrt(norm);
-    if (!(norm > 1e-12 * Math.sqrt(Math.max(estimate, 0))) || (step > 2 && Math.abs(estimate - previous) <= rtol * estimate)) break;
-    previous = estimate;
-    beta.push(norm);
-    q = w;
-    for (let i = 0; i < dim; i++) q[i] /= norm;
+    q = lanczos.next(await apply(q));
   }
-  return Math.max(0, estimate);
+  return lanczos.estimate;
 }
 
 /**
@@ -488,81 +420,47 @@ export async function fistaLoop(p: FistaProblem): Promise<FistaValues> {
 }
 
 /**
- * FISTA on a small lasso in Gram form: min ½xᵀGx − bᵀx + ½‖y‖² + λ‖x‖₁ with G = A_WᵀA_W and
- * b = A_Wᵀy, so one iteration is one product G·z (k×k, through matmul) and the residual terms of
- * the gap come from it: ‖A_W z − y‖² = zᵀGz − 2bᵀz + ‖y‖², (A_W z − y)ᵀy = bᵀz − ‖y‖², and
- * A_Wᵀ(A_W z − y) = Gz − b. Stops when the gap ≤ target (at x, the sparse iterate).
+ * The value of rank `rank` (0 = smallest) of `v`, which it reorders: Hoare's selection with the
+ * median of three, O(n) expected, where a full sort of the scores cost 14 % of a batch of 64.
  */
-async function gramFista(gram: Products, b: Float64Array, yy: number, lambda: number, lipschitz: number, x0: Float64Array,
-  target: number, maxIter: number, yielder: Yielder): Promise<{ x: Float64Array; iterations: number; diverged: boolean }> {
-  const k = b.length;
-  const step = 1 / lipschitz;
-  const threshold = lambda * step;
-  let x = Float64Array.from(x0);
-  let next = new Float64Array(k);
-  const z = Float64Array.from(x0);
-  let t = 1;
-  let zIsX = true;
-  const gap = (v: Float64Array, gv: Float64Array) => {
-    let vgv = 0;
-    let bv = 0;
-    let l1 = 0;
-    let gmax = 0;
-    for (let j = 0; j < k; j++) {
-      vgv += v[j]! * gv[j]!;
-      bv += b[j]! * v[j]!;
-      l1 += Math.abs(v[j]!);
-      gmax = Math.max(gmax, Math.abs(gv[j]! - b[j]!));
+function select(v: Float64Array, rank: number): number {
+  let lo = 0;
+  let hi = v.length - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    const a = v[lo]!;
+    const b = v[mid]!;
+    const c = v[hi]!;
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i]! < pivot) i++;
+      while (v[j]! > pivot) j--;
+      if (i <= j) {
+        const t = v[i]!;
+        v[i] = v[j]!;
+        v[j] = t;
+        i++;
+        j--;
+      }
     }
-    const rr = Math.max(0, vgv - 2 * bv + yy);
-    const s = gmax > lambda ? lambda / gmax : 1;
-    return { value: Math.max(0, 0.5 * rr * (1 + s * s) + lambda * l1 + s * (bv - yy)), objective: 0.5 * rr + lambda * l1 };
-  };
-  let start = NaN;
-  for (let it = 1; it <= maxIter; it++) {
-    await yielder.tick();
-    const gz = await gram.forward(z);
-    const at = gap(z, gz);
-    if (!Number.isFinite(at.objective) || firstNonFinite(gz) >= 0) return { x, iterations: it, diverged: true };
-    if (Number.isNaN(start)) start = Math.max(at.objective, 0.5 * yy, 1e-300);
-    if (at.objective > 1e6 * start) return { x, iterations: it, diverged: true };
-    if (at.value <= target && zIsX) return { x, iterations: it, diverged: false };
-    let uphill = 0;
-    for (let j = 0; j < k; j++) {
-      const u = z[j]! - step * (gz[j]! - b[j]!);
-      const v = u > threshold ? u - threshold : u < -threshold ? u + threshold : 0;
-      next[j] = v;
-      uphill += (z[j]! - v) * (v - x[j]!);
-    }
-    const tn = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
-    let beta = (t - 1) / tn;
-    t = tn;
-    if (uphill > 0) {
-      t = 1;
-      beta = 0;
-    }
-    [x, next] = [next, x];
-    zIsX = beta === 0;
-    for (let j = 0; j < k; j++) z[j] = x[j]! + beta * (x[j]! - next[j]!);
-    if (at.value <= target && !zIsX) {
-      // The extrapolated point is good enough: restart from x so that the next test is at x itself.
-      z.set(x);
-      t = 1;
-      zIsX = true;
-    }
+    if (rank <= j) hi = j;
+    else if (rank >= i) lo = i;
+    else return v[rank]!;
   }
-  return { x, iterations: maxIter, diverged: false };
+  return v[rank]!;
 }
 
 /**
- * The indices of the `size` largest scores, ties going to the lower index, without those scored
- * −Infinity, in ascending order: a typed-array sort for the threshold and one pass, where sorting
+ * The indices of the `size` largest scores (no NaN), ties going to the lower index, without those
+ * scored −Infinity, in ascending order: a selection for the threshold and one pass, where sorting
  * the indices with a comparator cost 6 % of a small working-set solve.
  */
 export function topScores(score: Float64Array, size: number): number[] {
   const n = score.length;
-  if (size <= 0) return [];
-  const threshold = Float64Array.from(score).sort()[n - Math.min(size, n)]!;
+  if (size <= 0 || n === 0) return [];
+  const threshold = select(score.slice(), n - Math.min(size, n));
   let above = 0;
   for (let j = 0; j < n; j++) if (score[j]! > threshold) above++;
   let ties = Math.min(size, n) - above;
@@ -580,80 +478,254 @@ export function topScores(score: Float64Array, size: number): number[] {
 }
 
 /**
- * FISTA on working sets (the strategy of celer and blitz, with FISTA as the inner solver), for one
- * signal and an explicit matrix: solve the lasso restricted to a few columns W (the support plus
- * the columns that violate the optimality condition |a_jᵀr| ≤ λ the most), check the duality gap
- * of the full problem with two full products, and double W until that gap is ≤ tol·‖y‖². Every
- * point is a point of the full problem, so the certificate is the same as plain FISTA's; the inner
- * iterations cost m·|W| instead of m·n and converge faster (A_W is better conditioned than A).
+ * FISTA on working sets (the strategy of celer and blitz, with FISTA as the inner solver), for an
+ * explicit matrix and one or many signals: each signal's lasso is solved restricted to a few
+ * columns W (its support plus the columns that violate the optimality condition |a_jᵀr| ≤ λ the
+ * most), the duality gap of the full problem is checked with two full products (all signals at
+ * once), and a signal whose gap is too large doubles its W and goes again. Every point is a point
+ * of the full problem, so the certificate is the same as plain FISTA's; the inner iterations cost
+ * |W|² instead of m·n and converge faster (A_W is better conditioned than A).
+ *
+ * The sub-problems of a round run as one `lassoGram` op (G = A_WᵀA_W, c = A_Wᵀy; each padded to
+ * the round's largest |W|, the padding held at 0): FISTA iterations without a per-op cost, split
+ * across the pool by signals. When enough signals share A to pay for it
+ * (signals·min(n, 2m)² ≥ 2n², n ≤ 4096), AᵀA is computed once and each sub-problem names its
+ * columns of it; else each A_WᵀA_W comes from one (batched) product of the gathered columns.
  */
 export async function workingSetLoop(p: FistaProblem, values: Float64Array, norms: Float64Array): Promise<FistaValues> {
-  const { products, y, lambdas, maxIter, tol, yielder } = p;
-  const { m, n } = products;
-  const lambda = lambdas[0]!;
-  let yy = 0;
-  for (const v of y) yy += v * v;
-  const target = tol * yy;
-  const x = p.x0 ? Float64Array.from(p.x0) : new Float64Array(n);
+  const { products, y } = p;
+  const { m, n, signals: b } = products;
+  const yy = new Float64Array(b);
+  for (let i = 0; i < m; i++) for (let c = 0; c < b; c++) yy[c] += y[i * b + c]! ** 2;
+  const x = p.x0 ? Float64Array.from(p.x0) : new Float64Array(n * b);
   const aty = await products.adjoint(y);
+  const backend = products.options.backend === 'webgpu' ? undefined : products.options.backend;
+  const common = { backend, signal: products.options.signal };
+  const full = n <= 4096 && b * Math.min(n, 2 * m) ** 2 >= 2 * n * n ? fullGram(products, values, m, n, common) : undefined;
+  try {
+    return await rounds(p, values, norms, full, x, aty, yy, common);
+  } finally {
+    full?.dispose();
+  }
+}
+
+async function rounds(p: FistaProblem, values: Float64Array, norms: Float64Array, full: Tensor | undefined, x: Float64Array, aty: Float64Array,
+  yy: Float64Array, common: Common): Promise<FistaValues> {
+  const { products, y, lambdas, maxIter, tol, yielder } = p;
+  const { n, signals: b } = products;
+  const size = new Float64Array(b).fill(10);
+  const open = new Array<boolean>(b).fill(true);
+  for (let j = 0; j < n; j++) for (let c = 0; c < b; c++) if (x[j * b + c] !== 0) size[c]++;
   let iterations = 0;
   let largest = 0;
-  let size = 10;
-  for (let j = 0; j < n; j++) if (x[j] !== 0) size++;
-  for (let outer = 0; ; outer++) {
+  // The full problem's gradient Aᵀ(Ax − y) and statistics per signal, recomputed for the signals
+  // whose x changed in the last round only (all of them at first).
+  const g = new Float64Array(n * b);
+  const stats = { objectives: new Float64Array(b), gaps: new Float64Array(b), rr: new Float64Array(b) };
+  let changed = Array.from({ length: b }, (_, c) => c);
+  const score = new Float64Array(n);
+  for (;;) {
     await yielder.tick();
-    const r = await products.forward(x);
-    for (let i = 0; i < m; i++) r[i] -= y[i]!;
-    const g = await products.adjoint(r);
-    const stats = statistics(x, r, g, y, lambdas, n, m, 1);
-    if (firstNonFinite(stats.objectives) >= 0) {
-      return { x, iterations, converged: false, reason: 'diverged', residuals: [NaN], objectives: [NaN], gaps: [NaN] };
+    if (!(await refresh(products, x, y, lambdas, changed, g, stats))) return diverged(x, iterations, b);
+    const residuals = Array.from(stats.rr, (v, c) => (yy[c]! > 0 ? Math.sqrt(v / yy[c]!) : Math.sqrt(v)));
+    const active: number[] = [];
+    const sets: number[][] = [];
+    let converged = true;
+    for (let c = 0; c < b; c++) {
+      if (stats.gaps[c]! <= tol * yy[c]!) continue;
+      converged = false;
+      if (!open[c] || iterations >= maxIter || size[c]! >= 2 * n) continue;
+      const support = scores(x, g, norms, lambdas[c]!, c, b, score);
+      size[c] = Math.min(n, Math.max(size[c]!, 2 * support));
+      const w = topScores(score, size[c]!);
+      if (w.length === 0) {
+        open[c] = false;
+        continue;
+      }
+      active.push(c);
+      sets.push(w);
     }
-    const residual = yy > 0 ? Math.sqrt(stats.rr[0]! / yy) : Math.sqrt(stats.rr[0]!);
-    const done = stats.gaps[0]! <= target;
-    if (done || iterations >= maxIter || size >= 2 * n) {
-      const converged = done;
-      return { x, iterations, converged, reason: converged ? 'tolerance' : 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
+    if (active.length === 0) {
+      return {
+        x, iterations, converged, reason: converged ? 'tolerance' : 'maxIter', residuals,
+        objectives: Array.from(stats.objectives), gaps: Array.from(stats.gaps), lipschitz: largest,
+      };
     }
-    // W: the support first, then the largest violations (|g_j| − λ)/‖a_j‖ of the rest.
-    const score = new Float64Array(n);
-    for (let j = 0; j < n; j++) score[j] = x[j] !== 0 ? Infinity : norms[j]! > 0 ? (Math.abs(g[j]!) - lambda) / Math.sqrt(norms[j]!) : -Infinity;
-    let support = 0;
-    for (let j = 0; j < n; j++) if (x[j] !== 0) support++;
-    size = Math.min(n, Math.max(size, 2 * support));
-    const w = topScores(score, size);
-    const k = w.length;
-    const sub = new Float64Array(m * k);
-    products.a.matrix?.assertAlive(products.op); // `values` may view A's storage
-    for (let i = 0; i < m; i++) for (let q = 0; q < k; q++) sub[i * k + q] = values[i * n + w[q]!]!;
-    // ‖A_W‖² exactly, from the eigenvalues of the k×k Gram.
-    if (k === 0) {
-      return { x, iterations, converged: false, reason: 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
+    const solved = await solveSubproblems(products, values, full, aty, x, active, sets, lambdas, yy, 0.3 * tol, maxIter - iterations, common, yielder);
+    if (!solved) return diverged(x, iterations, b);
+    iterations += solved.iterations;
+    largest = Math.max(largest, solved.lipschitz);
+    changed = active;
+    for (let q = 0; q < active.length; q++) {
+      const c = active[q]!;
+      if (solved.stuck[q]) open[c] = false;
+      size[c] = Math.min(2 * n, 2 * size[c]!);
     }
-    // G = A_WᵀA_W by one matmul (float64), then ‖A_W‖² = λ_max(G) by Lanczos on G.
-    const subTensor = fromFloat64(sub, [m, k], 'float64');
-    const gramTensor = await matmul(subTensor, subTensor, { transA: true, backend: products.options.backend, signal: products.options.signal });
-    subTensor.dispose();
-    const gram = new Products(products.op, matrixOperator(products.op, gramTensor), 1, true, products.options);
-    // Lanczos on G: 30 steps at most, to 1e-8.
-    const top = await lanczosTop(k, (q) => gram.forward(q), Math.min(k, 30), 1e-8);
-    if (!(top > 0)) {
-      gramTensor.dispose();
-      return { x, iterations, converged: false, reason: 'maxIter', residuals: [residual], objectives: [stats.objectives[0]!], gaps: [stats.gaps[0]!], lipschitz: largest };
-    }
-    largest = Math.max(largest, 1.01 * top);
-    const bw = Float64Array.from(w, (j) => aty[j]!);
-    const inner = await gramFista(gram, bw, yy, lambda, 1.01 * top, Float64Array.from(w, (j) => x[j]!),
-      0.3 * target, Math.max(1, maxIter - iterations), yielder);
-    gramTensor.dispose();
-    iterations += inner.iterations;
-    if (inner.diverged) {
-      return { x, iterations, converged: false, reason: 'diverged', residuals: [NaN], objectives: [NaN], gaps: [NaN] };
-    }
-    x.fill(0);
-    for (let q = 0; q < k; q++) x[w[q]!] = inner.x[q]!;
-    size = Math.min(2 * n, 2 * size);
   }
+}
+
+/**
+ * Signal c's working-set scores into `score`: Infinity on its support, then the violations
+ * (|g_j| − λ)/‖a_j‖ (−Infinity for a zero column). Returns the support's size.
+ */
+function scores(x: Float64Array, g: Float64Array, norms2: Float64Array, lambda: number, c: number, b: number, score: Float64Array): number {
+  let support = 0;
+  for (let j = 0, at = c; j < score.length; j++, at += b) {
+    if (x[at] !== 0) {
+      support++;
+      score[j] = Infinity;
+    } else {
+      const norm2 = norms2[j]!;
+      score[j] = norm2 > 0 ? (Math.abs(g[at]!) - lambda) / Math.sqrt(norm2) : -Infinity;
+    }
+  }
+  return support;
+}
+
+/**
+ * g = Aᵀ(Ax − y) and the statistics of the signals `changed` (columns of x, y and g), by two
+ * products over those columns alone; false when an objective is not finite.
+ */
+async function refresh(products: Products, x: Float64Array, y: Float64Array, lambdas: Float64Array, changed: readonly number[], g: Float64Array,
+  stats: { objectives: Float64Array; gaps: Float64Array; rr: Float64Array }): Promise<boolean> {
+  const { m, n, signals: b } = products;
+  const count = changed.length;
+  if (count === 0) return true;
+  const all = count === b;
+  const columns = (values: Float64Array, rows: number) => {
+    const out = new Float64Array(rows * count);
+    for (let i = 0; i < rows; i++) for (let q = 0; q < count; q++) out[i * count + q] = values[i * b + changed[q]!]!;
+    return out;
+  };
+  const on = all ? products : new Products(products.op, products.a, count, false, products.options);
+  const xs = all ? x : columns(x, n);
+  const ys = all ? y : columns(y, m);
+  const r = await on.forward(xs);
+  for (let i = 0; i < r.length; i++) r[i] -= ys[i]!;
+  const gs = await on.adjoint(r);
+  const part = statistics(xs, r, gs, ys, all ? lambdas : Float64Array.from(changed, (c) => lambdas[c]!), n, m, count);
+  if (firstNonFinite(part.objectives) >= 0) return false;
+  for (let q = 0; q < count; q++) {
+    const c = changed[q]!;
+    stats.objectives[c] = part.objectives[q]!;
+    stats.gaps[c] = part.gaps[q]!;
+    stats.rr[c] = part.rr[q]!;
+    for (let j = 0; j < n; j++) g[j * b + c] = gs[j * count + q]!;
+  }
+  return true;
+}
+
+function diverged(x: Float64Array, iterations: number, b: number): FistaValues {
+  const nan = new Array<number>(b).fill(NaN);
+  return { x, iterations, converged: false, reason: 'diverged', residuals: nan, objectives: nan, gaps: nan };
+}
+
+type Common = { backend: SolverOptions['backend']; signal: AbortSignal | undefined };
+
+/** AᵀA (float64, n×n) by one product. */
+function fullGram(products: Products, values: Float64Array, m: number, n: number, common: Common): Tensor {
+  products.a.matrix?.assertAlive(products.op); // `values` may view A's storage
+  const a = fromFloat64(values, [m, n], 'float64');
+  const gram = matmul(a, a, { transA: true, ...common });
+  a.dispose();
+  return gram;
+}
+
+/**
+ * Multiply-adds one lassoGram call may take before the loop yields and goes on from its x (tens of
+ * milliseconds on native; the next call restarts the momentum and estimates L again).
+ */
+const CALL_MACS = 5e7;
+
+/**
+ * One round's sub-problems (signal active[q] on columns sets[q]) by lassoGram, from their current
+ * x, to a gap ≤ tol·yy or `budget` iterations; writes the solutions into x (n × signals). Null
+ * when one diverged. `stuck[q]`: its G had no positive eigenvalue (nothing more to gain).
+ */
+async function solveSubproblems(products: Products, values: Float64Array, full: Tensor | undefined, aty: Float64Array, x: Float64Array,
+  active: readonly number[], sets: readonly number[][], lambdas: Float64Array, yy: Float64Array, tol: number, budget: number, common: Common,
+  yielder: Yielder): Promise<{ iterations: number; lipschitz: number; stuck: boolean[] } | null> {
+  const { m, n, signals: b } = products;
+  const count = active.length;
+  let k = 0;
+  for (const w of sets) k = Math.max(k, w.length);
+  const c = new Float64Array(count * k);
+  let x0 = new Float64Array(count * k);
+  for (let q = 0; q < count; q++) {
+    const w = sets[q]!;
+    const col = active[q]!;
+    for (let i = 0; i < w.length; i++) {
+      c[q * k + i] = aty[w[i]! * b + col]!;
+      x0[q * k + i] = x[w[i]! * b + col]!;
+    }
+  }
+  const vector = count === 1 ? [k] : [count, k];
+  let gram: Tensor;
+  let columns: Tensor | undefined;
+  if (full) {
+    // The shared AᵀA and each signal's columns of it (−1: padding).
+    const cols = new Int32Array(count * k).fill(-1);
+    for (let q = 0; q < count; q++) cols.set(sets[q]!, q * k);
+    columns = tensor(cols, vector, { dtype: 'int32' });
+    gram = full;
+  } else {
+    products.a.matrix?.assertAlive(products.op); // `values` may view A's storage
+    const sub = new Float64Array(count * m * k);
+    for (let q = 0; q < count; q++) {
+      const w = sets[q]!;
+      for (let i = 0; i < m; i++) {
+        const from = i * n;
+        const at = (q * m + i) * k;
+        for (let j = 0; j < w.length; j++) sub[at + j] = values[from + w[j]!]!;
+      }
+    }
+    const subTensor = fromFloat64(sub, count === 1 ? [m, k] : [count, m, k], 'float64');
+    gram = matmul(subTensor, subTensor, { transA: true, ...common });
+    subTensor.dispose();
+  }
+  const cTensor = fromFloat64(c, vector, 'float64');
+  const lambda = Array.from(active, (col) => lambdas[col]!);
+  const yyOf = Array.from(active, (col) => yy[col]!);
+  const done = new Array<boolean>(count).fill(false);
+  const stuck = new Array<boolean>(count).fill(false);
+  const chunk = Math.max(100, Math.floor(CALL_MACS / Math.max(1, count * k * k)));
+  let iterations = 0;
+  let lipschitz = 0;
+  try {
+    while (iterations < budget) {
+      await yielder.tick();
+      const x0Tensor = fromFloat64(x0, vector, 'float64');
+      const maxIter = Math.min(chunk, budget - iterations);
+      const r = lassoGram(gram, cTensor, { lambda, yy: yyOf, tol, maxIter, x0: x0Tensor, ...(columns ? { columns } : {}), ...common });
+      x0Tensor.dispose();
+      const [xv, its, gaps, lips] = await Promise.all([r.x.data(), r.iterations.data(), r.gap.data(), r.lipschitz.data()]);
+      for (const t of [r.x, r.iterations, r.gap, r.lipschitz]) t.dispose();
+      x0 = Float64Array.from(xv);
+      let most = 0;
+      let open = false;
+      for (let q = 0; q < count; q++) {
+        if (Number.isNaN(gaps[q]!)) return null;
+        most = Math.max(most, its[q]!);
+        lipschitz = Math.max(lipschitz, lips[q]!);
+        if (lips[q] === 0) stuck[q] = true;
+        done[q] = stuck[q]! || gaps[q]! <= tol * yyOf[q]!;
+        if (!done[q]) open = true;
+      }
+      iterations += most;
+      if (!open) break;
+    }
+  } finally {
+    if (gram !== full) gram.dispose();
+    columns?.dispose();
+    cTensor.dispose();
+  }
+  for (let q = 0; q < count; q++) {
+    const w = sets[q]!;
+    const col = active[q]!;
+    for (let j = 0; j < n; j++) x[j * b + col] = 0;
+    for (let i = 0; i < w.length; i++) x[w[i]! * b + col] = x0[q * k + i]!;
+  }
+  return { iterations, lipschitz, stuck };
 }
 
 function relativeErrorMax(x: Float64Array, ref: Float64Array, n: number, b: number): number {
@@ -756,8 +828,8 @@ export async function fista(aIn: LinearOperator | Tensor, yIn: Tensor, options: 
   const yielder = new Yielder(ops.signal);
   const n = a.shape[1];
   const xShape = vector ? [n] : [n, signals];
-  // One signal, an explicit matrix and the gap test: working sets (same certificate, less work).
-  if (signals === 1 && criterion === 'gap' && !onIteration && given === undefined && a.kind === 'matrix' && a.matrix && o.workingSets !== false) {
+  // An explicit matrix and the gap test: working sets (same certificate, less work).
+  if (criterion === 'gap' && !onIteration && given === undefined && a.kind === 'matrix' && a.matrix && o.workingSets !== false) {
     const values = await workingSetLoop({ products, y: inputs.yv, lambdas, maxIter, tol, criterion, lipschitz: NaN, x0: x0v, checkEvery, yielder },
       inputs.values!, inputs.norms2!);
     return result(values, xShape, a.dtype, values.lipschitz ?? 0);

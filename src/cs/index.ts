@@ -6,6 +6,7 @@
 import { chooseLambda, ridgePath } from './lambda.js';
 import { fista, normEstimate } from './fista.js';
 import { omp } from './omp.js';
+import { lassoGram } from '../ops/lasso-gram.js';
 import { dottest, lassoCV, lassoPath } from './path.js';
 import { psnr, relativeError, snr } from './metrics.js';
 import {
@@ -36,6 +37,7 @@ export type {
 export type { SolverOptions } from './checks.js';
 export type { FistaOptions, FistaResult, FistaProgress } from './fista.js';
 export type { OmpOptions, OmpResult } from './omp.js';
+export type { LassoGramOptions, LassoGramResult } from '../ops/lasso-gram.js';
 export type { ChooseLambdaOptions, ChooseLambdaResult, RidgePathOptions, RidgePathResult } from './lambda.js';
 export type { LassoPathOptions, LassoPathResult, LassoCvOptions, LassoCvResult, DottestOptions, DottestResult } from './path.js';
 export type { MetricOptions, PsnrOptions } from './metrics.js';
@@ -44,7 +46,8 @@ export type { MetricOptions, PsnrOptions } from './metrics.js';
  * Compressive sensing. Operators: `gaussian`, `bernoulli`, `toeplitz` (explicit matrices),
  * `partialDCT`, `dct2d`, `sample` (matrix-free), `operator` (a matrix or forward/adjoint
  * functions), `compose`, `transpose`, `dct`, `idct`; every operator has `toMatrix()`, and
- * `dottest` checks an adjoint. Recovery: `fista` (ℓ1), `omp` (greedy), `lassoPath`, `lassoCV`;
+ * `dottest` checks an adjoint. Recovery: `fista` (ℓ1), `omp` (greedy), `lassoPath`, `lassoCV`,
+ * `lassoGram` (many small lasso problems in Gram form at once, an op: no await needed);
  * ridge helpers `chooseLambda` and `ridgePath`; `normEstimate`. Metrics: `relativeError`, `snr`,
  * `psnr` (overall or `{ perSignal: true }`).
  * @example
@@ -68,6 +71,7 @@ export const cs = Object.freeze({
   idct,
   fista,
   omp,
+  lassoGram,
   lassoPath,
   lassoCV,
   chooseLambda,

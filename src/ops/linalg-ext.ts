@@ -72,7 +72,7 @@ function rightHandSide(op: string, a: Matrix, aName: string, value: unknown, row
 }
 
 /** The packed layout of several outputs: their parts at consecutive offsets, and [total]. */
-function layout(outputs: ReadonlyArray<readonly [shape: readonly number[], int?: boolean]>): { outShape: readonly number[]; parts: readonly OutputPart[] } {
+export function layout(outputs: ReadonlyArray<readonly [shape: readonly number[], int?: boolean]>): { outShape: readonly number[]; parts: readonly OutputPart[] } {
   let offset = 0;
   const parts = outputs.map(([shape, int]) => {
     const part = Object.freeze({ offset, shape: Object.freeze([...shape]), int: int === true });

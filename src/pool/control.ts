@@ -36,25 +36,36 @@ function resolveThreads(): number {
 
 /**
  * Changes the pool: `threads` (1 turns it off; the next split op starts it again with the new
- * count) and `minFlopsPerPart` (the split threshold). Ops in flight on the old pool finish first.
+ * count) and `minFlopsPerPart` (the split threshold). Both apply to the next op at once (awaiting
+ * is not needed for that); the promise settles once the old pool's ops in flight have finished
+ * and its workers have stopped.
  * @example
  * await configure({ threads: 2 });
  */
 export async function configurePool(options: Partial<PoolConfig>): Promise<void> {
+  checkPoolOptions(options);
   const { threads, minFlopsPerPart } = options;
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
-    throw new InvalidArgumentError('configure', `threads must be an integer in [1, 256]; received ${describe(threads)}`);
-  }
-  if (minFlopsPerPart !== undefined && (typeof minFlopsPerPart !== 'number' || !(minFlopsPerPart >= 0))) {
-    throw new InvalidArgumentError('configure', `minFlopsPerPart must be a number ≥ 0; received ${describe(minFlopsPerPart)}`);
-  }
+  // Everything takes effect at once, for the next op, whether or not the caller awaits: the old
+  // pool is detached here (synchronously) and only its closing is awaited.
+  let closing: Promise<void> | undefined;
   if (threads !== undefined && threads !== config.threads) {
-    await closePool();
+    closing = closePool();
     config.threads = threads;
   }
   if (minFlopsPerPart !== undefined) {
     config.minFlopsPerPart = minFlopsPerPart;
     minFlopsChosen = true;
+  }
+  await closing;
+}
+
+/** Throws INVALID_ARGUMENT for a bad `threads` or `minFlopsPerPart`. */
+export function checkPoolOptions({ threads, minFlopsPerPart }: Partial<PoolConfig>): void {
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > 256)) {
+    throw new InvalidArgumentError('configure', `threads must be an integer in [1, 256]; received ${describe(threads)}`);
+  }
+  if (minFlopsPerPart !== undefined && (typeof minFlopsPerPart !== 'number' || !(minFlopsPerPart >= 0))) {
+    throw new InvalidArgumentError('configure', `minFlopsPerPart must be a number ≥ 0; received ${describe(minFlopsPerPart)}`);
   }
 }
 

@@ -12,10 +12,12 @@ import { ROOT } from './harness.js';
 /**
  * min+gzip budget of dist/browser/lepton.min.js (README: "Browser"). Measured 40.3 KiB with the first
  * round's ops; 80.0 KiB once the bundle carried the second round's (the elementwise, reduction and
- * nn ops on js and webgpu with their WGSL, linalg and FFT, the cs toolkit, printing and .npy). The
- * wasm module is not in it (dist/wasm/, fetched on first use).
+ * nn ops on js and webgpu with their WGSL, linalg and FFT, the cs toolkit, printing and .npy);
+ * 86.8 KiB with the wasm loader, the job area and the shape ops; 90.0 KiB with cs.lassoGram (its
+ * op and kernel, 3.2 KiB), when the budget went from 88 to 92. The wasm module is not in it
+ * (dist/wasm/, fetched on first use).
  */
-export const BUDGET_KIB = 88;
+export const BUDGET_KIB = 92;
 
 const NODE_ONLY = [
   'worker_threads',

@@ -76,6 +76,25 @@ describe('pool with 2 threads', () => {
     expect(maxDiff(split[1]!, single[1]!)).toBe(0);
   });
 
+  it('configure applies to the next op at once, awaited or not', async () => {
+    const a = randn([97, 61], { seed: 1 });
+    const b = randn([61, 45], { seed: 2 });
+    await matmul(a, b, js);
+    expect((await currentPool())?.size).toBe(2);
+    // Not awaited: the very next op must already see one thread (no pool), not the old count.
+    // (Setting the count only after the old pool had closed let that op start a new 2-thread pool.)
+    const closing = configure({ threads: 1 });
+    await matmul(a, b, js);
+    expect(await currentPool()).toBeUndefined();
+    await closing;
+    expect(await currentPool()).toBeUndefined();
+    const reopening = configure({ threads: 2, minFlopsPerPart: 0 });
+    await matmul(a, b, js);
+    expect((await currentPool())?.size).toBe(2);
+    await reopening;
+    await expect(configure({ threads: 0, cpuPoolBytes: 1 })).rejects.toThrow(/threads must be an integer in \[1, 256\]; received 0/);
+  });
+
   it('splits native kernels too: each worker runs its own addon instance', async () => {
     const native = (await backends()).find((r) => r.name === 'native')!;
     if (!native.available) {

@@ -22,6 +22,7 @@ import { layerNorm } from '../../kernels/layer-norm.js';
 import { concat } from '../../kernels/concat.js';
 import { gather } from '../../kernels/gather.js';
 import { remap } from '../../kernels/remap.js';
+import { lassoGramRange } from '../../kernels/lasso-gram.js';
 import { linalgKernels } from '../../kernels/linalg/ops.js';
 
 const ranges = Object.freeze({
@@ -30,6 +31,7 @@ const ranges = Object.freeze({
   pool2d: (plan, inputs, out, begin, end) => pool2dRange(plan, inputs, out as FloatArray, begin, end),
   unary: unaryRange,
   binary: binaryRange,
+  lassoGram: lassoGramRange,
 } satisfies Required<RangeKernelTable>);
 
 /** The whole-op kernel of a range kernel: every row on the calling thread. */
@@ -53,6 +55,7 @@ export const jsBackend: CpuBackend = Object.freeze({
     pool2d: whole('pool2d', ranges.pool2d),
     unary: whole('unary', ranges.unary),
     binary: whole('binary', ranges.binary),
+    lassoGram: whole('lassoGram', ranges.lassoGram),
     reduce,
     cholesky,
     solveSPD,

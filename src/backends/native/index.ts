@@ -15,7 +15,7 @@ import type { FloatArray, TypedArray } from '../../dtype.js';
 import { NotPositiveDefiniteError } from '../../errors.js';
 import { conv2dRows } from '../../plans.js';
 import type {
-  BatchNormPlan, BinaryPlan, CholeskyPlan, ConcatPlan, Conv2dPlan, GatherPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan,
+  BatchNormPlan, BinaryPlan, CholeskyPlan, ConcatPlan, Conv2dPlan, GatherPlan, LassoGramPlan, LayerNormPlan, MatmulPlan, OpName, OpSpecs, Pool2dPlan,
   RangeOp, ReducePlan, RemapPlan, RidgePlan, SoftmaxPlan, SolveSpdPlan, UnaryPlan, WherePlan,
 } from '../../plans.js';
 import { broadcastStrides, contiguousStrides } from '../../shape.js';
@@ -26,6 +26,7 @@ import { concat as jsConcat } from '../../kernels/concat.js';
 import { gather as jsGather, readIndices } from '../../kernels/gather.js';
 import { remap as jsRemap } from '../../kernels/remap.js';
 import { matmulRange } from '../../kernels/matmul.js';
+import { checkColumns } from '../../kernels/lasso-gram.js';
 import { unaryRange } from '../../kernels/unary.js';
 import { NATIVE_RIDGE_SPLIT_MIN_FLOPS } from '../../tuning.js';
 import { packedFormOf } from '../../prepacked.js';
@@ -187,6 +188,15 @@ function gatherArgs(plan: GatherPlan, [x, indices]: readonly [Tensor, Tensor], o
   return { x: x.storage, xOffset: x.offset, xStrides: [...x.strides], xShape: [...x.shape], axis: plan.axis, indices: readIndices(plan, indices), count: plan.count, out };
 }
 
+/** The columns are checked first (checkColumns: the js kernel's typed error); the addon checks their range again. */
+function lassoGramArgs(plan: LassoGramPlan, [g, c, params, x0, columns]: readonly [Tensor, Tensor, Tensor, Tensor?, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
+  if (columns) checkColumns(plan, columns);
+  return {
+    g: dense(g), c: dense(c), params: dense(params), ...(x0 ? { x0: dense(x0) } : {}), ...(columns ? { columns: dense(columns) } : {}), out,
+    batch: plan.batch, k: plan.k, n: plan.n, maxIter: plan.maxIter, begin, end,
+  };
+}
+
 type ArgsBuilder<K extends OpName> = (plan: OpSpecs[K]['plan'], inputs: OpSpecs[K]['inputs'], out: TypedArray, begin: number, end: number) => AddonArgs;
 
 /** The native surface: one argument builder per addon entry (the linalg ones: linalg.ts). */
@@ -207,6 +217,7 @@ export const ARGS: { readonly [K in NativeEntry]: ArgsBuilder<K> } = Object.free
   remap: remapArgs,
   concat: concatArgs,
   gather: gatherArgs,
+  lassoGram: lassoGramArgs,
   ...nativeLinalgKernels.args,
 });
 
@@ -248,6 +259,7 @@ const ranges = Object.freeze({
   matmul: range('matmul'),
   conv2d: range('conv2d'),
   pool2d: range('pool2d'),
+  lassoGram: range('lassoGram'),
   unary: ((plan, inputs, out, begin, end) => {
     if (end - begin < NATIVE_ELEMENTWISE_MIN) unaryRange(plan, inputs, out, begin, end);
     else call('unary', unaryArgs(plan, inputs, out, begin, end));
@@ -363,6 +375,7 @@ export const nativeBackend: CpuBackend = Object.freeze({
     matmul: teamed('matmul', (p: MatmulPlan) => rowsOf(p.outShape, 1)),
     conv2d: teamed('conv2d', conv2dRows),
     pool2d: whole(ranges.pool2d, (p: Pool2dPlan) => p.batch * p.outH),
+    lassoGram: whole(ranges.lassoGram, (p: LassoGramPlan) => p.batch),
     unary: whole(ranges.unary, (p: UnaryPlan) => sizeOfShape(p.outShape)),
     binary: whole(ranges.binary, (p: BinaryPlan) => sizeOfShape(p.outShape)),
     reduce: (plan: ReducePlan, inputs: readonly [Tensor], out: TypedArray) => call('reduce', reduceArgs(plan, inputs, out)),

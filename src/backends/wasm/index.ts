@@ -22,6 +22,7 @@ import { batchNorm } from '../../kernels/batch-norm.js';
 import { binaryRange } from '../../kernels/binary.js';
 import { dense } from '../../kernels/dense.js';
 import { layerNorm } from '../../kernels/layer-norm.js';
+import { lassoGramRange } from '../../kernels/lasso-gram.js';
 import { concat } from '../../kernels/concat.js';
 import { gather } from '../../kernels/gather.js';
 import { remap } from '../../kernels/remap.js';
@@ -50,6 +51,8 @@ export function rangeKernelsOn(rt: () => WasmRuntime): RangeTable {
     // The js unary range kernel reads a row-major input (a no-op when it already is one).
     unary: (plan, [x], out, begin, end) => unaryRange(plan, [dense(x)], out, begin, end),
     binary: binaryRange,
+    // FISTA on small Gram matrices: the shared js kernel (the module carries no solver).
+    lassoGram: lassoGramRange,
   });
 }
 
@@ -67,6 +70,7 @@ function rowsOf<K extends RangeOp>(op: K, plan: OpSpecs[K]['plan']): number {
     const p = plan as OpSpecs['pool2d']['plan'];
     return p.batch * p.outH;
   }
+  if (op === 'lassoGram') return (plan as OpSpecs['lassoGram']['plan']).batch;
   return sizeOf((plan as OpSpecs['unary']['plan']).outShape);
 }
 
@@ -84,6 +88,7 @@ export function kernelsOn(rt: () => WasmRuntime, ranges: RangeTable): KernelTabl
     pool2d: whole('pool2d'),
     unary: whole('unary'),
     binary: whole('binary'),
+    lassoGram: whole('lassoGram'),
     cholesky: (plan, inputs, out) => cholesky(rt(), plan, inputs, out as FloatArray),
     solveSPD: (plan, inputs, out) => solveSPD(rt(), plan, inputs, out as FloatArray),
     ridge: (plan, inputs, out) => ridge(rt(), plan, inputs, out as FloatArray),
