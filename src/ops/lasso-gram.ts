@@ -147,8 +147,13 @@ export function planLassoGram(op: string, gIn: unknown, cIn: unknown, options: u
 export function lassoGram(G: Tensor, c: Tensor, options: LassoGramOptions): LassoGramResult {
   const op = 'cs.lassoGram';
   const { plan, params, g, c: cv, x0, columns } = planLassoGram(op, G, c, options);
-  const flat = dispatch('lassoGram', plan, [g, cv, params, x0, columns], options, op);
-  params.dispose();
+  let flat: Tensor;
+  try {
+    flat = dispatch('lassoGram', plan, [g, cv, params, x0, columns], options, op);
+  } finally {
+    // Pending work holds its own alias of params; a refused dispatch must not leak it.
+    params.dispose();
+  }
   const [x, iterations, gap, lipschitz] = unpack(flat, plan) as [Tensor, Tensor, Tensor, Tensor];
   return { x, iterations, gap, lipschitz };
 }
