@@ -83,6 +83,8 @@ export {
   type FistaProgress,
   type OmpOptions,
   type OmpResult,
+  type LassoGramOptions,
+  type LassoGramResult,
   type ChooseLambdaOptions,
   type ChooseLambdaResult,
   type OperatorDefinition,
