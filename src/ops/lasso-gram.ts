@@ -115,7 +115,10 @@ export function planLassoGram(op: string, gIn: unknown, cIn: unknown, options: u
   if (o.yy === undefined) throw new InvalidArgumentError(op, 'yy (‖y‖² of each problem) is required; received none', 'Pass { yy: ‖y‖² } (one for all) or one per problem');
   const lambdas = perProblem(op, 'lambda', o.lambda, batch);
   const yy = perProblem(op, 'yy', o.yy, batch);
-  const tol = o.tol === undefined ? 1e-6 : perProblem(op, 'tol', o.tol, 1)[0]!;
+  if (o.tol !== undefined && (typeof o.tol !== 'number' || !Number.isFinite(o.tol) || o.tol < 0)) {
+    throw new InvalidArgumentError(op, `tol must be a finite number ≥ 0; received ${describe(o.tol)}`);
+  }
+  const tol = o.tol ?? 1e-6;
   const maxIter = o.maxIter === undefined ? 1000 : expectPositiveInt(op, 'maxIter', o.maxIter);
   const values = new Float64Array(3 * batch);
   for (let p = 0; p < batch; p++) {

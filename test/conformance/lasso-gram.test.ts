@@ -194,6 +194,7 @@ for (const b of await backendMatrix()) {
       expect(call(g, c, { yy: NaN })).toThrow(/yy must be a finite number ≥ 0; received NaN/);
       expect(call(g, c, { yy: undefined })).toThrow(/yy .* is required/);
       expect(call(g, c, { maxIter: 0 })).toThrow(InvalidArgumentError);
+      expect(call(g, c, { tol: [1e-6] })).toThrow(/tol must be a finite number ≥ 0; received/);
       expect(call(g, c, { lamda: 1 })).toThrow(/Did you mean 'lambda'/);
       expect(call(g, c, { columns: tensor([0, 1], [2], { dtype: 'float64' }) })).toThrow(/columns must be int32/);
       const g3 = tensor(new Float64Array(27), [3, 3, 3], { dtype: 'float64' });
