@@ -100,6 +100,17 @@ constexpr const char* kReduceFns = "sum|mean|max|min|prod|argmax|argmin|logSumEx
 //   m, n, k, activation, rowBegin, rowEnd }. Strides are element strides of op(A) as
 //   [...batch, row (i), column (p)], of op(B) as [...batch, p, j] and of the bias as
 //   [...batch, i, j], batch strides broadcast to batchShape; out is dense [batch·m, n].
+// Whether this call carries a packedB handle: only the object form can (the flat form carries
+// numbers and typed arrays, and is not asked).
+template <class R>
+bool carries_packed(const R& r) {
+  if constexpr (std::is_same_v<R, FlatReader>) {
+    return false;
+  } else {
+    return r.has("packedB");
+  }
+}
+
 struct MatmulOp {
   static constexpr const char* kName = "matmul";
   // The flat form's layout (every name decode reads; choices in decode's order).
@@ -144,7 +155,7 @@ struct MatmulOp {
     c_dims.insert(c_dims.end(), {p.m, p.n});
     view<T>(r, "a", "aOffset", "aStrides", a_dims, &p.a);
     // With packedB (a prepackB handle, attached by the entry) b, bOffset and bStrides are not read.
-    if (!r.has("packedB")) view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);
+    if (!carries_packed(r)) view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);
     if (r.has("bias")) view<T>(r, "bias", "biasOffset", "biasStrides", c_dims, &p.bias);
     p.out = r.template array<T>("out", out_size).data;
     p.row_begin = r.integer("rowBegin");
@@ -997,8 +1008,8 @@ class LeptonAddon : public Napi::Addon<LeptonAddon> {
 
   template <class T, class R>
   void attach_packed(const Napi::CallbackInfo& info, const R& r, MatmulArgs<T>* p) {
-    if (!r.has("packedB")) return;
     // The flat form has no packedB (it carries numbers and typed arrays only): the object form only.
+    if (!carries_packed(r)) return;
     const PackedHandle* h = info[0].IsTypedArray() ? nullptr : packed_handle(info.Env(), info[0].As<Napi::Object>().Get("packedB"));
     if (h == nullptr) r.type_error("packedB must be a handle returned by prepackB()");
     if (h->released()) r.type_error("packedB was released (releasePackedB); call prepackB again");

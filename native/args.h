@@ -144,18 +144,36 @@ class ReaderBase {
   }
 
  protected:
+  // What one napi_get_typedarray_info query says of a value: "is it a typed array (ok), of which
+  // type, how long, where". The query is costly (Node tests the value against each kind of typed
+  // array in turn), so a reader asks it once per value where it can.
+  struct ArrayInfo {
+    bool ok = false;
+    napi_typedarray_type type = napi_int8_array;
+    std::size_t length = 0;
+    void* data = nullptr;
+  };
+  ArrayInfo query(Napi::Value v) const {
+    ArrayInfo q;
+    // No handle on the ArrayBuffer and no byte offset asked for: `data` has the offset applied.
+    q.ok = napi_get_typedarray_info(env_, v, &q.type, &q.length, &q.data, nullptr, nullptr) == napi_ok;
+    return q;
+  }
+
   // `v` as a typed array of element type T with at least `min_length` elements, recorded.
   template <class T>
   Span<T> checked_array(const char* name, Napi::Value v, int64_t min_length) {
+    return checked_array<T>(name, v, query(v), min_length);
+  }
+  // The same, with `v` already queried (`q`).
+  template <class T>
+  Span<T> checked_array(const char* name, Napi::Value v, const ArrayInfo& q, int64_t min_length) {
     constexpr napi_typedarray_type want = typed_array_type<T>();
-    // One query answers "is it a typed array, of which type, how long, where" (a failed query: not one).
-    napi_typedarray_type type;
-    napi_value buffer;
-    std::size_t length = 0, byte_offset = 0;
-    void* data = nullptr;
-    if (napi_get_typedarray_info(env_, v, &type, &length, &data, &buffer, &byte_offset) != napi_ok || type != want) {
+    if (!q.ok || q.type != want) {
       type_error(std::string(name) + " must be a " + typed_array_name(want) + "; received " + describe(v));
     }
+    const std::size_t length = q.length;
+    void* data = q.data;
     Span<T> s;
     s.length = static_cast<int64_t>(length);
     s.data = s.length > 0 ? static_cast<T*>(data) : nullptr;
@@ -169,15 +187,10 @@ class ReaderBase {
     return s;
   }
 
-  napi_typedarray_type checked_kind(const char* name, Napi::Value v) const {
-    napi_typedarray_type type;
-    napi_value buffer;
-    std::size_t length = 0, byte_offset = 0;
-    void* data = nullptr;
-    if (napi_get_typedarray_info(env_, v, &type, &length, &data, &buffer, &byte_offset) != napi_ok) {
-      type_error(std::string(name) + " must be a typed array; received " + describe(v));
-    }
-    return type;
+  napi_typedarray_type checked_kind(const char* name, Napi::Value v) const { return checked_kind(name, v, query(v)); }
+  napi_typedarray_type checked_kind(const char* name, Napi::Value v, const ArrayInfo& q) const {
+    if (!q.ok) type_error(std::string(name) + " must be a typed array; received " + describe(v));
+    return q.type;
   }
 
   // An integer in [lo, kMaxExact]; `index` ≥ 0 names entry `index` of the array `name` (the label
@@ -370,16 +383,15 @@ class FlatReader : public ReaderBase {
  public:
   FlatReader(const Napi::CallbackInfo& info, const char* op, const FlatLayout& layout)
       : ReaderBase(info.Env(), op), info_(info), layout_(layout) {
-    if (info.Length() < 1 || !info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+    const ArrayInfo q = info.Length() < 1 ? ArrayInfo{} : query(info[0]);
+    if (!q.ok || q.type != napi_float64_array) {
       type_error("expects a Float64Array of its numbers first; received " +
                  describe(info.Length() < 1 ? env_.Undefined() : info[0]));
     }
-    std::size_t length = 0;
-    void* data = nullptr;
-    if (!typed_array_info(info[0], &length, &data)) type_error("meta could not be read as a typed array");
-    meta_ = static_cast<const double*>(data);
-    meta_length_ = static_cast<int64_t>(length);
+    meta_ = static_cast<const double*>(q.data);
+    meta_length_ = static_cast<int64_t>(q.length);
     if (layout.n_fields > kMaxFields) range_error("has more fields than the flat form holds");
+    if (layout.n_arrays > kMaxArrays) range_error("has more arrays than the flat form holds");
     int64_t at = 0;
     std::size_t i = 0;
     for (std::size_t j = 0; j < layout.n_fields; ++j) {
@@ -406,11 +418,15 @@ class FlatReader : public ReaderBase {
     return f >= 0 && (is_list(f) || !std::isnan(meta_[at_[f]]));
   }
 
-  napi_typedarray_type kind(const char* name) const { return checked_kind(name, info_[1 + require_array(name)]); }
+  napi_typedarray_type kind(const char* name) const {
+    const int a = require_array(name);
+    return checked_kind(name, info_[1 + a], queried(a));
+  }
 
   template <class T>
   Span<T> array(const char* name, int64_t min_length) {
-    return checked_array<T>(name, info_[1 + require_array(name)], min_length);
+    const int a = require_array(name);
+    return checked_array<T>(name, info_[1 + a], queried(a), min_length);
   }
 
   int64_t integer(const char* name, int64_t lo = 0) const {
@@ -466,6 +482,17 @@ class FlatReader : public ReaderBase {
 
  private:
   static constexpr std::size_t kMaxFields = 48;
+  static constexpr std::size_t kMaxArrays = 8;
+
+  // Array `a` as one query found it: asked once per call (no JavaScript runs while the flat form
+  // is read, so the answer holds for the whole call).
+  const ArrayInfo& queried(int a) const {
+    if (!(asked_ & (1u << a))) {
+      arrays_info_[a] = query(info_[1 + a]);
+      asked_ |= 1u << a;
+    }
+    return arrays_info_[a];
+  }
 
   // Decoders read the fields in about the layout's order: the search starts after the last one
   // found, and a name is first compared by address (the same literal) before by its characters.
@@ -508,6 +535,8 @@ class FlatReader : public ReaderBase {
   int64_t meta_length_ = 0;
   int64_t at_[kMaxFields] = {};
   mutable std::size_t next_field_ = 0;
+  mutable ArrayInfo arrays_info_[kMaxArrays];
+  mutable unsigned asked_ = 0;
 };
 
 }  // namespace lepton

@@ -296,13 +296,19 @@ function pendingInputs(inputs: readonly (Tensor | undefined)[]): Pending[] | und
 
 // ───────────────────────────── dispatch ─────────────────────────────
 
-/** Runs `op` on the chosen backend. The plan has been validated and frozen by the op layer. */
+/**
+ * Runs `op` on the chosen backend. The plan has been validated and frozen by the op layer.
+ * `shape`, when given, is the shape of the tensor returned (a frozen array of plan.outShape's
+ * size: matmul's result without the dimensions its 1-D operands dropped), so that the op need not
+ * reshape it.
+ */
 export function dispatch<K extends OpName>(
   op: K,
   plan: OpSpecs[K]['plan'],
   inputs: OpSpecs[K]['inputs'],
   options: OpOptions | undefined,
   label: string = op,
+  shape: readonly number[] = plan.outShape,
 ): Tensor {
   // Own properties only: an option set on Object.prototype by other code is not an option.
   const signal = options !== undefined && Object.hasOwn(options, 'signal') ? options.signal : undefined;
@@ -311,9 +317,15 @@ export function dispatch<K extends OpName>(
   const backend = choose(op, options, list, label);
   checkElements(label, 'the output', sizeOfShape(plan.outShape), plan.outShape);
   const deps = pendingInputs(list);
-  if (backend.kind === 'gpu') return runGpu(backend, op, plan, inputs, deps, label);
+  if (backend.kind === 'gpu') {
+    const t = runGpu(backend, op, plan, inputs, deps, label);
+    if (shape === plan.outShape) return t;
+    const view = t._reshape(shape);
+    t.dispose();
+    return view;
+  }
   const failed = deps?.find((d) => d.settled && d.error !== undefined);
-  if (failed) return wrap(plan.dtype, plan.outShape, takeStore(plan.dtype, 0), failedWork(failed.error));
+  if (failed) return wrap(plan.dtype, shape, takeStore(plan.dtype, 0), failedWork(failed.error));
   const cost = costOf(op, plan);
   const pool = poolFor(backend, cost);
   // An op the pool may take gets shared storage at once: no copy into shared memory and back.
@@ -326,7 +338,7 @@ export function dispatch<K extends OpName>(
       release(out);
       throw e;
     }
-    return wrap(plan.dtype, plan.outShape, out, pending);
+    return wrap(plan.dtype, shape, out, pending);
   }
   // Inputs still pending: the op runs once they are ready, on aliases the caller cannot dispose.
   const aliases = list.map((t) => t?._alias()) as unknown as OpSpecs[K]['inputs'];
@@ -345,7 +357,7 @@ export function dispatch<K extends OpName>(
       work.finish(e);
     }
   });
-  return wrap(plan.dtype, plan.outShape, out, work);
+  return wrap(plan.dtype, shape, out, work);
 }
 
 /**

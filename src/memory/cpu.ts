@@ -117,7 +117,11 @@ export interface CpuMemory {
   misses: number;
 }
 
-const free = new Map<number, ArrayBufferLike[]>();
+/**
+ * Freed buffers by size class, each as the typed array its last store viewed it through (at
+ * offset 0): an output of the same dtype and size takes that very array, not a new view.
+ */
+const free = new Map<number, TypedArray[]>();
 let cap = DEFAULT_CAP_BYTES;
 let pooledBytes = 0;
 let pooledBuffers = 0;
@@ -145,6 +149,8 @@ export function sizeClass(bytes: number): number {
   const mid = (p / 4) * 3;
   return mid >= bytes ? mid : p;
 }
+
+const ARRAY_OF: Readonly<Record<DType, unknown>> = { float32: Float32Array, float64: Float64Array, int32: Int32Array };
 
 function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number, byteOffset = 0): DTypeArrays[D] {
   switch (dtype) {
@@ -174,19 +180,21 @@ export function takeStore<D extends DType>(dtype: D, size: number, shared = fals
     if (store) return store;
   }
   const list = free.get(cls);
-  let buffer = list?.pop();
-  const hit = buffer !== undefined;
-  if (buffer) {
+  const last = list?.pop();
+  const hit = last !== undefined;
+  let array: DTypeArrays[D];
+  if (last) {
     pooledBytes -= cls;
     pooledBuffers--;
     hits++;
+    array = last.length === size && last.constructor === ARRAY_OF[dtype] ? (last as DTypeArrays[D]) : view(dtype, last.buffer, size);
   } else {
     misses++;
-    buffer = allocating(undefined, cls, () => (cls >= SHARED_MIN_BYTES && canShare() ? new SharedArrayBuffer(cls) : new ArrayBuffer(cls)));
+    const buffer = allocating(undefined, cls, () => (cls >= SHARED_MIN_BYTES && canShare() ? new SharedArrayBuffer(cls) : new ArrayBuffer(cls)));
+    array = view(dtype, buffer, size);
   }
   liveBuffers++;
   liveBytes += cls;
-  const array = view(dtype, buffer, size);
   // A reused buffer holds the values of its last tensor.
   if (hit && !overwritten) array.fill(0);
   return { array: array as never, refs: 1, pooled: true };
@@ -220,14 +228,13 @@ export function release(store: CpuStore): void {
     pooledBuffers++;
     return;
   }
-  const buffer = store.array.buffer;
-  const cls = buffer.byteLength;
+  const cls = store.array.buffer.byteLength;
   liveBuffers--;
   liveBytes -= cls;
   if (pooledBytes + cls > cap) return;
   let list = free.get(cls);
   if (!list) free.set(cls, (list = []));
-  list.push(buffer);
+  list.push(store.array);
   pooledBytes += cls;
   pooledBuffers++;
 }

@@ -87,8 +87,22 @@ export function planMatmul(
   }
   // Two matrices (the common case): no batch dimensions to broadcast.
   const batchShape = ar === 2 && br === 2 ? NO_BATCH : broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2), 'batch dimensions');
+  // The last plan again when this product has the same one (a solver's loop): no new frozen plan.
+  const last = lastPlan;
+  const again =
+    last !== undefined && biasIn === undefined && batchShape === NO_BATCH && last.batchShape === NO_BATCH && !last.hasBias &&
+    last.dtype === dtype && last.m === m && last.n === n && last.k === k && last.transA === transA && last.transB === transB &&
+    last.activation === activation;
+  if (again) {
+    // Its result shape too, when the same operands are vectors (a frozen array, used as it is).
+    const sameVectors = lastVectors === (aVector ? 1 : 0) + (bVector ? 2 : 0);
+    const resultShape = !aVector && !bVector ? last.outShape : sameVectors ? lastResult : Object.freeze(resultOf(batchShape, m, n, aVector, bVector));
+    lastVectors = (aVector ? 1 : 0) + (bVector ? 2 : 0);
+    lastResult = resultShape;
+    return { plan: last, inputs: [a, b], resultShape: resultShape as number[] };
+  }
   const outShape = batchShape.length === 0 ? [m, n] : [...batchShape, m, n];
-  const resultShape = aVector || bVector || batchShape.length > 0 ? [...batchShape, ...(aVector ? [] : [m]), ...(bVector ? [] : [n])] : outShape;
+  const resultShape = aVector || bVector || batchShape.length > 0 ? resultOf(batchShape, m, n, aVector, bVector) : outShape;
 
   let bias: Tensor | undefined;
   if (biasIn) {
@@ -122,10 +136,25 @@ export function planMatmul(
     activation,
     hasBias: bias !== undefined,
   });
+  lastPlan = plan;
+  lastVectors = -1;
   return { plan, inputs: bias ? [a, b, bias] : [a, b], resultShape };
 }
 
+/** The shape matmul returns: the batch dimensions, then m unless a was a vector, then n unless b was. */
+function resultOf(batchShape: readonly number[], m: number, n: number, aVector: boolean, bVector: boolean): number[] {
+  const r = batchShape.length === 0 ? [] : batchShape.slice();
+  if (!aVector) r.push(m);
+  if (!bVector) r.push(n);
+  return r;
+}
+
 const NO_BATCH: readonly number[] = Object.freeze([]);
+/** The plan planMatmul made last (plans are frozen, so one can serve every product of its kind). */
+let lastPlan: MatmulPlan | undefined;
+/** Which operands were vectors when lastResult (frozen) was made for lastPlan (1: a, 2: b; −1: none yet). */
+let lastVectors = -1;
+let lastResult: readonly number[] = NO_BATCH;
 
 function vectorFlag(name: 'a' | 'b', t: Tensor): never {
   throw new InvalidArgumentError('matmul', `trans${name.toUpperCase()} needs ${name} of rank 2 or more; received ${name} of shape ${formatShape(t.shape)}`,
@@ -147,17 +176,13 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
   // Read once: planMatmul takes the record as it is, and dispatch gets the same one.
   const o = checkOptions<MatmulOptions>('matmul', options, ['transA', 'transB', 'bias', 'activation']);
   const { plan, inputs, resultShape } = planMatmul(a, b, o);
-  let out: Tensor;
   try {
-    out = dispatch('matmul', plan, inputs, o);
+    // The result comes in its own shape (the dimensions 1-D operands dropped are not in it).
+    return dispatch('matmul', plan, inputs, o, 'matmul', Object.isFrozen(resultShape) ? resultShape : Object.freeze(resultShape));
   } finally {
     // Views the planner made (1-D operands as matrices, the aligned bias): dispatch holds its own.
     if (inputs[0] !== a) inputs[0].dispose();
     if (inputs[1] !== b) inputs[1].dispose();
     if (inputs[2] && inputs[2] !== o.bias) inputs[2].dispose();
   }
-  if (resultShape === plan.outShape || sameShape(out.shape, resultShape)) return out;
-  const view = out._reshape(resultShape);
-  out.dispose();
-  return view;
 }

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { matmul, prepack, randn, Tensor, tensor, zeros } from '../../src/index.js';
-import { nativeAddon } from '../../src/backends/native/index.js';
+import { NATIVE_MATMUL_MIN_MACS, nativeAddon } from '../../src/backends/native/index.js';
 import { packedFormOf } from '../../src/prepacked.js';
 import { refMatmul } from '../reference/matmul.js';
 import { expectClose, seeded, seededView, seedOf, swapLast, tol } from '../util/close.js';
@@ -46,7 +46,7 @@ for (const b of await backendMatrix()) {
             const m = c.transA ? c.a[c.a.length - 1]! : c.a.length === 1 ? 1 : c.a[c.a.length - 2]!;
             const [k, n] = c.transB ? [c.w[1], c.w[0]] : c.w;
             const rows = (first.size / Math.max(n, 1)) || 0;
-            const gemm = m > 1 && n > 1 && rows * n * k > 16 ** 3;
+            const gemm = m > 1 && n > 1 && rows * n * k > NATIVE_MATMUL_MIN_MACS;
             expect(packedFormOf(p)?.packs.has('native') ?? false, `${context}: packed`).toBe(gemm);
           }
           await expectSameBits(first, plain, context);

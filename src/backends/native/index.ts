@@ -64,7 +64,11 @@ function dense(t: Tensor): TypedArray {
  * the flattened [batch·m, n]; conv2d and pool2d: [batch·outH] rows; unary and binary: elements)
  * or, for the ops that do not split, for the whole output.
  */
-function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
+function matmulArgs(plan: MatmulPlan, inputs: readonly [Tensor, Tensor, Tensor?], out: TypedArray, begin: number, end: number): AddonArgs {
+  // Indexed, not destructured: this runs for every native product, and destructuring iterates.
+  const a = inputs[0];
+  const b = inputs[1];
+  const bias = inputs[2];
   const { batchShape, m, n, k, transA, transB } = plan;
   const operand = (t: Tensor, trans: boolean): number[] => {
     const st = t.strides;
@@ -74,10 +78,11 @@ function matmulArgs(plan: MatmulPlan, [a, b, bias]: readonly [Tensor, Tensor, Te
     if (batchShape.length === 0) return last;
     return [...broadcastStrides(t.shape.slice(0, -2), st.slice(0, -2), batchShape), ...last];
   };
+  // One object shape with or without a bias (an absent bias is undefined, as the addon reads it).
   return {
     a: a.storage, aOffset: a.offset, aStrides: operand(a, transA),
     b: b.storage, bOffset: b.offset, bStrides: operand(b, transB),
-    ...(bias ? { bias: bias.storage, biasOffset: bias.offset, biasStrides: broadcastStrides(bias.shape, bias.strides, plan.outShape) } : {}),
+    bias: bias?.storage, biasOffset: bias?.offset, biasStrides: bias ? broadcastStrides(bias.shape, bias.strides, plan.outShape) : undefined,
     out, batchShape, m, n, k, activation: plan.activation, rowBegin: begin, rowEnd: end,
   };
 }
@@ -281,11 +286,13 @@ function whole<K extends RangeOp>(r: RangeKernel<K>, rows: (plan: OpSpecs[K]['pl
 }
 
 /**
- * Products of at most this many multiply-adds run the shared js dot-product loop: the addon call
- * (argument decoding and its packing buffers) costs more than such a product (measured: 4×4 float64
- * 19 µs through the addon, 6.5 µs in js).
+ * Products of at most this many multiply-adds run the shared js dot-product loop: the addon's flat
+ * call (about 1.2–1.6 µs of argument encoding and checking) costs more than such a product in js.
+ * Measured float64, µs, js against the addon: 4×4×4 0.32 / 1.63, 8×8×8 2.0 / 2.7, 16×16 times a
+ * vector 0.63 / 1.11; past the bound 12×12×12 5.6 / 3.3, 32×32 times a vector 3.2 / 1.3,
+ * 16×16×16 8.3 / 2.2 (the bound was 16³ while the call cost 19 µs).
  */
-export const NATIVE_MATMUL_MIN_MACS = 16 * 16 * 16;
+export const NATIVE_MATMUL_MIN_MACS = 8 * 8 * 8;
 
 /** The whole op on `threads` threads of the addon's own team (which share GEMM's packed B). */
 function teamed<K extends 'matmul' | 'conv2d'>(op: K, rows: (plan: OpSpecs[K]['plan']) => number): CpuKernel<K> {

@@ -1,0 +1,90 @@
+/**
+ * What the per-op fast paths reuse, checked for what a caller sees: the CPU pool hands a freed
+ * array back to the next output of its dtype and size (and a fresh view for any other output of
+ * its size class), and matmul's last plan serves the next product of its kind with the result
+ * shape that product's operands call for.
+ */
+import { describe, expect, it } from 'vitest';
+import * as L from '../../src/index.js';
+import { planMatmul } from '../../src/ops/matmul.js';
+
+describe('the CPU pool reuses freed arrays', () => {
+  it('gives the same array back to an output of the same dtype and size, zeroed', () => {
+    const a = L.full([6], 7, { dtype: 'float64' });
+    const storage = a.storage;
+    a.dispose();
+    const hits = L.memory().cpu.hits;
+    const b = L.zeros([6], { dtype: 'float64' });
+    expect(L.memory().cpu.hits).toBe(hits + 1);
+    expect(b.storage).toBe(storage);
+    expect(Array.from(b.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);
+    b.dispose();
+  });
+
+  it('views a freed buffer afresh for another dtype or size of its class', () => {
+    // 8 float64 (64 bytes), then 16 float32 and 13 int32 from the same class.
+    const a = L.full([8], 3, { dtype: 'float64' });
+    const buffer = a.storage.buffer;
+    a.dispose();
+    const b = L.zeros([16], { dtype: 'float32' });
+    expect(b.storage.buffer).toBe(buffer);
+    expect(b.storage).toBeInstanceOf(Float32Array);
+    expect(b.storage.length).toBe(16);
+    expect(Array.from(b.dataSync())).toEqual(new Array(16).fill(0));
+    b.dispose();
+    const c = L.full([13], -2, { dtype: 'int32' });
+    expect(c.storage.buffer).toBe(buffer);
+    expect(c.storage).toBeInstanceOf(Int32Array);
+    expect(c.storage.length).toBe(13);
+    expect(Array.from(c.dataSync())).toEqual(new Array(13).fill(-2));
+    c.dispose();
+    // And back to the first dtype, at a smaller size: a view of that size, not the int32 one.
+    const d = L.zeros([5], { dtype: 'float64' });
+    expect(d.storage.buffer).toBe(buffer);
+    expect(d.storage).toBeInstanceOf(Float64Array);
+    expect(d.storage.length).toBe(5);
+    d.dispose();
+  });
+});
+
+describe("matmul's last plan", () => {
+  // A = [[1, 2, 3]], B = [[1, 0], [0, 1], [2, 2]]: A·B = [[1 + 0 + 6, 0 + 2 + 6]] = [[7, 8]] (by hand).
+  const A = L.tensor([[1, 2, 3]], { dtype: 'float64' });
+  const v = L.tensor([1, 2, 3], { dtype: 'float64' });
+  const B = L.tensor([[1, 0], [0, 1], [2, 2]], { dtype: 'float64' });
+
+  it('serves the next product of the same kind', () => {
+    const first = planMatmul(A, B).plan;
+    expect(planMatmul(A, B).plan).toBe(first);
+    // Another flag, dtype or size is another plan.
+    expect(planMatmul(B, A, { transA: true, transB: true }).plan).not.toBe(first);
+    const Af = L.tensor([[1, 2, 3]]);
+    const Bf = L.tensor([[1, 0], [0, 1], [2, 2]]);
+    expect(planMatmul(Af, Bf).plan.dtype).toBe('float32');
+    expect(planMatmul(A, B, { activation: 'relu' }).plan.activation).toBe('relu');
+    expect(planMatmul(A, B, { bias: L.tensor([1, 1], { dtype: 'float64' }) }).plan.hasBias).toBe(true);
+    expect(planMatmul(A, B).plan.hasBias).toBe(false);
+  });
+
+  it('returns the shape each call asks for, whichever operands were vectors last time', () => {
+    // [1,3]·[3,2] and [3]·[3,2] share the plan m = 1, n = 2, k = 3; their results differ in shape.
+    for (const order of [[A, v, A, A, v, v], [v, A, v, v, A, A]]) {
+      for (const a of order) {
+        const y = L.matmul(a, B);
+        expect(y.shape).toEqual(a.rank === 1 ? [2] : [1, 2]);
+        expect(Array.from(y.dataSync())).toEqual([7, 8]);
+        y.dispose();
+      }
+    }
+    // B·? with b a vector: [3,2]ᵀ·[3] = [7, 8] ([1·1 + 0·2 + 2·3, 0·1 + 1·2 + 2·3]).
+    const w = L.matmul(B, v, { transA: true });
+    expect(w.shape).toEqual([2]);
+    expect(Array.from(w.dataSync())).toEqual([7, 8]);
+    const W = L.matmul(B, L.tensor([[1], [2], [3]], { dtype: 'float64' }), { transA: true });
+    expect(W.shape).toEqual([2, 1]);
+    expect(Array.from(W.dataSync())).toEqual([7, 8]);
+    const again = L.matmul(B, v, { transA: true });
+    expect(again.shape).toEqual([2]);
+    expect(Object.isFrozen(again.shape)).toBe(true);
+  });
+});
