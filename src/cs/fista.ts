@@ -523,21 +523,28 @@ async function rounds(p: FistaProblem, values: Float64Array, norms: Float64Array
   const g = new Float64Array(n * b);
   const stats = { objectives: new Float64Array(b), gaps: new Float64Array(b), rr: new Float64Array(b) };
   let changed = Array.from({ length: b }, (_, c) => c);
-  const score = new Float64Array(n);
+  // Each signal's scores, signal by signal (n each); the column norms' square roots, once.
+  const score = new Float64Array(b * n);
+  const roots = Float64Array.from(norms, Math.sqrt);
+  const need = new Uint8Array(b);
+  const supports = new Int32Array(b);
   for (;;) {
     await yielder.tick();
-    if (!(await refresh(products, x, y, lambdas, changed, g, stats))) return diverged(x, iterations, b);
+    if (!(await refresh(products, x, y, aty, lambdas, changed, g, stats))) return diverged(x, iterations, b);
     const residuals = Array.from(stats.rr, (v, c) => (yy[c]! > 0 ? Math.sqrt(v / yy[c]!) : Math.sqrt(v)));
     const active: number[] = [];
     const sets: number[][] = [];
     let converged = true;
     for (let c = 0; c < b; c++) {
-      if (stats.gaps[c]! <= tol * yy[c]!) continue;
-      converged = false;
-      if (!open[c] || iterations >= maxIter || size[c]! >= 2 * n) continue;
-      const support = scores(x, g, norms, lambdas[c]!, c, b, score);
-      size[c] = Math.min(n, Math.max(size[c]!, 2 * support));
-      const w = topScores(score, size[c]!);
+      const unmet = stats.gaps[c]! > tol * yy[c]!;
+      if (unmet) converged = false;
+      need[c] = unmet && open[c] && iterations < maxIter && size[c]! < 2 * n ? 1 : 0;
+    }
+    scores(x, g, roots, lambdas, need, score, supports);
+    for (let c = 0; c < b; c++) {
+      if (!need[c]) continue;
+      size[c] = Math.min(n, Math.max(size[c]!, 2 * supports[c]!));
+      const w = topScores(score.subarray(c * n, (c + 1) * n), size[c]!);
       if (w.length === 0) {
         open[c] = false;
         continue;
@@ -565,29 +572,37 @@ async function rounds(p: FistaProblem, values: Float64Array, norms: Float64Array
 }
 
 /**
- * Signal c's working-set scores into `score`: Infinity on its support, then the violations
- * (|g_j| − λ)/‖a_j‖ (−Infinity for a zero column). Returns the support's size.
+ * The working-set scores of each signal c with need[c] into score[c·n, (c + 1)·n): Infinity on its
+ * support, then the violations (|g_j| − λ_c)/‖a_j‖ (−Infinity for a zero column), and the size of
+ * its support into supports[c]. One pass over x and g (n × signals) in memory order: read signal
+ * by signal, their strided columns cost a cache line per element.
  */
-function scores(x: Float64Array, g: Float64Array, norms2: Float64Array, lambda: number, c: number, b: number, score: Float64Array): number {
-  let support = 0;
-  for (let j = 0, at = c; j < score.length; j++, at += b) {
-    if (x[at] !== 0) {
-      support++;
-      score[j] = Infinity;
-    } else {
-      const norm2 = norms2[j]!;
-      score[j] = norm2 > 0 ? (Math.abs(g[at]!) - lambda) / Math.sqrt(norm2) : -Infinity;
+export function scores(x: Float64Array, g: Float64Array, roots: Float64Array, lambdas: Float64Array, need: Uint8Array, score: Float64Array,
+  supports: Int32Array): void {
+  const b = need.length;
+  const n = roots.length;
+  supports.fill(0);
+  for (let j = 0; j < n; j++) {
+    const root = roots[j]!;
+    for (let c = 0, at = j * b; c < b; c++, at++) {
+      if (need[c] === 0) continue;
+      if (x[at] !== 0) {
+        supports[c]++;
+        score[c * n + j] = Infinity;
+      } else {
+        score[c * n + j] = root > 0 ? (Math.abs(g[at]!) - lambdas[c]!) / root : -Infinity;
+      }
     }
   }
-  return support;
 }
 
 /**
  * g = Aᵀ(Ax − y) and the statistics of the signals `changed` (columns of x, y and g), by two
- * products over those columns alone; false when an objective is not finite.
+ * products over those columns alone (none where those columns of x are all zero, as at the
+ * start: then Ax − y = −y and g = −Aᵀy, which `aty` holds); false when an objective is not finite.
  */
-async function refresh(products: Products, x: Float64Array, y: Float64Array, lambdas: Float64Array, changed: readonly number[], g: Float64Array,
-  stats: { objectives: Float64Array; gaps: Float64Array; rr: Float64Array }): Promise<boolean> {
+async function refresh(products: Products, x: Float64Array, y: Float64Array, aty: Float64Array, lambdas: Float64Array, changed: readonly number[],
+  g: Float64Array, stats: { objectives: Float64Array; gaps: Float64Array; rr: Float64Array }): Promise<boolean> {
   const { m, n, signals: b } = products;
   const count = changed.length;
   if (count === 0) return true;
@@ -600,9 +615,21 @@ async function refresh(products: Products, x: Float64Array, y: Float64Array, lam
   const on = all ? products : new Products(products.op, products.a, count, false, products.options);
   const xs = all ? x : columns(x, n);
   const ys = all ? y : columns(y, m);
-  const r = await on.forward(xs);
-  for (let i = 0; i < r.length; i++) r[i] -= ys[i]!;
-  const gs = await on.adjoint(r);
+  let zero = true;
+  for (let i = 0; i < xs.length && zero; i++) zero = xs[i] === 0;
+  let r: Float64Array;
+  let gs: Float64Array;
+  if (zero) {
+    // Plain loops: Float64Array.from with a map function costs tens of ns per element.
+    r = new Float64Array(ys.length);
+    for (let i = 0; i < r.length; i++) r[i] = -ys[i]!;
+    gs = all ? new Float64Array(aty) : columns(aty, n);
+    for (let i = 0; i < gs.length; i++) gs[i] = -gs[i]!;
+  } else {
+    r = await on.forward(xs);
+    for (let i = 0; i < r.length; i++) r[i] -= ys[i]!;
+    gs = await on.adjoint(r);
+  }
   const part = statistics(xs, r, gs, ys, all ? lambdas : Float64Array.from(changed, (c) => lambdas[c]!), n, m, count);
   if (firstNonFinite(part.objectives) >= 0) return false;
   for (let q = 0; q < count; q++) {

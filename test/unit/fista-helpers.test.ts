@@ -1,13 +1,15 @@
 /**
- * Two helpers of the FISTA working-set loop:
+ * Three helpers of the FISTA working-set loop:
  * - tridiagonalTop (the Lanczos matrices' largest eigenvalue, by Sturm bisection) against the
  *   closed form of the second-difference matrix, and against eighF64 (itself checked against numpy
  *   in eigh.test.ts) on random tridiagonals of many sizes;
  * - topScores (the working set's columns) against the plain definition: indices sorted by score,
- *   descending, with a stable comparator sort, the first `size` kept, −Infinity dropped.
+ *   descending, with a stable comparator sort, the first `size` kept, −Infinity dropped;
+ * - scores (every signal's working-set scores in one pass) against their definition, signal by
+ *   signal, on sparse x with zero columns of A and signals left out.
  */
 import { describe, expect, it } from 'vitest';
-import { topScores, tridiagonalTop } from '../../src/cs/fista.js';
+import { scores, topScores, tridiagonalTop } from '../../src/cs/fista.js';
 import { eighF64 } from '../../src/kernels/eigh.js';
 
 function lcg(seed: number): () => number {
@@ -77,5 +79,43 @@ describe('topScores', () => {
 
   it('is empty for an empty score list', () => {
     expect(topScores(new Float64Array(0), 4)).toEqual([]);
+  });
+});
+
+describe('scores', () => {
+  it('gives Infinity on each support and (|g_j| − λ)/‖a_j‖ elsewhere, for the signals asked for only', () => {
+    const rand = lcg(11);
+    for (const [n, b] of [[1, 1], [7, 3], [64, 13], [130, 64]] as const) {
+      const x = new Float64Array(n * b);
+      const g = new Float64Array(n * b);
+      for (let i = 0; i < n * b; i++) {
+        g[i] = rand();
+        if (rand() > 0.8) x[i] = rand();
+      }
+      // Every fifth column of A is zero (its norm 0: score −Infinity unless on the support).
+      const norms2 = Float64Array.from({ length: n }, (_, j) => (j % 5 === 4 ? 0 : 0.5 + rand() ** 2));
+      const roots = Float64Array.from(norms2, Math.sqrt);
+      const lambdas = Float64Array.from({ length: b }, () => Math.abs(rand()));
+      const need = Uint8Array.from({ length: b }, (_, c) => (c % 4 === 2 ? 0 : 1));
+      const score = new Float64Array(n * b).fill(-7);
+      const supports = new Int32Array(b).fill(99);
+      scores(x, g, roots, lambdas, need, score, supports);
+      for (let c = 0; c < b; c++) {
+        const own = score.subarray(c * n, (c + 1) * n);
+        if (!need[c]) {
+          expect(Array.from(own)).toEqual(new Array(n).fill(-7));
+          expect(supports[c]).toBe(0);
+          continue;
+        }
+        let support = 0;
+        for (let j = 0; j < n; j++) {
+          const xv = x[j * b + c]!;
+          if (xv !== 0) support++;
+          const want = xv !== 0 ? Infinity : norms2[j]! > 0 ? (Math.abs(g[j * b + c]!) - lambdas[c]!) / Math.sqrt(norms2[j]!) : -Infinity;
+          expect(own[j]).toBe(want);
+        }
+        expect(supports[c]).toBe(support);
+      }
+    }
   });
 });
