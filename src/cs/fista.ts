@@ -637,8 +637,9 @@ async function refresh(products: Products, x: Float64Array, y: Float64Array, aty
     stats.objectives[c] = part.objectives[q]!;
     stats.gaps[c] = part.gaps[q]!;
     stats.rr[c] = part.rr[q]!;
-    for (let j = 0; j < n; j++) g[j * b + c] = gs[j * count + q]!;
   }
+  // Row by row, in memory order of both (a column at a time would touch a cache line per element).
+  for (let j = 0; j < n; j++) for (let q = 0, row = j * b, from = j * count; q < count; q++) g[row + changed[q]!] = gs[from + q]!;
   return true;
 }
 
@@ -746,10 +747,12 @@ async function solveSubproblems(products: Products, values: Float64Array, full: 
     columns?.dispose();
     cTensor.dispose();
   }
+  // The solved columns of x: cleared row by row (x is n × signals; a column at a time would touch
+  // a cache line per element), then each signal's working set written.
+  for (let j = 0; j < n; j++) for (let q = 0, row = j * b; q < count; q++) x[row + active[q]!] = 0;
   for (let q = 0; q < count; q++) {
     const w = sets[q]!;
     const col = active[q]!;
-    for (let j = 0; j < n; j++) x[j * b + col] = 0;
     for (let i = 0; i < w.length; i++) x[w[i]! * b + col] = x0[q * k + i]!;
   }
   return { iterations, lipschitz, stuck };
