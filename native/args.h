@@ -114,7 +114,7 @@ class ReaderBase {
   // Property getters are JavaScript: one read after an array was checked could have detached it.
   // Called once every argument was read, this re-reads each array and fails if any changed.
   void verify_unchanged() const {
-    for (const Checked& c : arrays_) {
+    for (const Checked& c : checked()) {
       std::size_t length = 0;
       void* data = nullptr;
       if (!typed_array_info(c.array, &length, &data) || static_cast<int64_t>(length) != c.length ||
@@ -128,7 +128,7 @@ class ReaderBase {
   // must sit on memory JavaScript cannot pull away meanwhile. A plain ArrayBuffer can be detached
   // (transferred) or, if resizable, shrunk; a SharedArrayBuffer can neither.
   void verify_shared() const {
-    for (const Checked& c : arrays_) {
+    for (const Checked& c : checked()) {
       napi_typedarray_type type;
       napi_value buffer;
       std::size_t length = 0, offset = 0;
@@ -182,8 +182,8 @@ class ReaderBase {
                   " elements and the shapes need " + std::to_string(min_length));
     }
     if (s.length > 0 && s.data == nullptr) range_error(std::string(name) + " has a detached buffer");
-    if (arrays_.empty()) arrays_.reserve(6);
-    arrays_.push_back({v, name, s.data, s.length});
+    if (n_arrays_ == kMaxChecked) range_error("reads more typed arrays than the reader records");
+    arrays_[n_arrays_++] = {v, name, s.data, s.length};
     return s;
   }
 
@@ -211,9 +211,9 @@ class ReaderBase {
   // call holds its arguments on the stack: making references would only cost).
   std::vector<Napi::Reference<Napi::Value>> references(Napi::Value first) const {
     std::vector<Napi::Reference<Napi::Value>> refs;
-    refs.reserve(arrays_.size() + 1);
+    refs.reserve(n_arrays_ + 1);
     refs.push_back(Napi::Persistent(first));
-    for (const Checked& c : arrays_) refs.push_back(Napi::Persistent(c.array));
+    for (const Checked& c : checked()) refs.push_back(Napi::Persistent(c.array));
     return refs;
   }
 
@@ -260,7 +260,17 @@ class ReaderBase {
     const void* data;
     int64_t length;
   };
-  std::vector<Checked> arrays_;
+  // The arrays read, in a fixed block (no allocation per call): an op reads at most six.
+  static constexpr std::size_t kMaxChecked = 12;
+  struct CheckedList {
+    const Checked* first;
+    const Checked* last;
+    const Checked* begin() const { return first; }
+    const Checked* end() const { return last; }
+  };
+  CheckedList checked() const { return {arrays_, arrays_ + n_arrays_}; }
+  Checked arrays_[kMaxChecked];
+  std::size_t n_arrays_ = 0;
 };
 
 // The object form: `<op>Sync({ name: value, … })`, every value read by name.
@@ -413,7 +423,10 @@ class FlatReader : public ReaderBase {
   }
 
   bool has(const char* name) const {
-    if (const int a = array_index(name); a >= 0) return !info_[1 + a].IsUndefined() && !info_[1 + a].IsNull();
+    if (const int a = array_index(name); a >= 0) {
+      const napi_valuetype t = info_[1 + a].Type();
+      return t != napi_undefined && t != napi_null;
+    }
     const int f = field_index(name);
     return f >= 0 && (is_list(f) || !std::isnan(meta_[at_[f]]));
   }

@@ -124,7 +124,8 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
     // between the threads when there is enough to stream.
     int team = par.pool != nullptr && 2.0 * double(rows) * double(k) >= kMinParallelFlops ? par.pool->prepare(par.threads) : 1;
     if (team > rows) team = static_cast<int>(std::max<int64_t>(1, rows));
-    const std::function<void(int, int)> body = [&](int t, int size) {
+    // A lambda, not a std::function: one thread calls it directly (no allocation per call).
+    const auto body = [&](int t, int size) {
       int64_t r0, r1;
       split_range(rows, size, t, 16, &r0, &r1);
       if (r1 <= r0) return;
@@ -146,7 +147,7 @@ Status matmul_rows(const MatmulArgs<T>& p, int64_t batch, int64_t begin, int64_t
     // One row times a row-major matrix: columns split between the threads.
     int team = par.pool != nullptr && 2.0 * double(n) * double(k) >= kMinParallelFlops ? par.pool->prepare(par.threads) : 1;
     if (team > n / 16) team = static_cast<int>(std::max<int64_t>(1, n / 16));
-    const std::function<void(int, int)> body = [&](int t, int size) {
+    const auto body = [&](int t, int size) {
       int64_t j0, j1;
       split_range(n, size, t, 16, &j0, &j1);
       if (j1 <= j0) return;
