@@ -36,7 +36,8 @@ export interface MatmulOptions extends OpOptions {
 /**
  * Validates matmul's arguments and returns the plan, the kernel inputs (1-D operands and the bias
  * reshaped as views so that kernels see rank ≥ 2) and the shape the caller gets back.
- * Pure; exported for tests and benches.
+ * Pure (a product of the same kind as the last one gets the same frozen plan); exported for tests
+ * and benches.
  */
 export function planMatmul(
   aIn: unknown,
