@@ -19,6 +19,8 @@ namespace {
 
 constexpr int64_t kLanczosSteps = 30;
 constexpr double kLanczosRtol = 1e-5;
+// The relative width to which each Lanczos step bisects its tridiagonal's top eigenvalue.
+constexpr double kBisectionRtol = 1e-10;
 
 // out = G·v (G dense row-major k×k).
 struct Product {
@@ -51,8 +53,9 @@ void start_vector(int64_t n, double* v) noexcept {
   }
 }
 
-// The top eigenvalue of the tridiagonal (alpha, beta) by bisection on Sturm counts.
-double tridiagonal_top(const std::vector<double>& alpha, const std::vector<double>& beta) noexcept {
+// The top eigenvalue of the tridiagonal (alpha, beta) by bisection on Sturm counts, to a bracket
+// of relative width `rtol`, from `floor` up when that is a known lower bound inside Gershgorin's.
+double tridiagonal_top(const std::vector<double>& alpha, const std::vector<double>& beta, double rtol, double floor) noexcept {
   const std::size_t n = alpha.size();
   double lo = -std::numeric_limits<double>::infinity();
   double hi = lo;
@@ -61,6 +64,7 @@ double tridiagonal_top(const std::vector<double>& alpha, const std::vector<doubl
     lo = std::max(lo, alpha[i]);
     hi = std::max(hi, alpha[i] + radius);
   }
+  if (floor > lo && floor < hi) lo = floor;
   auto below = [&](double x) {
     std::size_t count = 0;
     double d = 1;
@@ -71,7 +75,7 @@ double tridiagonal_top(const std::vector<double>& alpha, const std::vector<doubl
     }
     return count;
   };
-  for (int it = 0; it < 200 && hi - lo > 1e-15 * std::max(std::fabs(lo), std::fabs(hi)); ++it) {
+  for (int it = 0; it < 200 && hi - lo > rtol * std::max(std::fabs(lo), std::fabs(hi)); ++it) {
     const double mid = 0.5 * (lo + hi);
     if (mid <= lo || mid >= hi) break;
     if (below(mid) == n) hi = mid;
@@ -108,7 +112,10 @@ double lanczos_top(const Product& product, const double* g, int64_t k, std::vect
       for (int64_t i = 0; i < k; ++i) dot += w[i] * v[i];
       for (int64_t i = 0; i < k; ++i) w[i] -= dot * v[i];
     }
-    estimate = tridiagonal_top(alpha, beta);
+    // To 1e-10 (the convergence test needs ~1e-5, and L is taken 1 % above), from the last
+    // estimate up: the top Ritz value does not decrease from one step to the next (interlacing).
+    const double floor = step > 0 ? previous - 2 * kBisectionRtol * std::fabs(previous) : -std::numeric_limits<double>::infinity();
+    estimate = tridiagonal_top(alpha, beta, kBisectionRtol, floor);
     norm = 0;
     for (int64_t i = 0; i < k; ++i) norm += w[i] * w[i];
     norm = std::sqrt(norm);

@@ -38,7 +38,8 @@ export function startVector(n: number): Float64Array {
  * entry (a lower bound) and Gershgorin's upper bound: O(n) per halving, where a dense
  * eigendecomposition of the Lanczos matrix at every step cost O(n³) (38 % of a small FISTA).
  */
-export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]): number {
+export function tridiagonalTop(alpha: readonly number[], beta: readonly number[], rtol = 1e-15, floor = -Infinity): number {
+  // rtol: the bracket's relative width at the end; floor: a known lower bound, if any.
   const n = alpha.length;
   let lo = -Infinity;
   let hi = -Infinity;
@@ -47,6 +48,7 @@ export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]
     lo = Math.max(lo, alpha[i]!);
     hi = Math.max(hi, alpha[i]! + radius);
   }
+  if (floor > lo && floor < hi) lo = floor;
   // How many eigenvalues lie below x: the negative pivots of T − xI's LDLᵀ.
   const below = (x: number): number => {
     let count = 0;
@@ -58,7 +60,7 @@ export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]
     }
     return count;
   };
-  for (let it = 0; it < 200 && hi - lo > 1e-15 * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
+  for (let it = 0; it < 200 && hi - lo > rtol * Math.max(Math.abs(lo), Math.abs(hi)); it++) {
     const mid = 0.5 * (lo + hi);
     if (mid <= lo || mid >= hi) break;
     if (below(mid) === n) hi = mid;
@@ -74,6 +76,9 @@ export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]
  * (`estimate` is then the top Ritz value, which approaches λ_max from below; NaN when w was not
  * finite).
  */
+/** The relative width to which the Lanczos steps bisect their tridiagonal's top eigenvalue. */
+const BISECTION_RTOL = 1e-10;
+
 export class Lanczos {
   estimate = 0;
   #basis: Float64Array[] = [];
@@ -115,7 +120,12 @@ export class Lanczos {
       for (let i = 0; i < dim; i++) dot += w[i]! * b[i]!;
       for (let i = 0; i < dim; i++) w[i] -= dot * b[i]!;
     }
-    const estimate = tridiagonalTop(this.#alpha, this.#beta);
+    // To 1e-10 (the convergence test needs ~1e-5, and L is taken 1 % above), from the last
+    // estimate up: the top Ritz value does not decrease from one step to the next (interlacing),
+    // so the last one, less its own tolerance, bounds this one from below.
+    const last = this.#previous;
+    const floor = this.#alpha.length > 1 ? last - 2 * BISECTION_RTOL * Math.abs(last) : -Infinity;
+    const estimate = tridiagonalTop(this.#alpha, this.#beta, BISECTION_RTOL, floor);
     this.estimate = Math.max(0, estimate);
     let norm = 0;
     for (let i = 0; i < dim; i++) norm += w[i]! * w[i]!;

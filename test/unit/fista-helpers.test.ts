@@ -82,6 +82,25 @@ describe('topScores', () => {
   });
 });
 
+describe('tridiagonalTop with a tolerance and a floor (as the Lanczos steps call it)', () => {
+  it('stays within its tolerance of the full-precision value, from the leading block\'s top up', () => {
+    const rand = lcg(23);
+    for (const n of [2, 3, 8, 17, 30]) {
+      const alpha = Array.from({ length: n }, () => 3 * rand());
+      const beta = Array.from({ length: n - 1 }, () => rand());
+      const exact = tridiagonalTop(alpha, beta);
+      const loose = tridiagonalTop(alpha, beta, 1e-10);
+      expect(Math.abs(loose - exact)).toBeLessThanOrEqual(2e-10 * Math.abs(exact));
+      // The leading (n−1)×(n−1) block's top is a lower bound (interlacing): starting there, less its
+      // own tolerance, gives the same value.
+      const lead = tridiagonalTop(alpha.slice(0, -1), beta.slice(0, -1), 1e-10);
+      expect(lead).toBeLessThanOrEqual(exact * (1 + 1e-10) + 1e-300);
+      const warm = tridiagonalTop(alpha, beta, 1e-10, lead - 2e-10 * Math.abs(lead));
+      expect(Math.abs(warm - exact)).toBeLessThanOrEqual(2e-10 * Math.abs(exact));
+    }
+  });
+});
+
 describe('scores', () => {
   it('gives Infinity on each support and (|g_j| − λ)/‖a_j‖ elsewhere, for the signals asked for only', () => {
     const rand = lcg(11);
