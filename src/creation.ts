@@ -91,7 +91,8 @@ export function tensor(
   if (dtype === 'int32') {
     for (let i = 0; i < flat.length; i++) checkInt32('tensor', 'data', flat[i]!, i);
   }
-  const store = takeStore(dtype, flat.length);
+  // Every element is written next: a reused buffer need not be zeroed first.
+  const store = takeStore(dtype, flat.length, false, true);
   const storage = store.array;
   storage.set(flat as ArrayLike<number>);
   return onDevice('tensor', wrap(dtype, finalShape, store), o.device);
@@ -120,7 +121,7 @@ function filled(op: string, shape: readonly number[], value: number, options: Cr
     throw new InvalidArgumentError(op, `value must be a number; received ${describe(value)}`);
   }
   if (dtype === 'int32') checkInt32(op, 'value', value);
-  const store = takeStore(dtype, sizeOf(s));
+  const store = takeStore(dtype, sizeOf(s), false, value !== 0);
   const storage = store.array;
   if (value !== 0) storage.fill(value);
   return onDevice(op, wrap(dtype, s, store), o.device);
@@ -169,7 +170,7 @@ export function arange(start: number, stop?: number, step = 1, options: CreateOp
     checkInt32('arange', 'start', start);
     checkInt32('arange', 'the last value', start + (n - 1) * step);
   }
-  const store = takeStore(dtype, n);
+  const store = takeStore(dtype, n, false, true);
   const storage = store.array;
   for (let i = 0; i < n; i++) storage[i] = start + i * step;
   return wrap(dtype, [n], store);
@@ -400,7 +401,7 @@ export function scalarLike(op: string, name: string, value: number, dtype: DType
     throw new InvalidArgumentError(op, `${name} is the number ${value}, which an int32 operand cannot take`,
       'Pass a 32-bit integer, or make the tensor operand a float dtype');
   }
-  const store = takeStore(dtype, 1);
+  const store = takeStore(dtype, 1, false, true);
   (store.array as DTypeArrays[DType])[0] = value;
   return wrap(dtype, [], store);
 }

@@ -336,7 +336,7 @@ export class Tensor<D extends DType = DType> {
     if (this.isContiguous) return this.#view([...this.#shape], contiguousStrides(this.#shape), this.#offset);
     if (this.#gpu) return this.#gpu.contiguous(this);
     this.#settle('contiguous');
-    const store = takeStore(this.#dtype, this.#size);
+    const store = takeStore(this.#dtype, this.#size, false, true);
     copyStrided(this, store.array);
     return wrap(this.#dtype, this.#shape, store);
   }

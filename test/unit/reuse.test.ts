@@ -47,6 +47,51 @@ describe('the CPU pool reuses freed arrays', () => {
   });
 });
 
+describe('outputs written in full skip the zeroing of a reused buffer, the others do not', () => {
+  // Each case frees a buffer full of NaN of the right class first, so a value not written shows.
+  const poisoned = (n: number, dtype: 'float32' | 'float64' | 'int32' = 'float64') => L.full([n], dtype === 'int32' ? 7 : NaN, { dtype }).dispose();
+
+  it('tensor, full, arange, a scalar operand and contiguous() write every element', () => {
+    poisoned(6);
+    const t = L.tensor([1, 2, 3, 4, 5, 6], { dtype: 'float64' });
+    expect(Array.from(t.dataSync())).toEqual([1, 2, 3, 4, 5, 6]);
+    t.dispose();
+    poisoned(6);
+    const f = L.full([6], -2, { dtype: 'float64' });
+    expect(Array.from(f.dataSync())).toEqual(new Array(6).fill(-2));
+    f.dispose();
+    poisoned(5);
+    const a = L.arange(0, 5, 1, { dtype: 'float64' });
+    expect(Array.from(a.dataSync())).toEqual([0, 1, 2, 3, 4]);
+    a.dispose();
+    poisoned(1);
+    const s = L.add(L.tensor([1, 2], { dtype: 'float64' }), 3);
+    expect(Array.from(s.dataSync())).toEqual([4, 5]);
+    s.dispose();
+    const m = L.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' });
+    const view = m.transpose();
+    poisoned(6);
+    const c = view.contiguous();
+    expect(Array.from(c.dataSync())).toEqual([1, 4, 2, 5, 3, 6]);
+    for (const x of [m, view, c]) x.dispose();
+  });
+
+  it('full of 0 and zeros still zero a reused buffer', () => {
+    poisoned(6);
+    const z = L.full([6], 0, { dtype: 'float64' });
+    expect(Array.from(z.dataSync())).toEqual(new Array(6).fill(0));
+    z.dispose();
+    poisoned(6, 'int32');
+    const zi = L.full([6], 0, { dtype: 'int32' });
+    expect(Array.from(zi.dataSync())).toEqual(new Array(6).fill(0));
+    zi.dispose();
+    poisoned(6);
+    const zz = L.zeros([6], { dtype: 'float64' });
+    expect(Array.from(zz.dataSync())).toEqual(new Array(6).fill(0));
+    zz.dispose();
+  });
+});
+
 describe("matmul's last plan", () => {
   // A = [[1, 2, 3]], B = [[1, 0], [0, 1], [2, 2]]: A·B = [[1 + 0 + 6, 0 + 2 + 6]] = [[7, 8]] (by hand).
   const A = L.tensor([[1, 2, 3]], { dtype: 'float64' });
