@@ -122,8 +122,7 @@ struct MatmulOp {
   using Args = MatmulArgs<T>;
 
   template <class T, class R>
-  static void view(R& r, const char* name, const char* offset, const char* strides,
-                   const std::vector<int64_t>& dims, MatrixView<T>* v) {
+  static void view(R& r, const char* name, const char* offset, const char* strides, const Dims& dims, MatrixView<T>* v) {
     const std::size_t rank = dims.size();
     v->offset = r.integer(offset);
     std::vector<int64_t> s = r.integers(strides, static_cast<int64_t>(rank));
@@ -149,10 +148,7 @@ struct MatmulOp {
     const int64_t out_size = r.mul(rows, p.n, "the output size");
     r.mul(p.m, p.k, "m·k");
     r.mul(p.k, p.n, "k·n");
-    std::vector<int64_t> a_dims = p.batch_shape, b_dims = p.batch_shape, c_dims = p.batch_shape;
-    a_dims.insert(a_dims.end(), {p.m, p.k});
-    b_dims.insert(b_dims.end(), {p.k, p.n});
-    c_dims.insert(c_dims.end(), {p.m, p.n});
+    const Dims a_dims(p.batch_shape, p.m, p.k), b_dims(p.batch_shape, p.k, p.n), c_dims(p.batch_shape, p.m, p.n);
     view<T>(r, "a", "aOffset", "aStrides", a_dims, &p.a);
     // With packedB (a prepackB handle, attached by the entry) b, bOffset and bStrides are not read.
     if (!carries_packed(r)) view<T>(r, "b", "bOffset", "bStrides", b_dims, &p.b);

@@ -26,6 +26,24 @@ constexpr int64_t kMaxExact = (int64_t{1} << 53) - 1;
 // Dimensions of a batch shape or an elementwise shape.
 constexpr std::size_t kMaxRank = 32;
 
+// Up to kMaxRank + 2 dimensions on the stack (a batch shape and a matrix's two): what a decoder
+// builds for every call without an allocation.
+struct Dims {
+  int64_t v[kMaxRank + 2] = {};
+  std::size_t n = 0;
+  Dims() = default;
+  Dims(const std::vector<int64_t>& batch, int64_t rows, int64_t cols) {
+    // A batch shape is read with at most kMaxRank entries.
+    for (int64_t d : batch) v[n++] = d;
+    v[n++] = rows;
+    v[n++] = cols;
+  }
+  std::size_t size() const { return n; }
+  int64_t operator[](std::size_t i) const { return v[i]; }
+  const int64_t* begin() const { return v; }
+  const int64_t* end() const { return v + n; }
+};
+
 template <class T>
 struct Span {
   T* data = nullptr;
@@ -100,6 +118,11 @@ class ReaderBase {
   // offset + Σ (dims[i] − 1)·strides[i] < length (nothing is reached when a dimension is 0).
   void check_extent(const char* name, int64_t length, int64_t offset, const std::vector<int64_t>& dims,
                     const std::vector<int64_t>& strides) const {
+    check_extent<std::vector<int64_t>, std::vector<int64_t>>(name, length, offset, dims, strides);
+  }
+  // The same for `dims` and `strides` of any kind with size(), [] and a range (a Dims).
+  template <class D, class S>
+  void check_extent(const char* name, int64_t length, int64_t offset, const D& dims, const S& strides) const {
     for (int64_t d : dims) {
       if (d == 0) return;
     }
