@@ -317,13 +317,7 @@ export function dispatch<K extends OpName>(
   const backend = choose(op, options, list, label);
   checkElements(label, 'the output', sizeOfShape(plan.outShape), plan.outShape);
   const deps = pendingInputs(list);
-  if (backend.kind === 'gpu') {
-    const t = runGpu(backend, op, plan, inputs, deps, label);
-    if (shape === plan.outShape) return t;
-    const view = t._reshape(shape);
-    t.dispose();
-    return view;
-  }
+  if (backend.kind === 'gpu') return runGpu(backend, op, plan, inputs, deps, label, shape);
   const failed = deps?.find((d) => d.settled && d.error !== undefined);
   if (failed) return wrap(plan.dtype, shape, takeStore(plan.dtype, 0), failedWork(failed.error));
   const cost = costOf(op, plan);
@@ -671,12 +665,14 @@ function runGpu<K extends OpName>(
   inputs: OpSpecs[K]['inputs'],
   deps: Pending[] | undefined,
   label: string,
+  shape: readonly number[],
 ): Tensor {
   // Aliases: the kernel may run after the caller has disposed its inputs.
   const aliases = (inputs as readonly (Tensor | undefined)[]).map((x) => x?._alias());
   const holds = aliases.filter((x): x is Tensor => x !== undefined);
   const work = new Work(deps ?? [], holds, undefined);
-  const t = Tensor._deferred(plan.dtype, plan.outShape, 'webgpu', work);
+  // In the caller's shape (plan.outShape's size): the kernel's contiguous result moves into it.
+  const t = Tensor._deferred(plan.dtype, shape, 'webgpu', work);
   inputs = aliases as unknown as OpSpecs[K]['inputs'];
   const run = async (): Promise<void> => {
     if (deps) {

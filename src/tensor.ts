@@ -429,7 +429,7 @@ export class Tensor<D extends DType = DType> {
     return t;
   }
 
-  /** @internal Moves `result`'s storage into this deferred tensor (same dtype and shape) and disposes `result`. */
+  /** @internal Moves `result`'s storage into this deferred tensor (same dtype and size; its row-major values are taken as they are) and disposes `result`. */
   _adopt(result: Tensor<D>): void {
     if (result.#store) {
       const c = result.isContiguous && result.#offset === 0 ? result : result.contiguous();

@@ -69,6 +69,9 @@ export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]
   return hi;
 }
 
+/** The relative width to which the Lanczos steps bisect their tridiagonal's top eigenvalue. */
+const BISECTION_RTOL = 1e-10;
+
 /**
  * Lanczos with one pass of full reorthogonalisation, one step at a time, for callers whose
  * product is their own (a dense Gram here, an operator's two products in cs.fista): `start()`
@@ -76,9 +79,6 @@ export function tridiagonalTop(alpha: readonly number[], beta: readonly number[]
  * (`estimate` is then the top Ritz value, which approaches λ_max from below; NaN when w was not
  * finite).
  */
-/** The relative width to which the Lanczos steps bisect their tridiagonal's top eigenvalue. */
-const BISECTION_RTOL = 1e-10;
-
 export class Lanczos {
   estimate = 0;
   #basis: Float64Array[] = [];

@@ -11,7 +11,7 @@
  * without a copy; smaller ones are plain ArrayBuffers, which allocate faster. Shared buffers
  * cannot be detached or shrunk, which is why only they ever cross to another thread.
  */
-import { BYTES_PER_ELEMENT, type DType, type DTypeArrays, type TypedArray } from '../dtype.js';
+import { BYTES_PER_ELEMENT, dtypeOfArray, type DType, type DTypeArrays, type TypedArray } from '../dtype.js';
 import { allocating, checkElements } from '../limits.js';
 
 /** Buffers of at least this many bytes are shared (worker threads may read and write them). */
@@ -150,8 +150,6 @@ export function sizeClass(bytes: number): number {
   return mid >= bytes ? mid : p;
 }
 
-const ARRAY_OF: Readonly<Record<DType, unknown>> = { float32: Float32Array, float64: Float64Array, int32: Int32Array };
-
 function view<D extends DType>(dtype: D, buffer: ArrayBufferLike, length: number, byteOffset = 0): DTypeArrays[D] {
   switch (dtype) {
     case 'float32':
@@ -187,7 +185,7 @@ export function takeStore<D extends DType>(dtype: D, size: number, shared = fals
     pooledBytes -= cls;
     pooledBuffers--;
     hits++;
-    array = last.length === size && last.constructor === ARRAY_OF[dtype] ? (last as DTypeArrays[D]) : view(dtype, last.buffer, size);
+    array = last.length === size && dtypeOfArray(last) === dtype ? (last as DTypeArrays[D]) : view(dtype, last.buffer, size);
   } else {
     misses++;
     const buffer = allocating(undefined, cls, () => (cls >= SHARED_MIN_BYTES && canShare() ? new SharedArrayBuffer(cls) : new ArrayBuffer(cls)));

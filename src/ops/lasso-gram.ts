@@ -12,6 +12,7 @@ import { tensor } from '../creation.js';
 import type { LassoGramPlan, OpOptions } from '../plans.js';
 import { describe, type Tensor } from '../tensor.js';
 import { checkOptions, expectPositiveInt, expectRank, expectTensor } from './checks.js';
+import { expectTolerance } from './dense.js';
 import { layout } from './linalg-ext.js';
 import { unpack } from './parts.js';
 
@@ -115,10 +116,7 @@ export function planLassoGram(op: string, gIn: unknown, cIn: unknown, options: u
   if (o.yy === undefined) throw new InvalidArgumentError(op, 'yy (‖y‖² of each problem) is required; received none', 'Pass { yy: ‖y‖² } (one for all) or one per problem');
   const lambdas = perProblem(op, 'lambda', o.lambda, batch);
   const yy = perProblem(op, 'yy', o.yy, batch);
-  if (o.tol !== undefined && (typeof o.tol !== 'number' || !Number.isFinite(o.tol) || o.tol < 0)) {
-    throw new InvalidArgumentError(op, `tol must be a finite number ≥ 0; received ${describe(o.tol)}`);
-  }
-  const tol = o.tol ?? 1e-6;
+  const tol = expectTolerance(op, 'tol', o.tol) ?? 1e-6;
   const maxIter = o.maxIter === undefined ? 1000 : expectPositiveInt(op, 'maxIter', o.maxIter);
   const values = new Float64Array(3 * batch);
   for (let p = 0; p < batch; p++) {

@@ -43,7 +43,7 @@ export function planMatmul(
   aIn: unknown,
   bIn: unknown,
   options: MatmulOptions = {},
-): { plan: MatmulPlan; inputs: readonly [Tensor, Tensor, Tensor?]; resultShape: number[] } {
+): { plan: MatmulPlan; inputs: readonly [Tensor, Tensor, Tensor?]; resultShape: readonly number[] } {
   const op = 'matmul';
   let a = expectTensor(op, 'a', aIn);
   let b = expectTensor(op, 'b', bIn);
@@ -94,16 +94,15 @@ export function planMatmul(
     last !== undefined && biasIn === undefined && batchShape === NO_BATCH && last.batchShape === NO_BATCH && !last.hasBias &&
     last.dtype === dtype && last.m === m && last.n === n && last.k === k && last.transA === transA && last.transB === transB &&
     last.activation === activation;
+  // Which operands are vectors (1: a, 2: b): the last plan keeps one frozen result shape for each.
+  const vectors = (aVector ? 1 : 0) + (bVector ? 2 : 0);
   if (again) {
-    // Its result shape too, when the same operands are vectors (a frozen array, used as it is).
-    const sameVectors = lastVectors === (aVector ? 1 : 0) + (bVector ? 2 : 0);
-    const resultShape = !aVector && !bVector ? last.outShape : sameVectors ? lastResult : Object.freeze(resultOf(batchShape, m, n, aVector, bVector));
-    lastVectors = (aVector ? 1 : 0) + (bVector ? 2 : 0);
-    lastResult = resultShape;
-    return { plan: last, inputs: [a, b], resultShape: resultShape as number[] };
+    const resultShape = vectors === 0 ? last.outShape : (lastResults[vectors] ??= Object.freeze(resultOf(batchShape, m, n, aVector, bVector)));
+    return { plan: last, inputs: [a, b], resultShape };
   }
   const outShape = batchShape.length === 0 ? [m, n] : [...batchShape, m, n];
-  const resultShape = aVector || bVector || batchShape.length > 0 ? resultOf(batchShape, m, n, aVector, bVector) : outShape;
+  // Frozen: dispatch gives it to the tensor it returns. Without vectors or batch it is outShape.
+  const resultShape = vectors > 0 || batchShape.length > 0 ? Object.freeze(resultOf(batchShape, m, n, aVector, bVector)) : outShape;
 
   let bias: Tensor | undefined;
   if (biasIn) {
@@ -138,7 +137,7 @@ export function planMatmul(
     hasBias: bias !== undefined,
   });
   lastPlan = plan;
-  lastVectors = -1;
+  lastResults = [];
   return { plan, inputs: bias ? [a, b, bias] : [a, b], resultShape };
 }
 
@@ -153,9 +152,8 @@ function resultOf(batchShape: readonly number[], m: number, n: number, aVector: 
 const NO_BATCH: readonly number[] = Object.freeze([]);
 /** The plan planMatmul made last (plans are frozen, so one can serve every product of its kind). */
 let lastPlan: MatmulPlan | undefined;
-/** Which operands were vectors when lastResult (frozen) was made for lastPlan (1: a, 2: b; −1: none yet). */
-let lastVectors = -1;
-let lastResult: readonly number[] = NO_BATCH;
+/** lastPlan's frozen result shapes, by which operands were vectors (1: a, 2: b, 3: both). */
+let lastResults: Array<readonly number[] | undefined> = [];
 
 function vectorFlag(name: 'a' | 'b', t: Tensor): never {
   throw new InvalidArgumentError('matmul', `trans${name.toUpperCase()} needs ${name} of rank 2 or more; received ${name} of shape ${formatShape(t.shape)}`,
@@ -179,7 +177,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
   const { plan, inputs, resultShape } = planMatmul(a, b, o);
   try {
     // The result comes in its own shape (the dimensions 1-D operands dropped are not in it).
-    return dispatch('matmul', plan, inputs, o, 'matmul', Object.isFrozen(resultShape) ? resultShape : Object.freeze(resultShape));
+    return dispatch('matmul', plan, inputs, o, 'matmul', resultShape);
   } finally {
     // Views the planner made (1-D operands as matrices, the aligned bias): dispatch holds its own.
     if (inputs[0] !== a) inputs[0].dispose();
