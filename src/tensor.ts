@@ -114,6 +114,8 @@ export class Tensor<D extends DType = DType> {
   #deferredViews: Array<{ child: Tensor<D>; shape: number[]; strides: number[]; offset: number }> | undefined;
   /** Run once by dispose() (prepack's tensor frees its packed forms). */
   #onDispose: (() => void) | undefined;
+  /** This vector as a [1, n] or [n, 1] view, kept for matmul (see _vectorAsMatrix); disposed with it. */
+  #matrix: Tensor<D> | undefined;
 
   /**
    * Low level: wraps `storage` without a copy (the caller keeps the array; the library never
@@ -349,6 +351,11 @@ export class Tensor<D extends DType = DType> {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    if (this.#matrix) {
+      const m = this.#matrix;
+      this.#matrix = undefined;
+      m.dispose();
+    }
     if (this.#onDispose) {
       const run = this.#onDispose;
       this.#onDispose = undefined;
@@ -480,13 +487,27 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
-   * @internal `reshape` for the op layer, whose `shape` is computed (it has this tensor's size):
-   * no validation, and a view whenever this tensor is contiguous.
+   * @internal This rank-1 tensor as a matrix for matmul's kernels: one row ([1, n], `row`) or one
+   * column ([n, 1]). A contiguous vector's view is made once and kept (a solver multiplies by the
+   * same vectors call after call; a view costs a tensor, two frozen arrays and a reference): it is
+   * this tensor's own, disposed with it, so the caller must not dispose it (`_ownsView` says
+   * whether a returned view is such a one). A strided vector gets a fresh contiguous copy, which
+   * the caller disposes.
    */
-  _reshape(shape: readonly number[]): Tensor<D> {
+  _vectorAsMatrix(row: boolean): Tensor<D> {
+    const n = this.#shape[0]!;
+    const shape = row ? [1, n] : [n, 1];
     if (!this.isContiguous) return this.reshape(shape);
     this.assertAlive('reshape');
-    return this.#view([...shape], contiguousStrides(shape), this.#offset);
+    const m = this.#matrix;
+    if (m !== undefined && !m.#disposed && m.#shape[0] === shape[0] && m.#shape[1] === shape[1]) return m;
+    m?.dispose();
+    return (this.#matrix = this.#view(shape, row ? [n, 1] : [1, 1], this.#offset));
+  }
+
+  /** @internal Whether `view` is the matrix view this tensor keeps (see _vectorAsMatrix). */
+  _ownsView(view: Tensor): boolean {
+    return view === this.#matrix;
   }
 
   /**
@@ -561,18 +582,25 @@ class Chained implements Pending {
 
 /** @internal A trusted contiguous CPU tensor over `store`. */
 /**
- * Row-major strides of a frozen shape, frozen. A loop of ops gives the same frozen shape (a plan's
- * outShape, an operand's shape) again and again: the last one's strides are kept.
+ * Row-major strides of a frozen shape, frozen. A loop of ops gives the same few frozen shapes (a
+ * plan's outShape, an operand's shape) again and again: the last four shapes' strides are kept.
  */
-let lastShape: readonly number[] | undefined;
-let lastStrides: readonly number[] = [];
+const STRIDE_SLOTS = 4;
+const recentShapes: Array<readonly number[] | undefined> = new Array<readonly number[] | undefined>(STRIDE_SLOTS).fill(undefined);
+const recentStrides: Array<readonly number[]> = new Array<readonly number[]>(STRIDE_SLOTS).fill([]);
+let nextSlot = 0;
 function stridesOf(shape: readonly number[]): readonly number[] {
-  // By value: each op's plan makes a new outShape array.
-  if (lastShape === undefined || !sameShape(shape, lastShape)) {
-    lastStrides = Object.freeze(contiguousStrides(shape));
+  // The last few shapes (a solver alternates between two or three products' results), compared by
+  // identity and else by value (an op's plan may make a new outShape array per call).
+  for (let i = 0; i < STRIDE_SLOTS; i++) {
+    const s = recentShapes[i];
+    if (s !== undefined && (s === shape || sameShape(s, shape))) return recentStrides[i]!;
   }
-  lastShape = shape;
-  return lastStrides;
+  const strides = Object.freeze(contiguousStrides(shape));
+  recentShapes[nextSlot] = shape;
+  recentStrides[nextSlot] = strides;
+  nextSlot = (nextSlot + 1) % STRIDE_SLOTS;
+  return strides;
 }
 
 export function wrap<D extends DType>(dtype: D, shape: readonly number[], store: CpuStore, pending?: Pending): Tensor<D> {

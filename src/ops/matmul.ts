@@ -35,9 +35,10 @@ export interface MatmulOptions extends OpOptions {
 
 /**
  * Validates matmul's arguments and returns the plan, the kernel inputs (1-D operands and the bias
- * reshaped as views so that kernels see rank ≥ 2) and the shape the caller gets back.
- * Pure (a product of the same kind as the last one gets the same frozen plan); exported for tests
- * and benches.
+ * as views so that kernels see rank ≥ 2) and the shape the caller gets back. A contiguous 1-D
+ * operand's view is the one it keeps (Tensor._vectorAsMatrix: not to be disposed); the caller
+ * disposes the other inputs it did not pass. Pure (a product of a kind planned recently gets the
+ * same frozen plan); exported for tests and benches.
  */
 export function planMatmul(
   aIn: unknown,
@@ -65,8 +66,8 @@ export function planMatmul(
   const bVector = b.rank === 1;
   const aShape = a.shape;
   const bShape = b.shape;
-  if (aVector) a = a._reshape([1, a.shape[0]!]);
-  if (bVector) b = b._reshape([b.shape[0]!, 1]);
+  if (aVector) a = a._vectorAsMatrix(true);
+  if (bVector) b = b._vectorAsMatrix(false);
 
   const ar = a.rank;
   const br = b.rank;
@@ -88,17 +89,14 @@ export function planMatmul(
   }
   // Two matrices (the common case): no batch dimensions to broadcast.
   const batchShape = ar === 2 && br === 2 ? NO_BATCH : broadcastShapes(op, a.shape.slice(0, -2), b.shape.slice(0, -2), 'batch dimensions');
-  // The last plan again when this product has the same one (a solver's loop): no new frozen plan.
-  const last = lastPlan;
-  const again =
-    last !== undefined && biasIn === undefined && batchShape === NO_BATCH && last.batchShape === NO_BATCH && !last.hasBias &&
-    last.dtype === dtype && last.m === m && last.n === n && last.k === k && last.transA === transA && last.transB === transB &&
-    last.activation === activation;
-  // Which operands are vectors (1: a, 2: b): the last plan keeps one frozen result shape for each.
+  // Which operands are vectors (1: a, 2: b): a kept plan keeps one frozen result shape for each.
   const vectors = (aVector ? 1 : 0) + (bVector ? 2 : 0);
-  if (again) {
-    const resultShape = vectors === 0 ? last.outShape : (lastResults[vectors] ??= Object.freeze(resultOf(batchShape, m, n, aVector, bVector)));
-    return { plan: last, inputs: [a, b], resultShape };
+  // A plan made before for a product of this kind (a solver's loop alternates between a few): no
+  // new frozen plan. Plans with a bias or batch dimensions are made afresh.
+  const kept = biasIn === undefined && batchShape === NO_BATCH ? keptPlan(dtype, m, n, k, transA, transB, activation) : undefined;
+  if (kept !== undefined) {
+    const resultShape = vectors === 0 ? kept.plan.outShape : (kept.results[vectors] ??= Object.freeze(resultOf(batchShape, m, n, aVector, bVector)));
+    return { plan: kept.plan, inputs: [a, b], resultShape };
   }
   const outShape = batchShape.length === 0 ? [m, n] : [...batchShape, m, n];
   // Frozen: dispatch gives it to the tensor it returns. Without vectors or batch it is outShape.
@@ -136,8 +134,7 @@ export function planMatmul(
     activation,
     hasBias: bias !== undefined,
   });
-  lastPlan = plan;
-  lastResults = [];
+  if (bias === undefined && plan.batchShape === NO_BATCH) keepPlan(plan);
   return { plan, inputs: bias ? [a, b, bias] : [a, b], resultShape };
 }
 
@@ -150,10 +147,35 @@ function resultOf(batchShape: readonly number[], m: number, n: number, aVector: 
 }
 
 const NO_BATCH: readonly number[] = Object.freeze([]);
-/** The plan planMatmul made last (plans are frozen, so one can serve every product of its kind). */
-let lastPlan: MatmulPlan | undefined;
-/** lastPlan's frozen result shapes, by which operands were vectors (1: a, 2: b, 3: both). */
-let lastResults: Array<readonly number[] | undefined> = [];
+/**
+ * The last few plans planMatmul made for products without bias or batch dimensions (plans are
+ * frozen, so one serves every product of its kind), each with its frozen result shapes by which
+ * operands were vectors (1: a, 2: b, 3: both). Eight: FISTA's loop alternates between two
+ * products, a conjugate-gradient or power iteration between two or three.
+ */
+interface KeptPlan {
+  plan: MatmulPlan;
+  results: Array<readonly number[] | undefined>;
+}
+const KEPT_PLANS = 8;
+const kept: KeptPlan[] = [];
+let nextKept = 0;
+
+function keptPlan(dtype: string, m: number, n: number, k: number, transA: boolean, transB: boolean, activation: string): KeptPlan | undefined {
+  for (let i = 0; i < kept.length; i++) {
+    const e = kept[i]!;
+    const p = e.plan;
+    if (p.m === m && p.n === n && p.k === k && p.dtype === dtype && p.transA === transA && p.transB === transB && p.activation === activation) return e;
+  }
+  return undefined;
+}
+
+function keepPlan(plan: MatmulPlan): void {
+  const entry: KeptPlan = { plan, results: [] };
+  if (kept.length < KEPT_PLANS) kept.push(entry);
+  else kept[nextKept] = entry;
+  nextKept = (nextKept + 1) % KEPT_PLANS;
+}
 
 function vectorFlag(name: 'a' | 'b', t: Tensor): never {
   throw new InvalidArgumentError('matmul', `trans${name.toUpperCase()} needs ${name} of rank 2 or more; received ${name} of shape ${formatShape(t.shape)}`,
@@ -179,9 +201,10 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
     // The result comes in its own shape (the dimensions 1-D operands dropped are not in it).
     return dispatch('matmul', plan, inputs, o, 'matmul', resultShape);
   } finally {
-    // Views the planner made (1-D operands as matrices, the aligned bias): dispatch holds its own.
-    if (inputs[0] !== a) inputs[0].dispose();
-    if (inputs[1] !== b) inputs[1].dispose();
+    // Views the planner made (the aligned bias; a strided 1-D operand's copy): dispatch holds its
+    // own. A contiguous 1-D operand's matrix view is the operand's to keep.
+    if (inputs[0] !== a && !a._ownsView(inputs[0])) inputs[0].dispose();
+    if (inputs[1] !== b && !b._ownsView(inputs[1])) inputs[1].dispose();
     if (inputs[2] && inputs[2] !== o.bias) inputs[2].dispose();
   }
 }

@@ -1,8 +1,9 @@
 /**
  * What the per-op fast paths reuse, checked for what a caller sees: the CPU pool hands a freed
  * array back to the next output of its dtype and size (and a fresh view for any other output of
- * its size class), and matmul's last plan serves the next product of its kind with the result
- * shape that product's operands call for.
+ * its size class), matmul's recent plans serve the next products of their kinds with the result
+ * shape each product's operands call for, and a vector operand's matrix view is kept by the vector
+ * and goes with it.
  */
 import { describe, expect, it } from 'vitest';
 import * as L from '../../src/index.js';
@@ -92,7 +93,7 @@ describe('outputs written in full skip the zeroing of a reused buffer, the other
   });
 });
 
-describe("matmul's last plan", () => {
+describe("matmul's recent plans", () => {
   // A = [[1, 2, 3]], B = [[1, 0], [0, 1], [2, 2]]: A·B = [[1 + 0 + 6, 0 + 2 + 6]] = [[7, 8]] (by hand).
   const A = L.tensor([[1, 2, 3]], { dtype: 'float64' });
   const v = L.tensor([1, 2, 3], { dtype: 'float64' });
@@ -131,5 +132,75 @@ describe("matmul's last plan", () => {
     const again = L.matmul(B, v, { transA: true });
     expect(again.shape).toEqual([2]);
     expect(Object.isFrozen(again.shape)).toBe(true);
+  });
+
+  it('serves products that alternate (a solver loop), each with its own plan', () => {
+    // A solver alternates A·x and Aᵀ·r; both plans stay, as do the first one's.
+    const M = L.tensor([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' });
+    const x = L.tensor([1, 1], { dtype: 'float64' });
+    const r = L.tensor([1, 0, 1], { dtype: 'float64' });
+    const forward = planMatmul(M, x).plan;
+    const backward = planMatmul(M, r, { transA: true }).plan;
+    expect(backward).not.toBe(forward);
+    for (let i = 0; i < 3; i++) {
+      expect(planMatmul(M, x).plan).toBe(forward);
+      expect(planMatmul(M, r, { transA: true }).plan).toBe(backward);
+    }
+    // By hand: M·x = [3, 7, 11]; Mᵀ·r = [1 + 5, 2 + 6] = [6, 8].
+    const y = L.matmul(M, x);
+    const z = L.matmul(M, r, { transA: true });
+    expect([y.shape, Array.from(y.dataSync())]).toEqual([[3], [3, 7, 11]]);
+    expect([z.shape, Array.from(z.dataSync())]).toEqual([[2], [6, 8]]);
+    // Nine other kinds push the first two out; a new plan of the same kind is equal, not the same.
+    for (let n = 1; n <= 9; n++) planMatmul(L.zeros([1, n], { dtype: 'float64' }), L.zeros([n, 1], { dtype: 'float64' }));
+    const forwardAgain = planMatmul(M, x).plan;
+    expect(forwardAgain).not.toBe(forward);
+    expect(forwardAgain).toEqual(forward);
+  });
+});
+
+describe("a vector operand's matrix view", () => {
+  const M = L.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' });
+
+  it('is made once, kept by the vector, and freed with it', () => {
+    const buffers = L.memory().cpu.buffers;
+    const v = L.tensor([1, 0, 2], { dtype: 'float64' });
+    const first = planMatmul(M, v).inputs[1];
+    expect(first.shape).toEqual([3, 1]);
+    expect(planMatmul(M, v).inputs[1]).toBe(first);
+    // As a row the other time: a [1, 3] view replaces the column.
+    const row = planMatmul(v, M, { transB: true }).inputs[0];
+    expect(row.shape).toEqual([1, 3]);
+    // By hand: M·v = [1 + 6, 4 + 12] = [7, 16]; v·Mᵀ the same.
+    for (let i = 0; i < 3; i++) {
+      const y = L.matmul(M, v);
+      const z = L.matmul(v, M, { transB: true });
+      expect(Array.from(y.dataSync())).toEqual([7, 16]);
+      expect(Array.from(z.dataSync())).toEqual([7, 16]);
+      y.dispose();
+      z.dispose();
+    }
+    expect(L.memory().cpu.buffers).toBe(buffers + 1);
+    v.dispose();
+    // The kept view held the vector's storage; disposing the vector gave both back.
+    expect(L.memory().cpu.buffers).toBe(buffers);
+    expect(() => L.matmul(M, v)).toThrow(L.DisposedTensorError);
+  });
+
+  it('is a fresh copy for a strided vector, which matmul frees', () => {
+    const buffers = L.memory().cpu.buffers;
+    const C = L.tensor([1, 9, 0, 9, 2, 9], { dtype: 'float64' });
+    const column = L.slice(C, [0], [6], [2]);
+    expect(column.isContiguous).toBe(false);
+    const held = L.memory().cpu.buffers;
+    for (let i = 0; i < 3; i++) {
+      const y = L.matmul(M, column);
+      expect(Array.from(y.dataSync())).toEqual([7, 16]);
+      y.dispose();
+      expect(L.memory().cpu.buffers).toBe(held);
+    }
+    column.dispose();
+    C.dispose();
+    expect(L.memory().cpu.buffers).toBe(buffers);
   });
 });
