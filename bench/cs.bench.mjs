@@ -1,7 +1,7 @@
 /**
  * Sparse recovery, lepton-compute beside scikit-learn / scipy on the same data (`npm run bench:cs`).
  *
- *   npm run build && node bench/cs.bench.mjs [--repeats 5] [--backends native,js] [--python /usr/bin/python3] [--quick]
+ *   npm run build && node bench/cs.bench.mjs [--rounds 5] [--repeats 3] [--backends native,js] [--python /usr/bin/python3] [--quick]
  *
  * Cases (float64, column-normalised Gaussian A, k-sparse x with Gaussian values on a random support):
  *   fista   cs.fista(A, y, { lambda, criterion: 'gap', tol: 1e-6 })  vs  sklearn Lasso(alpha = lambda/m, tol = 1e-6)
@@ -13,16 +13,21 @@
  *           on a 512×2048 random Toeplitz A with 30 dB noise.
  *   batch   64 signals sharing one A (512, 192, 20, 30 dB): cs.fista on y [192, 64] (1 thread, then 2
  *           pool threads)  vs  sklearn Lasso fitting the 64 targets.
- * Every case runs `repeats` times on both sides, after a warm-up (ours: up to 15 calls or 1.5 s, while
- * V8 compiles the loops, its first call shown as "cold"; scikit-learn: 2 calls); the table gives
- * min / median / max milliseconds and the ratio of medians (peer ÷ lepton: > 1: lepton is faster).
- * scikit-learn runs with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; lepton with configure({ threads: 1 })
- * except the 2-thread row. Writes bench/results/cs-<date>.json.
+ * After a warm-up on both sides (ours: up to 15 calls or 1.5 s, while V8 compiles the loops, its first
+ * call shown as "cold"; scikit-learn: 2 calls), each case runs in `rounds` interleaved rounds of
+ * `repeats` calls per side, the order of the two sides alternating round by round: scikit-learn
+ * runs in one python3 process for the whole bench, answering a request per batch, so both sides
+ * see the machine in the same state (its speed drifts by up to 2× within minutes). The table gives
+ * min / median / max milliseconds of every timed call per side and the ratio of medians (peer ÷
+ * lepton: > 1: lepton is faster) taken round by round: its median over the rounds, and the lowest
+ * and highest. scikit-learn runs with OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1; lepton with
+ * configure({ threads: 1 }) except the 2-thread row. Writes bench/results/cs-<date>.json.
  */
-import { execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { configure, cs, matmul, randn, tensor } from '../dist/index.js';
 import { machineInfo, table, writeResults } from './harness.mjs';
@@ -34,7 +39,8 @@ const arg = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const QUICK = args.includes('--quick');
-const REPEATS = Number(arg('repeats', QUICK ? '3' : '7'));
+const ROUNDS = Number(arg('rounds', QUICK ? '3' : '5'));
+const REPEATS = Number(arg('repeats', QUICK ? '2' : '3'));
 const BACKENDS = arg('backends', 'native,js').split(',');
 const PYTHON = arg('python', '/usr/bin/python3');
 const TOL = 1e-6;
@@ -98,19 +104,47 @@ for (const [i, c] of cases.entries()) {
   writeFileSync(join(dir, `${i}.y`), Buffer.from(c.y.buffer));
   writeFileSync(join(dir, `${i}.x`), Buffer.from(c.x.buffer));
   meta.cases.push({ kind: c.kind, name: c.name, m: c.m, n: c.n, k: c.k, signals: c.signals, lambda: c.lambda, tol: TOL, maxIter: MAX_ITER,
-    repeats: REPEATS, A: `${i}.A`, y: `${i}.y`, x: `${i}.x` });
+    A: `${i}.A`, y: `${i}.y`, x: `${i}.x` });
 }
 writeFileSync(join(dir, 'meta.json'), JSON.stringify(meta));
-let peer;
-try {
-  peer = JSON.parse(execFileSync(PYTHON, [join(here, 'peers', 'sklearn_cs.py'), dir], {
-    maxBuffer: 1 << 26, env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
-  }).toString());
-} catch (e) {
-  console.error(`scikit-learn run failed (${PYTHON}): ${e.message}`);
-  peer = { cases: [] };
+
+/**
+ * The peer process: one python3 for the whole run, which times a batch of a case's calls per
+ * request. Resolves undefined for every request once it has failed (the table then shows '—').
+ */
+function startPeer() {
+  const child = spawn(PYTHON, [join(here, 'peers', 'sklearn_cs.py'), dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+  });
+  const waiting = [];
+  let failed = false;
+  const fail = (why) => {
+    if (!failed) console.error(`scikit-learn peer failed (${PYTHON}): ${why}`);
+    failed = true;
+    for (const w of waiting.splice(0)) w(undefined);
+  };
+  child.on('error', (e) => fail(e.message));
+  child.on('exit', (code) => code !== 0 && fail(`exit code ${code}`));
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)));
+  const answer = () => (failed ? Promise.resolve(undefined) : new Promise((resolve) => waiting.push(resolve)));
+  const versions = answer();
+  return {
+    versions,
+    run(i, repeats) {
+      if (failed) return Promise.resolve(undefined);
+      const reply = answer();
+      child.stdin.write(`${JSON.stringify({ case: i, repeats })}\n`);
+      return reply;
+    },
+    close() {
+      child.stdin.end();
+      return new Promise((resolve) => (child.exitCode !== null || failed ? resolve() : child.once('exit', resolve)));
+    },
+  };
 }
-rmSync(dir, { recursive: true, force: true });
+const peer = startPeer();
+const versions = (await peer.versions) ?? {};
 
 // ---- lepton ------------------------------------------------------------------------------------
 function relErrors(x, xHat, n, b) {
@@ -147,20 +181,47 @@ async function runOurs(c, backend) {
 const WARM_CALLS = 15;
 const WARM_MS = 1500;
 
-async function timeOurs(c, backend, threads) {
+/** Warms our side up (the first call's time is "cold"), then the interleaved rounds against the peer. */
+async function timeBoth(i, c, backend, threads) {
   await configure({ threads });
   const w0 = performance.now();
   await runOurs(c, backend);
   const cold = (performance.now() - w0) / 1000;
-  for (let i = 1; i < WARM_CALLS && performance.now() - w0 < WARM_MS; i++) await runOurs(c, backend);
+  for (let w = 1; w < WARM_CALLS && performance.now() - w0 < WARM_MS; w++) await runOurs(c, backend);
   const seconds = [];
+  const peerSeconds = [];
+  const ratios = [];
   let last;
-  for (let r = 0; r < REPEATS; r++) {
-    const t0 = performance.now();
-    last = await runOurs(c, backend);
-    seconds.push((performance.now() - t0) / 1000);
+  let peerLast;
+  for (let r = 0; r < ROUNDS; r++) {
+    const mine = [];
+    const ours = async () => {
+      for (let k = 0; k < REPEATS; k++) {
+        const t0 = performance.now();
+        last = await runOurs(c, backend);
+        mine.push((performance.now() - t0) / 1000);
+      }
+    };
+    const theirs = async () => {
+      const reply = await peer.run(i, REPEATS);
+      if (reply) peerLast = reply;
+      return reply?.seconds;
+    };
+    let theirsRound;
+    if (r % 2 === 0) {
+      await ours();
+      theirsRound = await theirs();
+    } else {
+      theirsRound = await theirs();
+      await ours();
+    }
+    seconds.push(...mine);
+    if (theirsRound) {
+      peerSeconds.push(...theirsRound);
+      ratios.push(stats(theirsRound).median / stats(mine).median);
+    }
   }
-  return { seconds, cold, ...last };
+  return { ours: { seconds, cold, ...last }, peer: peerLast ? { ...peerLast, seconds: peerSeconds } : undefined, ratios };
 }
 
 const stats = (s) => {
@@ -171,14 +232,14 @@ const ms = (v) => (v * 1000).toPrecision(3);
 const rows = [];
 const records = [];
 for (const [i, c] of cases.entries()) {
-  const p = peer.cases[i];
-  const ps = p ? stats(p.seconds) : undefined;
   const variants = BACKENDS.map((b) => [b, 1]);
   if (c.signals > 1 && BACKENDS.includes('native')) variants.push(['native', 2]);
   let oneThread;
   for (const [backend, threads] of variants) {
-    const ours = await timeOurs(c, backend, threads);
+    const { ours, peer: p, ratios } = await timeBoth(i, c, backend, threads);
     const os_ = stats(ours.seconds);
+    const ps = p ? stats(p.seconds) : undefined;
+    const rs = ratios.length > 0 ? stats(ratios) : undefined;
     if (threads === 1 && backend === 'native') oneThread = os_.median;
     const check = c.kind === 'lasso'
       ? `obj ${(ours.objective - p?.objective).toExponential(1)} vs sklearn, ${ours.converged ? 'converged' : 'NOT converged'}`
@@ -186,19 +247,21 @@ for (const [i, c] of cases.entries()) {
         ? `max rel. err ${Math.max(...ours.relErrors).toExponential(1)} (sklearn ${p ? Math.max(...p.relErrors).toExponential(1) : '—'})`
         : `λ ${ours.lambda.toExponential(3)} (scipy ${p ? p.lambda.toExponential(3) : '—'})${ours.onEdge ? ` onEdge ${ours.onEdge}` : ''}`;
     rows.push([c.name, `${backend}${threads > 1 ? ` ×${threads} threads` : ''}`, ms(ours.cold), `${ms(os_.min)} / ${ms(os_.median)} / ${ms(os_.max)}`,
-      ps ? `${ms(ps.min)} / ${ms(ps.median)} / ${ms(ps.max)}` : '—', ps ? `${(ps.median / os_.median).toFixed(2)}×` : '—',
+      ps ? `${ms(ps.min)} / ${ms(ps.median)} / ${ms(ps.max)}` : '—', rs ? `${rs.median.toFixed(2)}× (${rs.min.toFixed(2)}–${rs.max.toFixed(2)})` : '—',
       threads > 1 && oneThread ? `${(oneThread / os_.median).toFixed(2)}× vs 1 thread` : '', check]);
-    records.push({ case: c.name, backend, threads, ours, peer: p });
+    records.push({ case: c.name, backend, threads, ours, peer: p, ratios });
     process.stdout.write('.');
   }
 }
+await peer.close();
+rmSync(dir, { recursive: true, force: true });
 await configure({ threads: 1 });
 process.stdout.write('\n');
-console.log(`repeats ${REPEATS}; times in ms as min / median / max; ratio = peer median ÷ lepton median (> 1: lepton faster).`);
+console.log(`${ROUNDS} interleaved rounds of ${REPEATS} calls per side; times in ms as min / median / max; ratio = peer median ÷ lepton median per round: median (lowest–highest) (> 1: lepton faster).`);
 console.log(`load average at the end: ${os.loadavg().map((v) => v.toFixed(1)).join(', ')} on ${os.availableParallelism()} cores`);
 console.log(table(
   [['case', 'left'], ['lepton', 'left'], ['cold ms', 'right'], ['lepton ms', 'right'], ['sklearn/scipy ms', 'right'], ['ratio', 'right'], ['threads', 'left'], ['check', 'left']],
   rows,
 ));
-const path = writeResults('cs', { machine: machineInfo(), loadavg: os.loadavg(), sklearn: peer.sklearn, scipy: peer.scipy, numpy: peer.numpy, repeats: REPEATS, tol: TOL, records });
+const path = writeResults('cs', { machine: machineInfo(), loadavg: os.loadavg(), sklearn: versions.sklearn, scipy: versions.scipy, numpy: versions.numpy, rounds: ROUNDS, repeats: REPEATS, interleaved: true, tol: TOL, records });
 console.log(`wrote ${path}`);

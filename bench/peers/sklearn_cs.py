@@ -2,6 +2,11 @@
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python3 bench/peers/sklearn_cs.py <dir>
 
+It serves the bench, which interleaves its own calls with these in rounds (so that both sides see
+the machine in the same state): each line on stdin is a JSON request {"case": i, "repeats": r};
+the answer is one JSON line with the r timed runs (seconds) and the last run's results. A case's
+first request runs it twice untimed first. The first line written is the versions.
+
 <dir>/meta.json lists the cases; each names raw little-endian float64 files: A (m*n, row-major),
 y (m*b). Cases:
   lasso  sklearn Lasso(alpha = lambda/m, tol, fit_intercept=False): the same objective as
@@ -11,7 +16,6 @@ y (m*b). Cases:
   gcv    scipy.linalg.svd(A, full_matrices=False), then GCV(lam) = m |Ax - y|^2 / trace(I - H)^2
          on the same log grid as cs.chooseLambda (161 points over 1e-12..1e2 times sigma_max^2),
          refined by 60 golden-section steps.
-Each case runs twice untimed, then `repeats` times; prints one JSON object with every timed run (seconds) and the results.
 """
 import json
 import os
@@ -60,41 +64,59 @@ def gcv_lambda(A, y):
     return float(np.exp((left + right) / 2)), best
 
 
+def fit(c, A, target):
+    m = A.shape[0]
+    if c["kind"] == "lasso":
+        return Lasso(alpha=c["lambda"] / m, fit_intercept=False, tol=c["tol"], max_iter=c["maxIter"]).fit(A, target)
+    if c["kind"] == "omp":
+        return OrthogonalMatchingPursuit(n_nonzero_coefs=c["k"], fit_intercept=False).fit(A, target)
+    return gcv_lambda(A, target)
+
+
+def results(root, c, A, y, fitted):
+    n, b = c["n"], c["signals"]
+    row = {"name": c["name"]}
+    if c["kind"] in ("lasso", "omp"):
+        model = fitted
+        coef = model.coef_.T if b > 1 else model.coef_[:, None]
+        r = A @ coef - y
+        if c["kind"] == "lasso":
+            row["objective"] = float(0.5 * (r * r).sum() + c["lambda"] * np.abs(coef).sum())
+            row["iterations"] = int(np.max(model.n_iter_))
+        x = load(root, c["x"], (n, b))
+        row["relErrors"] = (np.linalg.norm(coef - x, axis=0) / np.linalg.norm(x, axis=0)).tolist()
+    else:
+        row["lambda"], row["gridIndex"] = fitted
+    return row
+
+
 def main():
     root = sys.argv[1]
     meta = json.load(open(os.path.join(root, "meta.json")))
-    out = {"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__, "cases": []}
-    for c in meta["cases"]:
-        m, n, b = c["m"], c["n"], c["signals"]
-        A = load(root, c["A"], (m, n))
-        y = load(root, c["y"], (m, b))
-        target = y[:, 0] if b == 1 else y
-        times, row = [], {"name": c["name"]}
-        # Two warm-up calls (as the JavaScript side warms up), then the timed repeats.
-        for rep in range(c["repeats"] + 2):
+    print(json.dumps({"sklearn": sklearn.__version__, "numpy": np.__version__, "scipy": scipy.__version__}), flush=True)
+    loaded = {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        i = request["case"]
+        c = meta["cases"][i]
+        if i not in loaded:
+            m, b = c["m"], c["signals"]
+            A = load(root, c["A"], (m, c["n"]))
+            y = load(root, c["y"], (m, b))
+            target = y[:, 0] if b == 1 else y
+            # Two warm-up calls (as the JavaScript side warms up).
+            for _ in range(2):
+                fit(c, A, target)
+            loaded[i] = (A, y, target)
+        A, y, target = loaded[i]
+        times = []
+        for _ in range(request["repeats"]):
             t0 = time.perf_counter()
-            if c["kind"] == "lasso":
-                model = Lasso(alpha=c["lambda"] / m, fit_intercept=False, tol=c["tol"], max_iter=c["maxIter"]).fit(A, target)
-            elif c["kind"] == "omp":
-                model = OrthogonalMatchingPursuit(n_nonzero_coefs=c["k"], fit_intercept=False).fit(A, target)
-            else:
-                lam, best = gcv_lambda(A, target)
-            if rep >= 2:
-                times.append(time.perf_counter() - t0)
+            fitted = fit(c, A, target)
+            times.append(time.perf_counter() - t0)
+        row = results(root, c, A, y, fitted)
         row["seconds"] = times
-        if c["kind"] in ("lasso", "omp"):
-            coef = model.coef_.T if b > 1 else model.coef_[:, None]
-            r = A @ coef - y
-            if c["kind"] == "lasso":
-                row["objective"] = float(0.5 * (r * r).sum() + c["lambda"] * np.abs(coef).sum())
-                row["iterations"] = int(np.max(model.n_iter_))
-            x = load(root, c["x"], (n, b))
-            row["relErrors"] = (np.linalg.norm(coef - x, axis=0) / np.linalg.norm(x, axis=0)).tolist()
-        else:
-            row["lambda"] = lam
-            row["gridIndex"] = best
-        out["cases"].append(row)
-    print(json.dumps(out))
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":
