@@ -134,7 +134,8 @@ export function planMatmul(
     activation,
     hasBias: bias !== undefined,
   });
-  if (bias === undefined && plan.batchShape === NO_BATCH) keepPlan(plan);
+  // Kept with the result shape made for this call's operands (the next such call takes it).
+  if (bias === undefined && plan.batchShape === NO_BATCH) keepPlan(plan).results[vectors] = resultShape;
   return { plan, inputs: bias ? [a, b, bias] : [a, b], resultShape };
 }
 
@@ -170,11 +171,12 @@ function keptPlan(dtype: string, m: number, n: number, k: number, transA: boolea
   return undefined;
 }
 
-function keepPlan(plan: MatmulPlan): void {
+function keepPlan(plan: MatmulPlan): KeptPlan {
   const entry: KeptPlan = { plan, results: [] };
   if (kept.length < KEPT_PLANS) kept.push(entry);
   else kept[nextKept] = entry;
   nextKept = (nextKept + 1) % KEPT_PLANS;
+  return entry;
 }
 
 function vectorFlag(name: 'a' | 'b', t: Tensor): never {
